@@ -1,0 +1,67 @@
+/* app_util.c -- wall clock, machine description and usage errors. */
+#include "app.h"
+
+#include <stdarg.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+double app_wall_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void cpu_model(char *buf, size_t size)
+{
+    snprintf(buf, size, "unknown CPU");
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    if (!f)
+        return;
+    char line[512];
+    while (fgets(line, sizeof line, f)) {
+        if (strncmp(line, "model name", 10) == 0) {
+            const char *colon = strchr(line, ':');
+            if (colon) {
+                colon++;
+                while (*colon == ' ' || *colon == '\t')
+                    colon++;
+                snprintf(buf, size, "%s", colon);
+                buf[strcspn(buf, "\n")] = '\0';
+            }
+            break;
+        }
+    }
+    fclose(f);
+}
+
+void app_describe_machine(char *buf, size_t size)
+{
+    char cpu[256];
+    struct utsname u;
+    cpu_model(cpu, sizeof cpu);
+    if (uname(&u) != 0)
+        strcpy(u.sysname, "?"), strcpy(u.release, "?");
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    snprintf(buf, size, "machine: %s, %ld cores, %s %s, gcc %s, %s build", cpu, cores, u.sysname,
+             u.release, __VERSION__,
+#ifdef NDEBUG
+             "release"
+#else
+             "debug"
+#endif
+    );
+}
+
+int app_usage_error(const char *command, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "dcsim: ");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n(see: dcsim %s --help)\n", command);
+    return EXIT_BAD_INPUT;
+}

@@ -1,0 +1,194 @@
+/* cmd_bench.c -- `dcsim bench`: how fast the engine (and, later, the whole
+ * simulator) runs on this machine. A benchmark, never a test: it prints
+ * figures and asserts nothing about them. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "bench_engine.h"
+#include "sim_status.h"
+
+static const char *const usage =
+    "usage: dcsim bench engine [--queue heap4|calendar] [--no-lanes] [--candidates]\n"
+    "                          [--events N] [--reps K] [--peer PATH]\n"
+    "\n"
+    "Runs the hold, hold+cancel and mix workloads at N = 1,000 and 100,000\n"
+    "pending events and prints the median events fired per second of K runs.\n"
+    "  --queue Q       the main queue's structure (default: the engine's default)\n"
+    "  --no-lanes      schedule constant-delay events on the main queue too\n"
+    "  --candidates    every structure, with and without lanes, one block each\n"
+    "  --events N      events fired per run (default 10000000)\n"
+    "  --reps K        repetitions, the median is printed (default 5)\n"
+    "  --peer PATH     also run a peer hold harness (bench-peers/c/hold_bheap)\n"
+    "                  at the same N and events, interleaved, and print ratios\n"
+    "  --workload W    only hold, hold+cancel or mix (for profiling)\n"
+    "  --pending N     only this N (for profiling)\n";
+
+typedef struct bench_options {
+    uint64_t events;
+    int reps;
+    const char *peer;
+    int only_workload;   /* -1: all */
+    uint64_t only_n;     /* 0: both sizes */
+} bench_options;
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* Runs the peer harness once; returns its in-loop events/s, or -1. */
+static double run_peer(const char *path, uint64_t n, uint64_t events)
+{
+    char command[1024];
+    snprintf(command, sizeof command, "'%s' %llu %llu 2>/dev/null", path, (unsigned long long)n,
+             (unsigned long long)events);
+    FILE *p = popen(command, "r");
+    if (!p)
+        return -1;
+    char line[1024];
+    double eps = -1;
+    while (fgets(line, sizeof line, p)) {
+        const char *at = strstr(line, "events_per_s=");
+        if (at)
+            eps = strtod(at + strlen("events_per_s="), NULL);
+    }
+    pclose(p);
+    return eps;
+}
+
+/* One block: for each N, the three workloads (and the peer) run in turn,
+ * rep after rep, so that a slow spell on a shared machine falls on all of
+ * them alike and the ratios stay fair. */
+static int run_block(sim_queue_kind queue, int lanes, const bench_options *opt)
+{
+    static const uint64_t sizes[] = {1000, 100000};
+    enum { W = 3 };
+    printf("engine: %s queue, constant delays %s; median of %d runs of %llu events\n",
+           sim_queue_kind_name(queue), lanes ? "on lanes" : "on the main queue", opt->reps,
+           (unsigned long long)opt->events);
+    double lines[W][2], peer_lines[2] = {-1, -1};
+    for (size_t s = 0; s < 2; s++) {
+        if (opt->only_n && sizes[s] != opt->only_n)
+            continue;
+        double ours[W][64], peer[64];
+        int peer_ok = opt->peer != NULL && (opt->only_workload < 0 || opt->only_workload == 0);
+        for (int r = 0; r < opt->reps; r++) {
+            for (int w = 0; w < W; w++) {
+                if (opt->only_workload >= 0 && w != opt->only_workload)
+                    continue;
+                bench_config cfg = {(bench_workload)w, sizes[s], opt->events, queue, lanes,
+                                    (uint64_t)r + 1};
+                bench_result res;
+                if (bench_engine_run(&cfg, &res)) {
+                    fprintf(stderr, "dcsim: bench: %s\n", sim_strerror(SIM_ENOMEM));
+                    return EXIT_RUN_FAILED;
+                }
+                ours[w][r] = res.events_per_second;
+                if (w == BENCH_HOLD && peer_ok &&
+                    (peer[r] = run_peer(opt->peer, sizes[s], opt->events)) < 0)
+                    peer_ok = 0;
+            }
+        }
+        for (int w = 0; w < W; w++)
+            lines[w][s] = opt->only_workload < 0 || opt->only_workload == w ? median(ours[w], opt->reps) : -1;
+        if (peer_ok)
+            peer_lines[s] = median(peer, opt->reps);
+        else if (opt->peer)
+            fprintf(stderr, "dcsim: bench: the peer %s did not run\n", opt->peer);
+    }
+    for (int w = 0; w < W; w++)
+        for (size_t s = 0; s < 2; s++) {
+            if (opt->only_n && sizes[s] != opt->only_n)
+                continue;
+            if (lines[w][s] < 0)
+                continue;
+            printf("%s N=%llu: %.2f M events/s", bench_workload_name((bench_workload)w),
+                   (unsigned long long)sizes[s], lines[w][s] / 1e6);
+            if (w == BENCH_HOLD && peer_lines[s] > 0)
+                printf("   (plain C binary heap %.2f M events/s: %.2fx)", peer_lines[s] / 1e6,
+                       lines[w][s] / peer_lines[s]);
+            if (w == BENCH_HOLD_CANCEL && lines[BENCH_HOLD][s] > 0)
+                printf("   (%.2fx hold)", lines[w][s] / lines[BENCH_HOLD][s]);
+            printf("\n");
+        }
+    fflush(stdout);
+    return EXIT_DONE;
+}
+
+int cmd_bench(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        fputs(usage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? EXIT_BAD_INPUT : EXIT_DONE;
+    }
+    if (strcmp(argv[1], "engine") != 0)
+        return app_usage_error("bench", "unknown benchmark \"%s\" (known: engine)", argv[1]);
+    bench_options opt = {10000000, 5, NULL, -1, 0};
+    int queue = SIM_QUEUE_DEFAULT, lanes = 1, candidates = 0;
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--no-lanes") == 0) {
+            lanes = 0;
+        } else if (strcmp(a, "--candidates") == 0) {
+            candidates = 1;
+        } else if (strcmp(a, "--queue") == 0 && value) {
+            if ((queue = sim_queue_kind_parse(value)) < 0)
+                return app_usage_error("bench", "--queue: unknown structure \"%s\" (known: heap4, calendar)", value);
+            i++;
+        } else if (strcmp(a, "--events") == 0 && value) {
+            char *end;
+            opt.events = strtoull(value, &end, 10);
+            if (*end || opt.events == 0)
+                return app_usage_error("bench", "--events: expected a positive integer, got \"%s\"", value);
+            i++;
+        } else if (strcmp(a, "--reps") == 0 && value) {
+            char *end;
+            long k = strtol(value, &end, 10);
+            if (*end || k < 1 || k > 64)
+                return app_usage_error("bench", "--reps: expected 1 to 64, got \"%s\"", value);
+            opt.reps = (int)k;
+            i++;
+        } else if (strcmp(a, "--workload") == 0 && value) {
+            opt.only_workload = -1;
+            for (int w = 0; w < 3; w++)
+                if (strcmp(value, bench_workload_name((bench_workload)w)) == 0)
+                    opt.only_workload = w;
+            if (opt.only_workload < 0)
+                return app_usage_error("bench", "--workload: unknown \"%s\" (known: hold, hold+cancel, mix)", value);
+            i++;
+        } else if (strcmp(a, "--pending") == 0 && value) {
+            opt.only_n = strtoull(value, NULL, 10);
+            if (opt.only_n != 1000 && opt.only_n != 100000)
+                return app_usage_error("bench", "--pending: expected 1000 or 100000, got \"%s\"", value);
+            i++;
+        } else if (strcmp(a, "--peer") == 0 && value) {
+            opt.peer = value;
+            i++;
+        } else {
+            return app_usage_error("bench", "unknown or incomplete option \"%s\"", a);
+        }
+    }
+    char machine[512];
+    app_describe_machine(machine, sizeof machine);
+    printf("%s\n", machine);
+    if (!candidates)
+        return run_block((sim_queue_kind)queue, lanes, &opt);
+    static const sim_queue_kind kinds[] = {SIM_QUEUE_HEAP4, SIM_QUEUE_CALENDAR};
+    for (int k = 0; k < 2; k++)
+        for (int l = 1; l >= 0; l--) {
+            int rc = run_block(kinds[k], l, &opt);
+            if (rc)
+                return rc;
+        }
+    return EXIT_DONE;
+}

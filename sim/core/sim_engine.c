@@ -1,0 +1,471 @@
+/* sim_engine.c -- the event loop, the slot table and the lanes. The main
+ * queue's structure is chosen at creation; its hot path is inlined from
+ * sim_queue_*.h, and the run loop is compiled once per structure so that
+ * none pays for the others. */
+#include "sim_engine.h"
+
+#include <string.h>
+
+#include "sim_alloc.h"
+#include "sim_assert.h"
+#include "sim_engine_int.h"
+#include "sim_queue_calendar.h"
+#include "sim_queue_heap4.h"
+#include "sim_queue_radix.h"
+#include "sim_status.h"
+
+#define MAX_LANES 65535 /* owner numbers fit the 16 bits above the sequence */
+/* Tombstones on a lane are swept out once they outnumber the live events
+ * three to one and exceed this, so a lane's memory follows its pending
+ * events, not the events scheduled over its delay. */
+#define LANE_SWEEP_MIN 4096
+
+/* ==== Slots ==== */
+
+static int slots_grow(sim_engine *e)
+{
+    size_t old_cap = e->slots_cap, cap = old_cap ? old_cap * 2 : 1024;
+    if (cap >= EV_NONE)
+        return SIM_ENOMEM;
+    uint64_t *slots = sim_realloc(e->slots, cap * sizeof *slots);
+    if (!slots)
+        return SIM_ENOMEM;
+    e->slots = slots;
+    uint32_t *stack = sim_realloc(e->free_stack, cap * sizeof *stack);
+    if (!stack)
+        return SIM_ENOMEM;
+    e->free_stack = stack;
+    int rc = SIM_OK;
+    if (e->kind == SIM_QUEUE_HEAP4)
+        rc = sim__heap4_reserve_slots(&e->heap, cap);
+    else if (e->kind == SIM_QUEUE_CALENDAR)
+        rc = sim__calendar_reserve_slots(&e->cal, cap);
+    if (rc)
+        return rc;
+    /* Stack the new slots so the lowest is handed out first. */
+    for (size_t i = cap; i-- > old_cap;) {
+        slots[i] = 0;
+        stack[e->n_free++] = (uint32_t)i;
+    }
+    e->slots_cap = cap;
+    return SIM_OK;
+}
+
+/* A free slot, now holding event `seq` of `owner` (lane index + 1, or 0
+ * for the main queue); EV_NONE when out of memory. */
+static inline uint32_t slot_alloc(sim_engine *e, uint64_t owner, uint64_t seq)
+{
+    if (e->n_free == 0 && slots_grow(e))
+        return EV_NONE;
+    uint32_t slot = e->free_stack[--e->n_free];
+    e->slots[slot] = owner << SEQ_BITS | seq;
+    return slot;
+}
+
+static inline sim_event_id make_id(uint32_t slot, uint64_t seq)
+{
+    return (seq & 0xffffffffu) << 32 | (slot + 1u);
+}
+
+static sim_event_id fail_nomem(sim_engine *e)
+{
+    e->status = SIM_ENOMEM;
+    e->stop = 1;
+    return 0;
+}
+
+/* ==== The main queue, whichever structure it is ==== */
+
+/* Puts ev on the main queue; returns its id, or 0 when out of memory. */
+static inline sim_event_id queue_insert(sim_engine *e, const sim__event *ev)
+{
+    if (e->kind == SIM_QUEUE_HEAP4 && sim__heap4_reserve(&e->heap))
+        return fail_nomem(e);
+    uint32_t slot = slot_alloc(e, 0, ev->seq);
+    if (slot == EV_NONE)
+        return fail_nomem(e);
+    switch (e->kind) {
+    case SIM_QUEUE_RADIX:
+        if (radix_insert(&e->rdx, ev, slot)) {
+            slot_free(e, slot);
+            return fail_nomem(e);
+        }
+        break;
+    case SIM_QUEUE_HEAP4:
+        e->heap.rec[slot] = *ev;
+        heap4_push(&e->heap, slot);
+        break;
+    default:
+        e->cal.rec[slot] = *ev;
+        cal_insert(&e->cal, slot);
+        break;
+    }
+    return make_id(slot, ev->seq);
+}
+
+/* The earliest live event (maybe a lane proxy) and its slot, or NULL. An
+ * event due after `limit` may be returned without being made ready to take. */
+static inline sim__event *queue_peek(sim_engine *e, sim_time limit, uint32_t *slot,
+                                     const sim_queue_kind kind)
+{
+    if (kind == SIM_QUEUE_RADIX) {
+        radix_entry *x = radix_peek(e, limit);
+        if (!x)
+            return NULL;
+        *slot = x->slot;
+        return &x->ev;
+    }
+    if (kind == SIM_QUEUE_HEAP4)
+        return heap4_peek(&e->heap, slot);
+    return cal_peek(&e->cal, slot);
+}
+
+/* Takes the event queue_peek() returned (due at or before its limit). */
+static inline void queue_pop(sim_engine *e, uint32_t slot, const sim_queue_kind kind)
+{
+    if (kind == SIM_QUEUE_RADIX)
+        radix_pop(&e->rdx);
+    else if (kind == SIM_QUEUE_HEAP4)
+        heap4_pop(&e->heap);
+    else
+        cal_remove(&e->cal, slot);
+    slot_free(e, slot);
+}
+
+/* Takes a pending main-queue event off the queue. */
+static void queue_cancel(sim_engine *e, uint32_t slot)
+{
+    slot_free(e, slot);
+    switch (e->kind) {
+    case SIM_QUEUE_RADIX: radix_cancelled(e); break; /* leaves a tombstone */
+    case SIM_QUEUE_HEAP4: heap4_remove(&e->heap, slot); break;
+    default: cal_remove(&e->cal, slot); break;
+    }
+}
+
+/* ==== Lifecycle ==== */
+
+sim_engine *sim_engine_create(uint64_t seed)
+{
+    return sim_engine_create_with(seed, SIM_QUEUE_DEFAULT);
+}
+
+sim_engine *sim_engine_create_with(uint64_t seed, sim_queue_kind kind)
+{
+    SIM_ASSERT(kind >= 0 && kind < SIM_QUEUE_KINDS);
+    sim_engine *e = sim_calloc(1, sizeof *e);
+    if (!e)
+        return NULL;
+    e->seed = seed;
+    e->kind = kind;
+    e->seq = 1; /* 0 marks a free slot */
+    int rc = kind == SIM_QUEUE_RADIX  ? sim__radix_init(&e->rdx)
+             : kind == SIM_QUEUE_HEAP4 ? sim__heap4_init(&e->heap)
+                                       : sim__calendar_init(&e->cal);
+    if (rc || slots_grow(e)) {
+        sim_engine_destroy(e);
+        return NULL;
+    }
+    return e;
+}
+
+void sim_engine_destroy(sim_engine *e)
+{
+    if (!e)
+        return;
+    for (size_t i = 0; i < e->n_lanes; i++) {
+        sim_free(e->lanes[i]->ring);
+        sim_free(e->lanes[i]);
+    }
+    sim_free(e->lanes);
+    if (e->kind == SIM_QUEUE_RADIX)
+        sim__radix_fini(&e->rdx);
+    else if (e->kind == SIM_QUEUE_HEAP4)
+        sim__heap4_fini(&e->heap);
+    else
+        sim__calendar_fini(&e->cal);
+    sim_free(e->slots);
+    sim_free(e->free_stack);
+    sim_free(e);
+}
+
+/* ==== Scheduling ==== */
+
+static inline uint64_t next_seq(sim_engine *e)
+{
+    SIM_ASSERT(e->seq < SEQ_LIMIT);
+    return e->seq++;
+}
+
+sim_event_id sim_event_schedule(sim_engine *e, sim_time at, sim_event_fn *fn, void *subject,
+                                void *object)
+{
+    SIM_ASSERT(fn != NULL);
+    SIM_ASSERT(at >= e->now);
+    sim__event ev = {at, next_seq(e), fn, subject, object};
+    sim_event_id id = queue_insert(e, &ev);
+    if (id)
+        e->pending++;
+    return id;
+}
+
+int sim_event_pending(const sim_engine *e, sim_event_id id)
+{
+    uint32_t slot = (uint32_t)id - 1u;
+    if (id == 0 || slot >= e->slots_cap)
+        return 0;
+    uint64_t word = e->slots[slot];
+    return word != 0 && (word & 0xffffffffu) == id >> 32;
+}
+
+static int lane_arm(sim_engine *e, sim_lane *lane, const queued_event *head);
+static queued_event *lane_first_live(sim_engine *e, sim_lane *lane);
+static void lane_sweep(sim_engine *e, sim_lane *lane);
+
+int sim_event_cancel(sim_engine *e, sim_event_id id)
+{
+    if (!sim_event_pending(e, id))
+        return 0;
+    e->pending--;
+    uint32_t slot = (uint32_t)id - 1u;
+    uint64_t owner = e->slots[slot] >> SEQ_BITS;
+    if (owner == 0) {
+        queue_cancel(e, slot);
+        return 1;
+    }
+    sim_lane *lane = e->lanes[owner - 1];
+    int was_head = lane->ring[lane->head & (lane->cap - 1)].slot == slot;
+    slot_free(e, slot); /* its copy on the lane is a tombstone now */
+    lane->live--;
+    lane->dead++;
+    if (was_head) {
+        /* The proxy on the main queue always stands for the live head. */
+        queue_cancel(e, (uint32_t)lane->proxy - 1u);
+        lane->armed = 0;
+        queued_event *next = lane_first_live(e, lane);
+        if (next)
+            lane_arm(e, lane, next);
+    }
+    if (lane->dead > lane->live && lane->dead > LANE_SWEEP_MIN)
+        lane_sweep(e, lane);
+    return 1;
+}
+
+/* ==== Lanes ==== */
+
+sim_lane *sim_lane_create(sim_engine *e, sim_time delay)
+{
+    SIM_ASSERT(delay >= 0);
+    if (e->n_lanes >= MAX_LANES)
+        return NULL;
+    if (sim_grow((void **)&e->lanes, &e->lanes_cap, e->n_lanes + 1, sizeof *e->lanes))
+        return NULL;
+    sim_lane *lane = sim_calloc(1, sizeof *lane);
+    if (!lane)
+        return NULL;
+    lane->cap = 64;
+    lane->ring = sim_malloc(lane->cap * sizeof *lane->ring);
+    if (!lane->ring) {
+        sim_free(lane);
+        return NULL;
+    }
+    lane->engine = e;
+    lane->delay = delay;
+    lane->last = -1;
+    lane->index = (uint32_t)e->n_lanes;
+    e->lanes[e->n_lanes++] = lane;
+    return lane;
+}
+
+static int lane_grow(sim_lane *lane)
+{
+    uint64_t cap = lane->cap * 2;
+    queued_event *ring = sim_malloc(cap * sizeof *ring);
+    if (!ring)
+        return SIM_ENOMEM;
+    for (uint64_t p = lane->head; p < lane->tail; p++)
+        ring[p & (cap - 1)] = lane->ring[p & (lane->cap - 1)];
+    sim_free(lane->ring);
+    lane->ring = ring;
+    lane->cap = cap;
+    return SIM_OK;
+}
+
+/* Removes every tombstone, keeping the order of the live events (ids name
+ * slots, not positions, so moving events keeps them valid). */
+static void lane_sweep(sim_engine *e, sim_lane *lane)
+{
+    const uint64_t mask = lane->cap - 1;
+    uint64_t to = lane->head;
+    for (uint64_t p = lane->head; p < lane->tail; p++) {
+        queued_event *x = &lane->ring[p & mask];
+        if (queued_live(e, x)) {
+            if (to != p)
+                lane->ring[to & mask] = *x;
+            to++;
+        }
+    }
+    lane->tail = to;
+    lane->dead = 0;
+}
+
+/* Puts a proxy for `head` on the main queue. */
+static int lane_arm(sim_engine *e, sim_lane *lane, const queued_event *head)
+{
+    sim__event proxy = {head->ev.t, head->ev.seq, NULL, lane, NULL};
+    lane->proxy = queue_insert(e, &proxy);
+    lane->armed = lane->proxy != 0;
+    return lane->armed;
+}
+
+sim_event_id sim_lane_schedule_at(sim_lane *lane, sim_time at, sim_event_fn *fn, void *subject,
+                                  void *object)
+{
+    sim_engine *e = lane->engine;
+    SIM_ASSERT(fn != NULL);
+    SIM_ASSERT(at >= e->now && at >= lane->last);
+    if (lane->tail - lane->head == lane->cap && lane_grow(lane))
+        return fail_nomem(e);
+    uint64_t seq = next_seq(e);
+    uint32_t slot = slot_alloc(e, lane->index + 1u, seq);
+    if (slot == EV_NONE)
+        return fail_nomem(e);
+    queued_event *x = &lane->ring[lane->tail++ & (lane->cap - 1)];
+    x->ev.t = at;
+    x->ev.seq = seq;
+    x->ev.fn = fn;
+    x->ev.subject = subject;
+    x->ev.object = object;
+    x->slot = slot;
+    lane->last = at;
+    lane->live++;
+    e->pending++;
+    /* Unarmed means no live event was left, so this one is the head. */
+    if (!lane->armed && !lane_arm(e, lane, x))
+        return 0;
+    return make_id(slot, seq);
+}
+
+sim_event_id sim_lane_schedule(sim_lane *lane, sim_event_fn *fn, void *subject, void *object)
+{
+    return sim_lane_schedule_at(lane, lane->engine->now + lane->delay, fn, subject, object);
+}
+
+sim_time sim_lane_delay(const sim_lane *lane) { return lane->delay; }
+sim_time sim_lane_last(const sim_lane *lane) { return lane->last; }
+
+/* Drops tombstones at the lane's head; returns its first live event. */
+static queued_event *lane_first_live(sim_engine *e, sim_lane *lane)
+{
+    const uint64_t mask = lane->cap - 1;
+    while (lane->head < lane->tail) {
+        queued_event *x = &lane->ring[lane->head & mask];
+        if (queued_live(e, x))
+            return x;
+        lane->dead--;
+        lane->head++;
+    }
+    return NULL;
+}
+
+/* ==== Running ==== */
+
+static inline __attribute__((always_inline)) int
+run_loop(sim_engine *e, sim_time limit, uint64_t budget, const sim_queue_kind kind)
+{
+    uint64_t ran = 0;
+    while (!e->stop) {
+        if (ran >= budget)
+            return SIM_STOP_BUDGET;
+        uint32_t slot;
+        sim__event *top = queue_peek(e, limit, &slot, kind);
+        if (!top) {
+            if (e->status)
+                break;
+            if (limit != SIM_TIME_NEVER && limit > e->now)
+                e->now = limit;
+            return SIM_STOP_EMPTY;
+        }
+        if (top->t > limit) {
+            e->now = limit;
+            return SIM_STOP_TIME;
+        }
+        sim__event ev = *top;
+        queue_pop(e, slot, kind);
+        e->now = ev.t;
+        if (!ev.fn) {
+            /* A lane's proxy, which always stands for the lane's live head:
+             * run the head, and put a proxy for the next one. */
+            sim_lane *lane = ev.subject;
+            queued_event *head = &lane->ring[lane->head++ & (lane->cap - 1)];
+            ev = head->ev;
+            slot_free(e, head->slot);
+            lane->live--;
+            queued_event *next = lane_first_live(e, lane);
+            lane->armed = 0;
+            if (next)
+                lane_arm(e, lane, next);
+        }
+        e->pending--;
+        ev.fn(e, ev.subject, ev.object);
+        ran++;
+        e->fired++;
+        if (e->hook && --e->hook_countdown == 0) {
+            e->hook_countdown = e->hook_every;
+            e->hook(e, e->hook_context);
+        }
+    }
+    return e->status ? e->status : SIM_STOP_ASKED;
+}
+
+int sim_engine_run_until(sim_engine *e, sim_time t_limit, uint64_t max_events)
+{
+    if (e->status)
+        return e->status;
+    SIM_ASSERT(t_limit >= e->now);
+    e->stop = 0;
+    switch (e->kind) {
+    case SIM_QUEUE_RADIX: return run_loop(e, t_limit, max_events, SIM_QUEUE_RADIX);
+    case SIM_QUEUE_HEAP4: return run_loop(e, t_limit, max_events, SIM_QUEUE_HEAP4);
+    default: return run_loop(e, t_limit, max_events, SIM_QUEUE_CALENDAR);
+    }
+}
+
+void sim_engine_stop(sim_engine *e) { e->stop = 1; }
+
+void sim_engine_set_hook(sim_engine *e, sim_hook_fn *hook, void *context, uint64_t every)
+{
+    SIM_ASSERT(!hook || every > 0);
+    e->hook = hook;
+    e->hook_context = context;
+    e->hook_every = every;
+    e->hook_countdown = every;
+}
+
+/* ==== Queries ==== */
+
+sim_time sim_now(const sim_engine *e) { return e->now; }
+uint64_t sim_engine_seed(const sim_engine *e) { return e->seed; }
+sim_queue_kind sim_engine_queue_kind(const sim_engine *e) { return e->kind; }
+uint64_t sim_engine_events_fired(const sim_engine *e) { return e->fired; }
+uint64_t sim_engine_events_pending(const sim_engine *e) { return e->pending; }
+
+sim_time sim_engine_next_time(sim_engine *e)
+{
+    /* Peeking with limit = now never moves the radix heap's base past now. */
+    uint32_t slot;
+    sim__event *top = queue_peek(e, e->now, &slot, e->kind);
+    return top ? top->t : SIM_TIME_NEVER;
+}
+
+static const char *const kind_names[SIM_QUEUE_KINDS] = {"radix", "heap4", "calendar"};
+
+const char *sim_queue_kind_name(sim_queue_kind kind) { return kind_names[kind]; }
+
+int sim_queue_kind_parse(const char *name)
+{
+    for (int k = 0; k < SIM_QUEUE_KINDS; k++)
+        if (strcmp(name, kind_names[k]) == 0)
+            return k;
+    return -1;
+}

@@ -1,0 +1,161 @@
+/* sim_engine_int.h -- the engine's private layout, shared only by the engine
+ * and its queue structures (sim_queue_*.h). Nothing outside sim/core
+ * includes it.
+ *
+ * Every pending event owns a slot. A slot's state word holds the sequence
+ * number of the event in it (48 bits; sequence numbers start at 1 and never
+ * repeat) and its owner: 0 for the main queue, lane index + 1 for a lane.
+ * An id is (low 32 bits of the sequence number, slot + 1). When the event
+ * runs or is cancelled the word is cleared and the slot freed at once: a
+ * copy of the event left behind (a tombstone in the radix heap or a lane)
+ * is recognised as dead because its sequence number no longer matches, and
+ * never can again. What the event carries (sim__event) is stored by each
+ * structure as suits it: beside the heap and the calendar in a per-slot
+ * array, by value in the radix heap's buckets and in lanes. */
+#ifndef SIM_ENGINE_INT_H
+#define SIM_ENGINE_INT_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim_engine.h"
+
+/* What running an event needs. fn == NULL marks a lane's proxy: the stand-in
+ * for the lane's head on the main queue, with subject = the lane. */
+typedef struct sim__event {
+    sim_time t;         /* due time */
+    uint64_t seq;       /* scheduling order: breaks ties between equal times */
+    sim_event_fn *fn;
+    void *subject, *object;
+} sim__event;
+
+#define SEQ_BITS 48
+#define SEQ_MASK ((UINT64_C(1) << SEQ_BITS) - 1)
+#define SEQ_LIMIT SEQ_MASK /* a run may schedule this many events */
+
+#define EV_NONE UINT32_MAX /* no slot */
+
+/* ---- 4-ary heap: 16-byte entries, payload per slot, positions for cancel */
+typedef struct heap_entry {
+    sim_time t;
+    uint32_t slot;
+    uint32_t unused;
+} heap_entry;
+
+typedef struct heap4 {
+    heap_entry *h;      /* root at h[0]; children of i at 4i+1..4i+4 */
+    void *raw;          /* the allocation h points into (aligned by hand) */
+    uint32_t *pos;      /* pos[slot]: index of the slot's entry in h */
+    sim__event *rec;    /* rec[slot]: the event */
+    size_t n, cap;
+} heap4;
+
+/* ---- calendar queue: sorted bucket lists threaded through the slots */
+typedef struct calendar {
+    uint32_t *bucket;   /* first slot of each bucket's list, EV_NONE if empty */
+    uint32_t *next, *prev; /* per slot: neighbours in its bucket */
+    sim__event *rec;    /* rec[slot]: the event */
+    uint64_t mask;      /* buckets - 1 (a power of two) */
+    int width;          /* log2 of nanoseconds per bucket */
+    int64_t cur;        /* day (t >> width) the scan stands at */
+    size_t n;
+    size_t grow_at, shrink_at;
+    int resizing;
+} calendar;
+
+/* An event stored by value with its slot: in the radix heap's buckets and
+ * in lanes. Live while its slot still holds its sequence number. */
+typedef struct queued_event {
+    sim__event ev;
+    uint32_t slot;
+    uint32_t unused;
+} queued_event;
+
+/* ---- radix heap: events by value in buckets keyed on t XOR last, six
+ * bits a level: bucket (level L, digit d) holds the events whose highest
+ * differing 6-bit digit from `last` is L, and whose digit L is d. */
+typedef queued_event radix_entry;
+
+typedef struct radix_bucket {
+    radix_entry *a;
+    size_t n, cap;
+} radix_bucket;
+
+#define RADIX_DIGIT_BITS 6
+#define RADIX_LEVELS 11 /* ceil(64 / 6) */
+#define RADIX_BUCKETS (RADIX_LEVELS * 64)
+
+typedef struct radix {
+    radix_bucket now;   /* events at exactly `last`, FIFO, read from head */
+    size_t head;
+    radix_bucket b[RADIX_BUCKETS];
+    uint64_t digits[RADIX_LEVELS]; /* bit d of level L: bucket (L, d) may hold entries */
+    uint32_t levels;    /* bit L: level L may hold entries */
+    sim_time last;      /* the key the buckets are relative to; <= now */
+    size_t live, dead;  /* entries pending / cancelled but still stored */
+} radix;
+
+/* ---- lanes */
+
+/* Lanes store their events by value in time order, so they stream
+ * through the cache. Cancelled events stay as tombstones until the head
+ * passes them, or until they outnumber the live ones and the ring is
+ * compacted (ids name slots, not positions, so compaction keeps them). */
+struct sim_lane {
+    sim_engine *engine;
+    sim_time delay;
+    sim_time last;      /* latest time scheduled, for the in-order check */
+    queued_event *ring; /* cap entries, a power of two */
+    uint64_t cap, head, tail; /* the ring holds [head, tail), positions mod cap */
+    uint64_t live, dead;
+    uint32_t index;     /* in the engine's lane table */
+    int armed;          /* a proxy for the live head is on the main queue */
+    sim_event_id proxy; /* its id there */
+};
+
+struct sim_engine {
+    sim_time now;
+    uint64_t seq;       /* next scheduling sequence number */
+    uint64_t seed;
+    sim_queue_kind kind;
+    uint64_t *slots;    /* per slot: owner << 48 | sequence number, 0 when free */
+    uint32_t *free_stack; /* free slots, the most recently freed on top */
+    size_t slots_cap, n_free;
+    heap4 heap;
+    calendar cal;
+    radix rdx;
+    sim_lane **lanes;
+    size_t n_lanes, lanes_cap;
+    uint64_t fired, pending;
+    int stop;           /* asked to stop, or a schedule failed */
+    int status;         /* SIM_OK or SIM_ENOMEM */
+    sim_hook_fn *hook;
+    void *hook_context;
+    uint64_t hook_every, hook_countdown;
+};
+
+/* (t, seq) order. */
+static inline int ev_before(const sim__event *a, const sim__event *b)
+{
+    return a->t < b->t || (a->t == b->t && a->seq < b->seq);
+}
+
+/* Per-slot arrays of a structure follow the slot table's growth. */
+int sim__heap4_reserve_slots(heap4 *q, size_t slots);
+int sim__calendar_reserve_slots(calendar *q, size_t slots);
+
+
+/* ---- slot helpers shared by the engine and the structures */
+
+/* The slot's event has run or was cancelled: free it for the next one. */
+static inline void slot_free(sim_engine *e, uint32_t slot)
+{
+    e->slots[slot] = 0;
+    e->free_stack[e->n_free++] = slot;
+}
+
+static inline int queued_live(const sim_engine *e, const queued_event *x)
+{
+    return (e->slots[x->slot] & SEQ_MASK) == x->ev.seq;
+}
+
+#endif /* SIM_ENGINE_INT_H */

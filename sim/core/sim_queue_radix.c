@@ -1,0 +1,127 @@
+/* sim_queue_radix.c -- the radix heap's storage, spreading and sweeping
+ * (its hot path is inline in sim_queue_radix.h). */
+#include "sim_queue_radix.h"
+
+#include <string.h>
+
+#include "sim_alloc.h"
+#include "sim_status.h"
+
+int sim__radix_init(radix *q)
+{
+    memset(q, 0, sizeof *q);
+    return SIM_OK;
+}
+
+void sim__radix_fini(radix *q)
+{
+    sim_free(q->now.a);
+    for (int i = 0; i < RADIX_BUCKETS; i++)
+        sim_free(q->b[i].a);
+    memset(q, 0, sizeof *q);
+}
+
+int sim__radix_grow(radix_bucket *b)
+{
+    size_t cap = b->cap ? b->cap * 2 : 16;
+    radix_entry *a = sim_realloc(b->a, cap * sizeof *a);
+    if (!a)
+        return SIM_ENOMEM;
+    b->a = a;
+    b->cap = cap;
+    return SIM_OK;
+}
+
+/* Removes the tombstones of bucket b from position `from` on, keeping the
+ * order of the rest. */
+static void drop_dead(sim_engine *e, radix_bucket *b, size_t from)
+{
+    radix *q = &e->rdx;
+    if (q->dead == 0) /* nothing to find: skip the per-entry slot lookups */
+        return;
+    size_t kept = from;
+    for (size_t k = from; k < b->n; k++) {
+        if (queued_live(e, &b->a[k])) {
+            if (kept != k)
+                b->a[kept] = b->a[k];
+            kept++;
+        } else {
+            q->dead--;
+        }
+    }
+    b->n = kept;
+}
+
+void sim__radix_sweep(sim_engine *e)
+{
+    radix *q = &e->rdx;
+    drop_dead(e, &q->now, q->head);
+    for (int i = 0; i < RADIX_BUCKETS; i++)
+        drop_dead(e, &q->b[i], 0);
+}
+
+/* Marks bucket k empty in the bitmaps. */
+static void mark_empty(radix *q, unsigned k)
+{
+    unsigned level = k / 64;
+    q->digits[level] &= ~((uint64_t)1 << (k % 64));
+    if (q->digits[level] == 0)
+        q->levels &= ~(1u << level);
+}
+
+radix_entry *sim__radix_advance(sim_engine *e, sim_time limit)
+{
+    radix *q = &e->rdx;
+    while (q->levels) {
+        unsigned level = (unsigned)__builtin_ctz(q->levels);
+        unsigned k = level * 64 + (unsigned)__builtin_ctzll(q->digits[level]);
+        radix_bucket *b = &q->b[k];
+        drop_dead(e, b, 0);
+        if (b->n == 0) {
+            mark_empty(q, k);
+            continue;
+        }
+        size_t m = 0;
+        for (size_t i = 1; i < b->n; i++)
+            if (ev_before(&b->a[i].ev, &b->a[m].ev))
+                m = i;
+        if (b->a[m].ev.t > limit)
+            return &b->a[m];
+        /* Move `last` to the earliest event and let the bucket's events
+         * fall into lower levels (those at the new last into `now`). The
+         * bucket is taken out first, as its entries never land in it. */
+        q->last = b->a[m].ev.t;
+        radix_bucket taken = *b;
+        b->a = NULL;
+        b->n = b->cap = 0;
+        mark_empty(q, k);
+        for (size_t i = 0; i < taken.n; i++) {
+            if (radix_put(q, radix_bucket_of(q->last, taken.a[i].ev.t), &taken.a[i])) {
+                sim_free(taken.a);
+                e->status = SIM_ENOMEM;
+                e->stop = 1;
+                return NULL;
+            }
+        }
+        /* Give the array back, emptied, so its room is reused. */
+        taken.n = 0;
+        if (b->cap == 0)
+            *b = taken;
+        else
+            sim_free(taken.a);
+        /* Equal times run in scheduling order: sort the entries that tie at
+         * the new last (rarely more than one) by sequence number. */
+        radix_bucket *z = &q->now;
+        for (size_t i = 1; i < z->n; i++) {
+            radix_entry x = z->a[i];
+            size_t j = i;
+            while (j > 0 && z->a[j - 1].ev.seq > x.ev.seq) {
+                z->a[j] = z->a[j - 1];
+                j--;
+            }
+            z->a[j] = x;
+        }
+        return NULL;
+    }
+    return NULL;
+}

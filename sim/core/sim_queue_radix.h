@@ -1,0 +1,108 @@
+/* sim_queue_radix.h -- the radix-heap candidate for the main queue (after
+ * Ahuja, Mehlhorn, Orlin and Tarjan, 1990, with 64-way digits). It relies on
+ * what a simulation guarantees: nothing is scheduled before the last event
+ * taken. An event lands in the bucket of the highest 6-bit digit in which
+ * its time differs from `last`, by its value in that digit: inserting
+ * appends to one array. Taking reads the `now` bucket (times equal to last)
+ * from the front; when it is empty, the lowest non-empty bucket (found by
+ * two bit scans) holds the earliest event: `last` moves to it and the
+ * bucket's events fall into lower levels. An event moves at most once a
+ * level, in practice two or three times, always sequentially; events are
+ * stored by value, so running one touches no other memory.
+ * Cancel is O(1): the slot is freed and the entry becomes a tombstone,
+ * dropped when reached; when tombstones outnumber live events (and exceed
+ * 4096) every bucket is swept, so garbage never more than doubles the work
+ * or the memory. */
+#ifndef SIM_QUEUE_RADIX_H
+#define SIM_QUEUE_RADIX_H
+#include "sim_engine_int.h"
+
+int sim__radix_init(radix *q);
+void sim__radix_fini(radix *q);
+/* Doubles a bucket's room; 0 or SIM_ENOMEM. */
+int sim__radix_grow(radix_bucket *b);
+/* The `now` bucket is empty: finds the earliest live event. If it is due
+ * after `limit`, returns it where it lies (to be looked at, not taken);
+ * else moves `last` to it, spreads its bucket, and returns NULL (the `now`
+ * bucket then holds it). */
+radix_entry *sim__radix_advance(sim_engine *e, sim_time limit);
+/* Drops every tombstone. */
+void sim__radix_sweep(sim_engine *e);
+
+/* The bucket for time t relative to last (t > last); RADIX_BUCKETS for t == last. */
+static inline unsigned radix_bucket_of(sim_time last, sim_time t)
+{
+    uint64_t x = (uint64_t)(t ^ last);
+    if (x == 0)
+        return RADIX_BUCKETS;
+    unsigned level = (unsigned)(63 - __builtin_clzll(x)) / RADIX_DIGIT_BITS;
+    return level * 64 + (unsigned)((uint64_t)t >> (level * RADIX_DIGIT_BITS) & 63);
+}
+
+/* Appends x to bucket k (RADIX_BUCKETS: the now bucket); 0 or -1. */
+static inline int radix_put(radix *q, unsigned k, const radix_entry *x)
+{
+    radix_bucket *b = k == RADIX_BUCKETS ? &q->now : &q->b[k];
+    if (b->n == b->cap && sim__radix_grow(b))
+        return -1;
+    b->a[b->n++] = *x;
+    if (k != RADIX_BUCKETS) {
+        q->digits[k / 64] |= (uint64_t)1 << (k % 64);
+        q->levels |= 1u << (k / 64);
+    }
+    return 0;
+}
+
+static inline int radix_insert(radix *q, const sim__event *ev, uint32_t slot)
+{
+    radix_entry x = {*ev, slot, 0};
+    if (radix_put(q, radix_bucket_of(q->last, ev->t), &x))
+        return -1;
+    q->live++;
+    return 0;
+}
+
+/* The earliest live event, or NULL; an event due after `limit` may be
+ * returned without being moved to the front (do not take it then). */
+static inline radix_entry *radix_peek(sim_engine *e, sim_time limit)
+{
+    radix *q = &e->rdx;
+    for (;;) {
+        radix_bucket *z = &q->now;
+        while (q->head < z->n) {
+            radix_entry *x = &z->a[q->head];
+            if (q->dead == 0 || queued_live(e, x))
+                return x;
+            q->head++; /* a tombstone */
+            q->dead--;
+        }
+        z->n = 0;
+        q->head = 0;
+        if (q->live == 0 && q->dead == 0)
+            return NULL;
+        radix_entry *beyond = sim__radix_advance(e, limit);
+        if (beyond || e->status)
+            return beyond;
+        if (q->live == 0 && q->dead == 0)
+            return NULL;
+    }
+}
+
+/* Takes the event radix_peek() returned from the now bucket. */
+static inline void radix_pop(radix *q)
+{
+    q->head++;
+    q->live--;
+}
+
+/* An event on the radix heap was cancelled (its slot already freed). */
+static inline void radix_cancelled(sim_engine *e)
+{
+    radix *q = &e->rdx;
+    q->live--;
+    q->dead++;
+    if (q->dead > q->live && q->dead > 4096)
+        sim__radix_sweep(e);
+}
+
+#endif /* SIM_QUEUE_RADIX_H */
