@@ -16,7 +16,7 @@ int sim__radix_init(radix *q)
 void sim__radix_fini(radix *q)
 {
     sim_free(q->now.a);
-    for (int i = 0; i < RADIX_BUCKETS; i++)
+    for (unsigned i = 0; i < RADIX_BUCKETS; i++)
         sim_free(q->b[i].a);
     memset(q, 0, sizeof *q);
 }
@@ -56,25 +56,25 @@ void sim__radix_sweep(sim_engine *e)
 {
     radix *q = &e->rdx;
     drop_dead(e, &q->now, q->head);
-    for (int i = 0; i < RADIX_BUCKETS; i++)
+    for (unsigned i = 0; i < RADIX_BUCKETS; i++)
         drop_dead(e, &q->b[i], 0);
 }
 
 /* Marks bucket k empty in the bitmaps. */
 static void mark_empty(radix *q, unsigned k)
 {
-    unsigned level = k / 64;
-    q->digits[level] &= ~((uint64_t)1 << (k % 64));
+    unsigned level = k / RADIX_WAYS;
+    q->digits[level] &= ~((uint64_t)1 << (k % RADIX_WAYS));
     if (q->digits[level] == 0)
-        q->levels &= ~(1u << level);
+        q->levels &= ~((uint64_t)1 << level);
 }
 
 radix_entry *sim__radix_advance(sim_engine *e, sim_time limit)
 {
     radix *q = &e->rdx;
     while (q->levels) {
-        unsigned level = (unsigned)__builtin_ctz(q->levels);
-        unsigned k = level * 64 + (unsigned)__builtin_ctzll(q->digits[level]);
+        unsigned level = (unsigned)__builtin_ctzll(q->levels);
+        unsigned k = level * RADIX_WAYS + (unsigned)__builtin_ctzll(q->digits[level]);
         radix_bucket *b = &q->b[k];
         drop_dead(e, b, 0);
         if (b->n == 0) {

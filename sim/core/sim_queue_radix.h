@@ -36,7 +36,7 @@ static inline unsigned radix_bucket_of(sim_time last, sim_time t)
     if (x == 0)
         return RADIX_BUCKETS;
     unsigned level = (unsigned)(63 - __builtin_clzll(x)) / RADIX_DIGIT_BITS;
-    return level * 64 + (unsigned)((uint64_t)t >> (level * RADIX_DIGIT_BITS) & 63);
+    return level * RADIX_WAYS + (unsigned)((uint64_t)t >> (level * RADIX_DIGIT_BITS) & (RADIX_WAYS - 1));
 }
 
 /* Appends x to bucket k (RADIX_BUCKETS: the now bucket); 0 or -1. */
@@ -47,8 +47,8 @@ static inline int radix_put(radix *q, unsigned k, const radix_entry *x)
         return -1;
     b->a[b->n++] = *x;
     if (k != RADIX_BUCKETS) {
-        q->digits[k / 64] |= (uint64_t)1 << (k % 64);
-        q->levels |= 1u << (k / 64);
+        q->digits[k / RADIX_WAYS] |= (uint64_t)1 << (k % RADIX_WAYS);
+        q->levels |= (uint64_t)1 << (k / RADIX_WAYS);
     }
     return 0;
 }
