@@ -56,9 +56,22 @@ static inline int radix_put(radix *q, unsigned k, const radix_entry *x)
 static inline int radix_insert(radix *q, const sim__event *ev, uint32_t slot)
 {
     radix_entry x = {*ev, slot, 0};
-    if (radix_put(q, radix_bucket_of(q->last, ev->t), &x))
+    unsigned k = radix_bucket_of(q->last, ev->t);
+    if (radix_put(q, k, &x))
         return -1;
     q->live++;
+    /* The now bucket is FIFO by sequence number. A new event is the latest,
+     * but a lane's proxy carries its head's older number: move it back to
+     * its place (only such proxies ever move). */
+    if (k == RADIX_BUCKETS) {
+        radix_entry *a = q->now.a;
+        size_t j = q->now.n - 1;
+        while (j > q->head && a[j - 1].ev.seq > x.ev.seq) {
+            a[j] = a[j - 1];
+            j--;
+        }
+        a[j] = x;
+    }
     return 0;
 }
 

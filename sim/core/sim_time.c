@@ -106,6 +106,10 @@ int sim_time_parse_duration(const char *text, sim_time *out, const char **why)
     while (*p) {
         uint64_t whole, frac;
         int frac_digits;
+        if (*p == ' ' || *p == '\t') {
+            *why = "no spaces inside a duration (write 1h02m, not 1h 2m)";
+            return SIM_EINPUT;
+        }
         if (parse_decimal(&p, &whole, &frac, &frac_digits, why))
             return SIM_EINPUT;
         size_t len = 0;

@@ -1,0 +1,491 @@
+/* test_sim_engine.c -- the event queue's contract, on every candidate
+ * structure: time order, FIFO ties (across the main queue and lanes),
+ * cancel before, at and after firing and twice, the run loop's stop
+ * conditions, the hook, out-of-memory, and a long randomized comparison
+ * against a reference that simply sorts. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim_alloc.h"
+#include "sim_engine.h"
+#include "sim_status.h"
+
+/* ==== A log of what ran ==== */
+
+#define LOG_MAX 200000
+
+typedef struct run_log {
+    int n;
+    intptr_t tag[LOG_MAX];
+    sim_time at[LOG_MAX];
+} run_log;
+
+static run_log *the_log;
+
+static void record(sim_engine *e, void *subject, void *object)
+{
+    (void)object;
+    assert_true(the_log->n < LOG_MAX);
+    the_log->tag[the_log->n] = (intptr_t)subject;
+    the_log->at[the_log->n++] = sim_now(e);
+}
+
+typedef struct fixture {
+    sim_engine *e;
+    run_log log;
+    sim_queue_kind kind;
+} fixture;
+
+static int setup_kind(void **state, sim_queue_kind kind)
+{
+    fixture *f = calloc(1, sizeof *f);
+    if (!f)
+        return -1;
+    f->kind = kind;
+    f->e = sim_engine_create_with(42, kind);
+    the_log = &f->log;
+    *state = f;
+    return f->e ? 0 : -1;
+}
+static int setup_radix(void **state) { return setup_kind(state, SIM_QUEUE_RADIX); }
+static int setup_heap4(void **state) { return setup_kind(state, SIM_QUEUE_HEAP4); }
+static int setup_calendar(void **state) { return setup_kind(state, SIM_QUEUE_CALENDAR); }
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    sim_engine_destroy(f->e);
+    free(f);
+    return 0;
+}
+
+#define TAG(x) ((void *)(intptr_t)(x))
+
+/* ==== Ordering ==== */
+
+static void events_run_in_time_order(void **state)
+{
+    fixture *f = *state;
+    uint64_t x = 12345;
+    for (int i = 0; i < 5000; i++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        sim_event_schedule(f->e, (sim_time)(x >> 40), record, TAG(i), NULL);
+    }
+    assert_int_equal(sim_engine_run_until(f->e, SIM_TIME_NEVER, SIM_NO_BUDGET), SIM_STOP_EMPTY);
+    assert_int_equal(f->log.n, 5000);
+    for (int i = 1; i < f->log.n; i++)
+        assert_true(f->log.at[i - 1] <= f->log.at[i]);
+}
+
+static void same_time_events_run_in_schedule_order(void **state)
+{
+    fixture *f = *state;
+    sim_lane *lane = sim_lane_create(f->e, 100);
+    assert_non_null(lane);
+    /* Interleave main-queue and lane events due at exactly t = 100. */
+    for (int i = 0; i < 60; i++) {
+        if (i % 3 == 1)
+            sim_lane_schedule(lane, record, TAG(i), NULL);
+        else
+            sim_event_schedule(f->e, 100, record, TAG(i), NULL);
+    }
+    sim_engine_run_until(f->e, SIM_TIME_NEVER, SIM_NO_BUDGET);
+    assert_int_equal(f->log.n, 60);
+    for (int i = 0; i < 60; i++)
+        assert_int_equal(f->log.tag[i], i);
+}
+
+/* An event scheduled for now, from a callback, runs after events already
+ * due now. */
+static void schedule_now(sim_engine *e, void *subject, void *object)
+{
+    record(e, subject, object);
+    if ((intptr_t)subject == 1)
+        sim_event_schedule(e, sim_now(e), record, TAG(3), NULL);
+}
+
+static void events_scheduled_for_now_run_after_those_already_due(void **state)
+{
+    fixture *f = *state;
+    sim_event_schedule(f->e, 10, schedule_now, TAG(1), NULL);
+    sim_event_schedule(f->e, 10, record, TAG(2), NULL);
+    sim_event_schedule(f->e, 11, record, TAG(4), NULL);
+    sim_engine_run_until(f->e, SIM_TIME_NEVER, SIM_NO_BUDGET);
+    assert_int_equal(f->log.n, 4);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(f->log.tag[i], i + 1);
+}
+
+/* ==== Cancel ==== */
+
+static void cancel_before_running_prevents_it(void **state)
+{
+    fixture *f = *state;
+    sim_event_id a = sim_event_schedule(f->e, 5, record, TAG(1), NULL);
+    sim_event_id b = sim_event_schedule(f->e, 6, record, TAG(2), NULL);
+    assert_true(sim_event_pending(f->e, a));
+    assert_int_equal(sim_engine_events_pending(f->e), 2);
+    assert_int_equal(sim_event_cancel(f->e, a), 1);
+    assert_false(sim_event_pending(f->e, a));
+    assert_int_equal(sim_engine_events_pending(f->e), 1);
+    sim_engine_run_until(f->e, SIM_TIME_NEVER, SIM_NO_BUDGET);
+    assert_int_equal(f->log.n, 1);
+    assert_int_equal(f->log.tag[0], 2);
+    assert_false(sim_event_pending(f->e, b));
+}
+
+static sim_event_id victim;
+
+static void cancel_victim(sim_engine *e, void *subject, void *object)
+{
+    record(e, subject, object);
+    assert_int_equal(sim_event_cancel(e, victim), 1);
+}
+
+static void cancel_at_the_same_time_prevents_it(void **state)
+{
+    fixture *f = *state;
+    sim_event_schedule(f->e, 7, cancel_victim, TAG(1), NULL);
+    victim = sim_event_schedule(f->e, 7, record, TAG(2), NULL);
+    sim_event_schedule(f->e, 7, record, TAG(3), NULL);
+    sim_engine_run_until(f->e, SIM_TIME_NEVER, SIM_NO_BUDGET);
+    assert_int_equal(f->log.n, 2);
+    assert_int_equal(f->log.tag[0], 1);
+    assert_int_equal(f->log.tag[1], 3);
+}
+
+static sim_event_id self_id;
+
+static void cancel_self(sim_engine *e, void *subject, void *object)
+{
+    record(e, subject, object);
+    assert_int_equal(sim_event_cancel(e, self_id), 0); /* already running */
+}
+
+static void cancel_while_or_after_running_returns_zero(void **state)
+{
+    fixture *f = *state;
+    self_id = sim_event_schedule(f->e, 3, cancel_self, TAG(1), NULL);
+    sim_engine_run_until(f->e, SIM_TIME_NEVER, SIM_NO_BUDGET);
+    assert_int_equal(f->log.n, 1);
+    assert_int_equal(sim_event_cancel(f->e, self_id), 0);
+    /* The slot is reused by a new event; the old id must not name it. */
+    sim_event_id fresh = sim_event_schedule(f->e, 4, record, TAG(2), NULL);
+    assert_int_equal(sim_event_cancel(f->e, self_id), 0);
+    assert_true(sim_event_pending(f->e, fresh));
+    sim_engine_run_until(f->e, SIM_TIME_NEVER, SIM_NO_BUDGET);
+    assert_int_equal(f->log.n, 2);
+}
+
+static void cancel_twice_returns_zero_the_second_time(void **state)
+{
+    fixture *f = *state;
+    sim_lane *lane = sim_lane_create(f->e, 50);
+    sim_event_id a = sim_event_schedule(f->e, 5, record, TAG(1), NULL);
+    sim_event_id b = sim_lane_schedule(lane, record, TAG(2), NULL);
+    assert_int_equal(sim_event_cancel(f->e, a), 1);
+    assert_int_equal(sim_event_cancel(f->e, a), 0);
+    assert_int_equal(sim_event_cancel(f->e, b), 1);
+    assert_int_equal(sim_event_cancel(f->e, b), 0);
+    assert_int_equal(sim_event_cancel(f->e, 0), 0);
+    assert_int_equal(sim_event_cancel(f->e, 0xffffffffffffULL), 0);
+    assert_int_equal(sim_engine_run_until(f->e, SIM_TIME_NEVER, SIM_NO_BUDGET), SIM_STOP_EMPTY);
+    assert_int_equal(f->log.n, 0);
+    assert_int_equal(sim_engine_events_pending(f->e), 0);
+}
+
+/* Cancelling a lane's head, its middle and its tail, and so many events
+ * that the lane sweeps its tombstones: the survivors run, in order. */
+static void lane_cancels_anywhere_keep_order(void **state)
+{
+    fixture *f = *state;
+    sim_lane *lane = sim_lane_create(f->e, 1000);
+    enum { N = 20000 };
+    static sim_event_id ids[N];
+    for (int i = 0; i < N; i++) {
+        ids[i] = sim_lane_schedule_at(lane, 1000 + i / 4, record, TAG(i), NULL);
+        if (i % 4 == 0)
+            sim_event_schedule(f->e, 1000 + i / 4, record, TAG(-i - 1), NULL);
+    }
+    for (int i = 0; i < N; i++)
+        if (i % 5 != 0 || i == 0)
+            assert_int_equal(sim_event_cancel(f->e, ids[i]), 1);
+    sim_engine_run_until(f->e, SIM_TIME_NEVER, SIM_NO_BUDGET);
+    int lane_runs = 0;
+    sim_time last = 0;
+    intptr_t last_tag = -1;
+    for (int i = 0; i < f->log.n; i++) {
+        assert_true(f->log.at[i] >= last);
+        last = f->log.at[i];
+        if (f->log.tag[i] >= 0) {
+            assert_true(f->log.tag[i] % 5 == 0 && f->log.tag[i] != 0);
+            assert_true(f->log.tag[i] > last_tag);
+            last_tag = f->log.tag[i];
+            lane_runs++;
+        }
+    }
+    assert_int_equal(lane_runs, N / 5 - 1);
+    assert_int_equal(sim_engine_events_pending(f->e), 0);
+}
+
+/* ==== The run loop ==== */
+
+static void run_until_runs_events_at_the_limit_and_stops_there(void **state)
+{
+    fixture *f = *state;
+    sim_event_schedule(f->e, 10, record, TAG(1), NULL);
+    sim_event_schedule(f->e, 20, record, TAG(2), NULL);
+    sim_event_schedule(f->e, 21, record, TAG(3), NULL);
+    assert_int_equal(sim_engine_run_until(f->e, 20, SIM_NO_BUDGET), SIM_STOP_TIME);
+    assert_int_equal(f->log.n, 2);
+    assert_int_equal(sim_now(f->e), 20);
+    assert_int_equal(sim_engine_next_time(f->e), 21);
+    /* Scheduling now, after a stop short of the next event, is allowed. */
+    sim_event_schedule(f->e, 20, record, TAG(4), NULL);
+    assert_int_equal(sim_engine_run_until(f->e, 100, SIM_NO_BUDGET), SIM_STOP_EMPTY);
+    assert_int_equal(sim_now(f->e), 100);
+    assert_int_equal(f->log.n, 4);
+    assert_int_equal(f->log.tag[2], 4);
+    assert_int_equal(f->log.tag[3], 3);
+    assert_int_equal(sim_engine_next_time(f->e), SIM_TIME_NEVER);
+}
+
+static void run_until_stops_after_the_event_budget(void **state)
+{
+    fixture *f = *state;
+    for (int i = 0; i < 10; i++)
+        sim_event_schedule(f->e, i, record, TAG(i), NULL);
+    assert_int_equal(sim_engine_run_until(f->e, SIM_TIME_NEVER, 3), SIM_STOP_BUDGET);
+    assert_int_equal(f->log.n, 3);
+    assert_int_equal(sim_now(f->e), 2);
+    assert_int_equal(sim_engine_run_until(f->e, SIM_TIME_NEVER, 3), SIM_STOP_BUDGET);
+    assert_int_equal(f->log.n, 6);
+    assert_int_equal(sim_engine_run_until(f->e, SIM_TIME_NEVER, 100), SIM_STOP_EMPTY);
+    assert_int_equal(f->log.n, 10);
+    assert_int_equal(sim_engine_events_fired(f->e), 10);
+}
+
+static void stop_from_callback(sim_engine *e, void *subject, void *object)
+{
+    record(e, subject, object);
+    sim_engine_stop(e);
+}
+
+static void a_callback_can_stop_the_run(void **state)
+{
+    fixture *f = *state;
+    sim_event_schedule(f->e, 1, record, TAG(1), NULL);
+    sim_event_schedule(f->e, 2, stop_from_callback, TAG(2), NULL);
+    sim_event_schedule(f->e, 3, record, TAG(3), NULL);
+    assert_int_equal(sim_engine_run_until(f->e, SIM_TIME_NEVER, SIM_NO_BUDGET), SIM_STOP_ASKED);
+    assert_int_equal(f->log.n, 2);
+    assert_int_equal(sim_engine_run_until(f->e, SIM_TIME_NEVER, SIM_NO_BUDGET), SIM_STOP_EMPTY);
+    assert_int_equal(f->log.n, 3);
+}
+
+static int hook_calls;
+
+static void count_hook(sim_engine *e, void *context)
+{
+    (void)context;
+    hook_calls++;
+    if (sim_engine_events_fired(e) == 40)
+        sim_engine_stop(e);
+}
+
+static void the_hook_runs_every_n_events_and_may_stop(void **state)
+{
+    fixture *f = *state;
+    hook_calls = 0;
+    for (int i = 0; i < 100; i++)
+        sim_event_schedule(f->e, i, record, TAG(i), NULL);
+    sim_engine_set_hook(f->e, count_hook, NULL, 10);
+    assert_int_equal(sim_engine_run_until(f->e, SIM_TIME_NEVER, SIM_NO_BUDGET), SIM_STOP_ASKED);
+    assert_int_equal(hook_calls, 4);
+    assert_int_equal(f->log.n, 40);
+    sim_engine_set_hook(f->e, NULL, NULL, 0);
+    sim_engine_run_until(f->e, SIM_TIME_NEVER, SIM_NO_BUDGET);
+    assert_int_equal(hook_calls, 4);
+    assert_int_equal(f->log.n, 100);
+}
+
+/* ==== Against a reference ==== */
+
+typedef struct ref_event {
+    sim_time t;
+    uint64_t order; /* scheduling order */
+    int tag;
+    int cancelled, fired;
+    sim_event_id id;
+} ref_event;
+
+static ref_event *ref;
+static int ref_n;
+static sim_lane *ref_lanes[3];
+static uint64_t rng_state;
+
+static uint64_t next_rand(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return rng_state;
+}
+
+static void random_action(sim_engine *e, void *subject, void *object);
+
+/* Schedules one random event (main queue or a lane); all go through here
+ * so the reference knows the scheduling order. */
+static void schedule_random(sim_engine *e)
+{
+    if (ref_n >= 60000)
+        return;
+    ref_event *r = &ref[ref_n];
+    r->tag = ref_n;
+    r->order = (uint64_t)ref_n;
+    uint64_t pick = next_rand() % 10;
+    if (pick < 3) {
+        sim_lane *lane = ref_lanes[pick];
+        r->t = sim_now(e) + sim_lane_delay(lane);
+        if (r->t < sim_lane_last(lane))
+            r->t = sim_lane_last(lane);
+        r->id = sim_lane_schedule_at(lane, r->t, random_action, TAG(ref_n), NULL);
+    } else {
+        /* Many exact ties: times on a coarse grid, sometimes now. */
+        r->t = sim_now(e) + (pick == 3 ? 0 : (sim_time)(next_rand() % 64) * 1000);
+        r->id = sim_event_schedule(e, r->t, random_action, TAG(ref_n), NULL);
+    }
+    assert_true(r->id != 0);
+    ref_n++;
+}
+
+static void random_action(sim_engine *e, void *subject, void *object)
+{
+    record(e, subject, object);
+    ref_event *me = &ref[(intptr_t)subject];
+    assert_false(me->cancelled);
+    assert_false(me->fired);
+    me->fired = 1;
+    int children = (int)(next_rand() % 3);
+    for (int i = 0; i < children; i++)
+        schedule_random(e);
+    if (ref_n > 0 && next_rand() % 3 == 0) {
+        ref_event *victim_ref = &ref[next_rand() % (uint64_t)ref_n];
+        int pending = !victim_ref->cancelled && !victim_ref->fired && victim_ref != me;
+        assert_int_equal(sim_event_cancel(e, victim_ref->id), pending);
+        if (pending)
+            victim_ref->cancelled = 1;
+    }
+}
+
+static int by_time_then_order(const void *a, const void *b)
+{
+    const ref_event *x = a, *y = b;
+    if (x->t != y->t)
+        return x->t < y->t ? -1 : 1;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static void random_schedules_and_cancels_match_a_sorting_reference(void **state)
+{
+    fixture *f = *state;
+    ref = calloc(60000, sizeof *ref);
+    assert_non_null(ref);
+    ref_n = 0;
+    rng_state = 0x853c49e6748fea9bULL + (uint64_t)f->kind;
+    for (int i = 0; i < 3; i++)
+        ref_lanes[i] = sim_lane_create(f->e, (sim_time)(i + 1) * 7000);
+    for (int i = 0; i < 500; i++)
+        schedule_random(f->e);
+    /* Run in slices, as the live view does, to exercise the stop paths. */
+    sim_time limit = 0;
+    int rc;
+    do {
+        limit += 3000;
+        rc = sim_engine_run_until(f->e, limit, 1 + next_rand() % 50);
+        assert_true(rc >= 0);
+        if (rc == SIM_STOP_BUDGET)
+            limit = sim_now(f->e);
+    } while (rc != SIM_STOP_EMPTY);
+    /* Everything not cancelled ran, exactly in (time, scheduling) order. */
+    ref_event *sorted = malloc((size_t)ref_n * sizeof *sorted);
+    int n = 0;
+    for (int i = 0; i < ref_n; i++)
+        if (!ref[i].cancelled)
+            sorted[n++] = ref[i];
+    qsort(sorted, (size_t)n, sizeof *sorted, by_time_then_order);
+    assert_int_equal(f->log.n, n);
+    for (int i = 0; i < n; i++) {
+        if (f->log.tag[i] != sorted[i].tag)
+            fail_msg("position %d: ran %ld, reference %d", i, (long)f->log.tag[i], sorted[i].tag);
+        assert_int_equal(f->log.at[i], sorted[i].t);
+    }
+    assert_int_equal(sim_engine_events_pending(f->e), 0);
+    free(sorted);
+    free(ref);
+}
+
+/* ==== Out of memory ==== */
+
+static void nop(sim_engine *e, void *subject, void *object) { (void)e, (void)subject, (void)object; }
+
+static void every_failed_allocation_is_a_clean_status(void **state)
+{
+    fixture *f = *state;
+    /* Fail the k-th allocation for every k a small run makes. */
+    for (long k = 1; k < 400; k++) {
+        sim_alloc_fail_at(k);
+        sim_engine *e = sim_engine_create_with(1, f->kind);
+        int failed = e == NULL;
+        if (e) {
+            sim_lane *lane = sim_lane_create(e, 5);
+            for (int i = 0; i < 3000 && !failed; i++) {
+                sim_event_id id = lane && i % 2 ? sim_lane_schedule(lane, nop, NULL, NULL)
+                                                : sim_event_schedule(e, i, nop, NULL, NULL);
+                if (id == 0)
+                    failed = 1;
+                else if (i % 3 == 0)
+                    sim_event_cancel(e, id);
+            }
+            int rc = sim_engine_run_until(e, SIM_TIME_NEVER, SIM_NO_BUDGET);
+            if (failed)
+                assert_int_equal(rc, SIM_ENOMEM);
+            else
+                assert_true(rc == SIM_STOP_EMPTY || rc == SIM_ENOMEM);
+        }
+        sim_engine_destroy(e);
+    }
+    sim_alloc_fail_at(0);
+}
+
+#define FOR_EACH_QUEUE(test)                                              \
+    cmocka_unit_test_setup_teardown(test, setup_radix, teardown),        \
+        cmocka_unit_test_setup_teardown(test, setup_heap4, teardown),    \
+        cmocka_unit_test_setup_teardown(test, setup_calendar, teardown)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        FOR_EACH_QUEUE(events_run_in_time_order),
+        FOR_EACH_QUEUE(same_time_events_run_in_schedule_order),
+        FOR_EACH_QUEUE(events_scheduled_for_now_run_after_those_already_due),
+        FOR_EACH_QUEUE(cancel_before_running_prevents_it),
+        FOR_EACH_QUEUE(cancel_at_the_same_time_prevents_it),
+        FOR_EACH_QUEUE(cancel_while_or_after_running_returns_zero),
+        FOR_EACH_QUEUE(cancel_twice_returns_zero_the_second_time),
+        FOR_EACH_QUEUE(lane_cancels_anywhere_keep_order),
+        FOR_EACH_QUEUE(run_until_runs_events_at_the_limit_and_stops_there),
+        FOR_EACH_QUEUE(run_until_stops_after_the_event_budget),
+        FOR_EACH_QUEUE(a_callback_can_stop_the_run),
+        FOR_EACH_QUEUE(the_hook_runs_every_n_events_and_may_stop),
+        FOR_EACH_QUEUE(random_schedules_and_cancels_match_a_sorting_reference),
+        FOR_EACH_QUEUE(every_failed_allocation_is_a_clean_status),
+    };
+    return cmocka_run_group_tests_name("sim_engine", tests, NULL, NULL);
+}
