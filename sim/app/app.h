@@ -9,6 +9,9 @@ enum { EXIT_DONE = 0, EXIT_RUN_FAILED = 1, EXIT_BAD_INPUT = 2, EXIT_VERDICT_FAIL
 
 /* Each subcommand: argv[0] is its own name. Returns an exit code. */
 int cmd_bench(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_reference(int argc, char **argv);
 
 /* Seconds on a monotonic clock (read once per measurement, never per event). */
 double app_wall_seconds(void);

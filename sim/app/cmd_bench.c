@@ -10,7 +10,7 @@
 #include "sim_status.h"
 
 static const char *const usage =
-    "usage: dcsim bench engine [--queue heap4|calendar] [--no-lanes] [--candidates]\n"
+    "usage: dcsim bench engine [--queue radix|heap4|calendar] [--no-lanes] [--candidates]\n"
     "                          [--events N] [--reps K] [--peer PATH]\n"
     "\n"
     "Runs the hold, hold+cancel and mix workloads at N = 1,000 and 100,000\n"
@@ -143,7 +143,7 @@ int cmd_bench(int argc, char **argv)
             candidates = 1;
         } else if (strcmp(a, "--queue") == 0 && value) {
             if ((queue = sim_queue_kind_parse(value)) < 0)
-                return app_usage_error("bench", "--queue: unknown structure \"%s\" (known: heap4, calendar)", value);
+                return app_usage_error("bench", "--queue: unknown structure \"%s\" (known: radix, heap4, calendar)", value);
             i++;
         } else if (strcmp(a, "--events") == 0 && value) {
             char *end;
@@ -183,10 +183,9 @@ int cmd_bench(int argc, char **argv)
     printf("%s\n", machine);
     if (!candidates)
         return run_block((sim_queue_kind)queue, lanes, &opt);
-    static const sim_queue_kind kinds[] = {SIM_QUEUE_HEAP4, SIM_QUEUE_CALENDAR};
-    for (int k = 0; k < 2; k++)
+    for (int k = 0; k < SIM_QUEUE_KINDS; k++)
         for (int l = 1; l >= 0; l--) {
-            int rc = run_block(kinds[k], l, &opt);
+            int rc = run_block((sim_queue_kind)k, l, &opt);
             if (rc)
                 return rc;
         }

@@ -12,7 +12,10 @@ typedef struct command {
 } command;
 
 static const command commands[] = {
+    {"validate", cmd_validate, "check files, reporting every error: validate FILE..."},
+    {"show", cmd_show, "a file resolved and normalised: show FILE"},
     {"bench", cmd_bench, "measure speed: bench engine"},
+    {"reference", cmd_reference, "the file keys' reference as Markdown: reference models|scenarios"},
 };
 
 static void print_help(FILE *out)
