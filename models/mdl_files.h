@@ -46,6 +46,7 @@ typedef struct geo_link {
     sim_time jitter;            /* added uniformly in [0, jitter] */
     double loss;                /* percent of messages lost (retransmitted) */
     sim_time retransmit;        /* what a loss costs */
+    sim_time buffer;            /* the longest a message waits to be sent; then it is dropped */
     mdl_list paths;             /* geo_path: the fastest healthy one carries traffic */
 } geo_link;
 

@@ -56,6 +56,7 @@ static const mdl_field link_fields[] = {
     FR("jitter", MDL_DURATION, jitter, FIG, "0s", 0, 1, "extra one-way delay, uniform from 0 to this", "100us"),
     FR("loss", MDL_PERCENT, loss, FIG, "0%", 0, 50, "messages lost and sent again", "0.01%"),
     FR("retransmit", MDL_DURATION, retransmit, FIG, "200ms", 0, 60, "what a lost message costs (a TCP retransmission timeout)", "200ms"),
+    FR("buffer", MDL_DURATION, buffer, FIG, "100ms", 0, 60, "the longest a message waits behind the bandwidth before it is dropped", "100ms"),
     FL("paths", paths, REQ, path_schema, "its fiber routes; traffic takes the fastest healthy one"),
     FEND,
 };

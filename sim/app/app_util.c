@@ -65,3 +65,10 @@ int app_usage_error(const char *command, const char *fmt, ...)
     fprintf(stderr, "\n(see: dcsim %s --help)\n", command);
     return EXIT_BAD_INPUT;
 }
+
+void app_join_argv(char *buf, size_t size, int argc, char **argv, const char *command)
+{
+    size_t at = (size_t)snprintf(buf, size, "dcsim %s", command);
+    for (int i = 1; i < argc && at < size; i++)
+        at += (size_t)snprintf(buf + at, size - at, " %s", argv[i]);
+}

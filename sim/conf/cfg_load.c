@@ -241,7 +241,8 @@ static int close_seq(builder *b, frame *f)
     seq->items = sim_arena_alloc(&b->doc->arena, (f->n + 1) * sizeof *seq->items);
     if (!seq->items)
         return SIM_ENOMEM;
-    memcpy(seq->items, f->kids, f->n * sizeof *f->kids);
+    if (f->n)
+        memcpy(seq->items, f->kids, f->n * sizeof *f->kids);
     seq->n = f->n;
     return SIM_OK;
 }

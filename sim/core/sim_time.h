@@ -23,7 +23,7 @@ typedef int64_t sim_time; /* nanoseconds */
 #define SIM_TIME_TEXT_MAX 48
 
 /* Seconds as a double (for statistics and display, never for ordering). */
-static inline double sim_time_to_seconds(sim_time t) { return (double)t * 1e-9; }
+static inline double sim_time_to_seconds(sim_time t) { return (double)t / 1e9; }
 
 /* Nearest nanosecond to s seconds, saturating at +-SIM_TIME_NEVER. */
 sim_time sim_time_from_seconds(double s);

@@ -1,0 +1,374 @@
+/* db.c -- database calls: connection limits and workers at the primary,
+ * reads and writes, the commit cost of the replication mode, and each
+ * shard group's log sequence numbers with commit times (marks), from which
+ * what a copy had applied at any moment follows: exact lost-write counts
+ * and stale reads with no record per write.
+ *
+ * A copy applies the primary's log in batches (replication.batch): a
+ * synchronous or quorum member one network latency behind, an
+ * asynchronous replica its lag behind, the lag redrawn every second. */
+#include <string.h>
+
+#include "prot.h"
+#include "req.h"
+#include "world_int.h"
+
+/* ==== Marks: the log's history ==== */
+
+static void mark_commit(w_group *g, sim_time now)
+{
+    if (g->n_marks > 0) {
+        w_lsn_mark *last = &g->marks[(g->mark_head + g->n_marks - 1) % g->mark_cap];
+        if (now < last->t + g->mark_every) {
+            last->lsn = g->lsn; /* the same batch */
+            return;
+        }
+    }
+    if (g->n_marks == g->mark_cap) { /* the oldest falls out of the window */
+        g->base_lsn = g->marks[g->mark_head].lsn;
+        g->mark_head = (g->mark_head + 1) % g->mark_cap;
+        g->n_marks--;
+    }
+    g->marks[(g->mark_head + g->n_marks++) % g->mark_cap] = (w_lsn_mark){now, g->lsn};
+}
+
+/* The primary's log position as of time t (the last batch shipped by t). */
+uint64_t db_lsn_at(const w_group *g, sim_time t)
+{
+    size_t lo = 0, hi = g->n_marks; /* find the last mark with time <= t */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (g->marks[(g->mark_head + mid) % g->mark_cap].t <= t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0) /* before every mark still kept */
+        return g->base_lsn;
+    return g->marks[(g->mark_head + lo - 1) % g->mark_cap].lsn;
+}
+
+/* The commit time of write number lsn (the batch that held it), or -1. */
+sim_time db_commit_time(const w_group *g, uint64_t lsn)
+{
+    size_t lo = 0, hi = g->n_marks; /* the first mark with lsn >= wanted */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (g->marks[(g->mark_head + mid) % g->mark_cap].lsn < lsn)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < g->n_marks ? g->marks[(g->mark_head + lo) % g->mark_cap].t : -1;
+}
+
+/* How far copy `node` runs behind the primary now. */
+sim_time db_copy_lag(w_world *w, w_group *g, int node)
+{
+    const w_dbnode *pn = &g->nodes[g->primary >= 0 ? g->primary : 0];
+    sim_time net = net_delay(w, pn->dc->index, g->nodes[node].dc->index);
+    int mode = g->db->def->replication.mode;
+    if (mode == REPL_QUORUM || mode == REPL_SYNC)
+        return net;
+    sim_time now = sim_now(w->e);
+    if (now >= g->lag_until) {
+        double s = sim_dist_sample(&g->db->def->replication.lag.d, &g->lag_rng);
+        g->lag = (s > 0 ? (sim_time)(s * 1e9) : 0);
+        g->lag_until = now + SIM_SEC;
+    }
+    return net + g->lag;
+}
+
+/* What copy `node` had applied at `now`. */
+uint64_t db_applied(w_world *w, w_group *g, int node)
+{
+    if (node == g->primary)
+        return g->lsn;
+    return db_lsn_at(g, sim_now(w->e) - db_copy_lag(w, g, node));
+}
+
+/* ==== Choosing a copy ==== */
+
+static int node_alive(const w_world *w, const w_group *g, int i)
+{
+    (void)w;
+    return g->nodes[i].up && g->nodes[i].dc->powered;
+}
+
+/* The live copy nearest to datacenter dc (the primary on ties). */
+static int nearest_copy(w_world *w, const w_group *g, int dc)
+{
+    int best = -1;
+    sim_time best_d = SIM_TIME_NEVER;
+    for (int i = 0; i < g->n_nodes; i++) {
+        if (!node_alive(w, g, i) || g->nodes[i].is_failover)
+            continue;
+        if (!net_reachable(w, dc, g->nodes[i].dc->index))
+            continue;
+        sim_time d = net_delay(w, dc, g->nodes[i].dc->index);
+        if (d < best_d || (d == best_d && i == g->primary)) {
+            best = i;
+            best_d = d;
+        }
+    }
+    return best;
+}
+
+/* ==== Commit cost ==== */
+
+/* How long a write at the primary waits for its copies; -1 when it cannot
+ * commit (too few copies reachable for sync or quorum). */
+static sim_time commit_wait(w_world *w, w_group *g)
+{
+    const stg_replication *rep = &g->db->def->replication;
+    if (rep->mode == REPL_ASYNC)
+        return 0;
+    int p = g->primary, from = g->nodes[p].dc->index;
+    sim_time rtt[8];
+    int n = 0, copies = 0;
+    for (int i = 0; i < g->n_nodes; i++) {
+        if (i == p || g->nodes[i].is_failover)
+            continue;
+        copies++;
+        if (node_alive(w, g, i) && net_reachable(w, from, g->nodes[i].dc->index) &&
+            net_reachable(w, g->nodes[i].dc->index, from))
+            rtt[n++] = net_delay(w, from, g->nodes[i].dc->index) + net_delay(w, g->nodes[i].dc->index, from);
+    }
+    for (int i = 1; i < n; i++) /* sort the few round trips */
+        for (int j = i; j > 0 && rtt[j - 1] > rtt[j]; j--) {
+            sim_time t = rtt[j];
+            rtt[j] = rtt[j - 1];
+            rtt[j - 1] = t;
+        }
+    switch (rep->mode) {
+    case REPL_SEMI_SYNC:
+        if (n > 0) {
+            g->semi_degraded = 0;
+            return rtt[0];
+        }
+        if (g->semi_degraded)
+            return 0; /* fell back to asynchronous */
+        g->semi_degraded = 1;
+        return rep->timeout;
+    case REPL_SYNC:
+        return n == copies ? (n ? rtt[n - 1] : 0) : -1;
+    default: { /* quorum: a majority of all copies, the leader included */
+        int need = (copies + 1) / 2; /* followers to hear from */
+        return n >= need ? (need ? rtt[need - 1] : 0) : -1;
+    }
+    }
+}
+
+/* ==== The call ==== */
+
+static void on_db_arrival(sim_engine *e, void *subject, void *object);
+static void on_db_done(sim_engine *e, void *subject, void *object);
+static void on_db_response(sim_engine *e, void *subject, void *object);
+static void on_call_lost(sim_engine *e, void *subject, void *object);
+
+static const scn_call *current_call(const w_world *w, const w_req *r)
+{
+    return (const scn_call *)w->types[r->type]->calls.items + r->call;
+}
+
+/* No answer will come: the server waits until the attempt's deadline. */
+static void call_lost_later(w_world *w, w_req *r)
+{
+    sim_time now = sim_now(w->e);
+    sim_event_schedule(w->e, r->deadline > now ? r->deadline : now, on_call_lost, r, w);
+}
+
+static void release_session(w_req *r)
+{
+    if (r->held_session) {
+        r->group->sessions--;
+        r->held_session = 0;
+    }
+}
+
+void db_call(w_world *w, w_req *r)
+{
+    const scn_call *call = current_call(w, r);
+    w_db *db = call->data == DATA_USER ? w->user_db : w->global_db;
+    w_group *g = call->data == DATA_USER ? db->by_shard[r->shard] : &db->groups[0];
+    w_cell *cell = w->cells[r->cell];
+    int node;
+    if (call->op == OP_READ && db->def->reads == READS_NEAREST)
+        node = nearest_copy(w, g, r->cell_dc);
+    else
+        node = g->primary >= 0 && node_alive(w, g, g->primary) ? g->primary : -1;
+    if (g->primary < 0 && !(call->op == OP_READ && db->def->reads == READS_NEAREST)) {
+        req_call_done(w, r, M_NO_ROUTE); /* no primary: nobody takes the call */
+        return;
+    }
+    if (call->op == OP_WRITE && g->write_forbidden) {
+        req_call_done(w, r, M_REFUSED);
+        return;
+    }
+    if (!prot_breaker_allows(w, cell, g)) {
+        req_call_done(w, r, M_BREAKER_OPEN);
+        return;
+    }
+    r->group = g;
+    if (node < 0) {
+        /* The primary is gone but nobody noticed: the connection hangs. */
+        r->node = g->primary >= 0 ? g->primary : 0;
+        r->node_epoch = g->nodes[r->node].epoch - 1; /* never matches */
+        call_lost_later(w, r);
+        return;
+    }
+    if (node == g->primary) {
+        if (g->sessions >= g->connections) {
+            prot_breaker_record(w, cell, g, 0);
+            req_call_done(w, r, M_NO_CONNECTION);
+            return;
+        }
+        g->sessions++;
+        r->held_session = 1;
+    }
+    r->node = node;
+    r->node_epoch = g->nodes[node].epoch;
+    int to = g->nodes[node].dc->index;
+    if (to != r->cell_dc)
+        metrics_req(w, r, M_CROSS_DC_CALLS);
+    r->state = RQ_CALLING;
+    int sent = net_send(w, r->cell_dc, to, w->types[r->type]->request_size, on_db_arrival, r);
+    if (sent == NET_REFUSED) {
+        release_session(r);
+        prot_breaker_record(w, cell, g, 0);
+        req_call_done(w, r, M_REFUSED);
+    } else if (sent == NET_DROPPED) {
+        call_lost_later(w, r);
+    }
+}
+
+static int call_node_alive(const w_world *w, const w_req *r)
+{
+    (void)w;
+    const w_dbnode *n = &r->group->nodes[r->node];
+    return n->up && n->dc->powered && n->epoch == r->node_epoch;
+}
+
+static void db_exec(w_world *w, w_group *g, w_req *r)
+{
+    const scn_call *call = current_call(w, r);
+    const sim_dist *d = call->op == OP_WRITE ? &g->db->write : &g->db->read;
+    double s = sim_dist_sample(d, &g->rng);
+    r->state = RQ_DB_EXEC;
+    if (r->node == g->primary)
+        g->busy++;
+    sim_event_schedule(w->e, sim_now(w->e) + (s > 0 ? (sim_time)(s * 1e9) : 0), on_db_done, r, w);
+}
+
+static void on_db_arrival(sim_engine *e, void *subject, void *object)
+{
+    (void)e;
+    w_world *w = object;
+    w_req *r = subject;
+    w_group *g = r->group;
+    if (!call_node_alive(w, r)) {
+        call_lost_later(w, r);
+        return;
+    }
+    if (r->node != g->primary || g->busy < g->workers) {
+        /* Copies serve reads without a queue (their capacity is assumed
+         * ample); the primary queues behind its workers. */
+        db_exec(w, g, r);
+        return;
+    }
+    r->next = NULL;
+    if (g->qtail)
+        g->qtail->next = r;
+    else
+        g->qhead = r;
+    g->qtail = r;
+    g->queued++;
+    r->state = RQ_DB_QUEUED;
+}
+
+static void respond(w_world *w, w_req *r)
+{
+    w_group *g = r->group;
+    int sent = net_send(w, g->nodes[r->node].dc->index, r->cell_dc, w->types[r->type]->response_size,
+                        on_db_response, r);
+    if (sent != NET_SENT)
+        call_lost_later(w, r);
+}
+
+static void on_commit(sim_engine *e, void *subject, void *object)
+{
+    (void)e;
+    w_world *w = object;
+    w_req *r = subject;
+    if (!call_node_alive(w, r)) {
+        call_lost_later(w, r);
+        return;
+    }
+    respond(w, r);
+}
+
+static void on_db_done(sim_engine *e, void *subject, void *object)
+{
+    (void)e;
+    w_world *w = object;
+    w_req *r = subject;
+    w_group *g = r->group;
+    if (!call_node_alive(w, r)) {
+        call_lost_later(w, r);
+        return;
+    }
+    sim_time now = sim_now(w->e);
+    if (r->node == g->primary) {
+        g->busy--;
+        if (g->qhead) {
+            w_req *next = g->qhead;
+            g->qhead = next->next;
+            if (!g->qhead)
+                g->qtail = NULL;
+            g->queued--;
+            db_exec(w, g, next);
+        }
+    }
+    const scn_call *call = current_call(w, r);
+    if (call->op == OP_WRITE) {
+        sim_time wait = commit_wait(w, g);
+        if (wait < 0) { /* no quorum: the commit never comes */
+            call_lost_later(w, r);
+            return;
+        }
+        g->lsn++;
+        g->writes++;
+        mark_commit(g, now);
+        if (wait > 0) {
+            sim_event_schedule(w->e, now + wait, on_commit, r, w);
+            return;
+        }
+    } else {
+        g->reads++;
+        if (r->node != g->primary && db_applied(w, g, r->node) < g->lsn) {
+            g->stale_reads++;
+            metrics_req(w, r, M_STALE_READS);
+        }
+    }
+    respond(w, r);
+}
+
+static void on_db_response(sim_engine *e, void *subject, void *object)
+{
+    (void)e;
+    w_world *w = object;
+    w_req *r = subject;
+    release_session(r);
+    prot_breaker_record(w, w->cells[r->cell], r->group, 1);
+    req_call_done(w, r, CALL_OK);
+}
+
+static void on_call_lost(sim_engine *e, void *subject, void *object)
+{
+    (void)e;
+    w_world *w = object;
+    w_req *r = subject;
+    release_session(r);
+    prot_breaker_record(w, w->cells[r->cell], r->group, 0);
+    req_call_done(w, r, CALL_LOST);
+}
