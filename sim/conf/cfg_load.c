@@ -465,6 +465,22 @@ const cfg_node *cfg_map_get(const cfg_node *map, const char *key)
 
 /* ==== Comments (definition) ==== */
 
+/* The length of the line break at text[i], or 0. */
+static size_t line_break(const char *text, size_t len, size_t i)
+{
+    unsigned char c = (unsigned char)text[i];
+    if (c == '\n')
+        return 1;
+    if (c == '\r')
+        return i + 1 < len && text[i + 1] == '\n' ? 2 : 1;
+    if (c == 0xc2 && i + 1 < len && (unsigned char)text[i + 1] == 0x85)
+        return 2; /* NEL */
+    if (c == 0xe2 && i + 2 < len && (unsigned char)text[i + 1] == 0x80 &&
+        ((unsigned char)text[i + 2] == 0xa8 || (unsigned char)text[i + 2] == 0xa9))
+        return 3; /* LS, PS */
+    return 0;
+}
+
 static void set_comments(cfg_node *n, const char **line_comment, const char **above, int lines,
                          uint64_t *budget)
 {
@@ -489,9 +505,14 @@ static int attach_comments(cfg_doc *doc, const char *text, size_t len)
 {
     if (!doc->root)
         return SIM_OK;
+    /* Lines end where libyaml ends them: \n, \r\n, a lone \r, and the
+     * Unicode breaks NEL, LS and PS, so line numbers agree with its marks. */
     int lines = 1;
-    for (size_t i = 0; i < len; i++)
-        lines += text[i] == '\n';
+    for (size_t i = 0; i < len;) {
+        size_t b = line_break(text, len, i);
+        lines += b > 0;
+        i += b ? b : 1;
+    }
     const char **line_comment = sim_arena_alloc(&doc->arena, (size_t)(lines + 2) * sizeof(char *));
     const char **above = sim_arena_alloc(&doc->arena, (size_t)(lines + 2) * sizeof(char *));
     if (!line_comment || !above)
@@ -499,9 +520,9 @@ static int attach_comments(cfg_doc *doc, const char *text, size_t len)
     int line = 1;
     const char *prev_own = NULL; /* a comment that had a line to itself */
     size_t i = 0;
-    while (i < len) {
+    while (i <= len) {
         size_t start = i;
-        while (i < len && text[i] != '\n')
+        while (i < len && !line_break(text, len, i))
             i++;
         char quote = 0;
         int only_space = 1;
@@ -518,11 +539,15 @@ static int attach_comments(cfg_doc *doc, const char *text, size_t len)
                 while (from < i && (text[from] == ' ' || text[from] == '#'))
                     from++;
                 size_t to = i;
-                while (to > from && (text[to - 1] == ' ' || text[to - 1] == '\r'))
+                while (to > from && text[to - 1] == ' ')
                     to--;
-                comment = sim_arena_strndup(&doc->arena, text + from, to - from);
-                if (!comment)
+                char *copy = sim_arena_strndup(&doc->arena, text + from, to - from);
+                if (!copy)
                     return SIM_ENOMEM;
+                for (char *p = copy; *p; p++) /* no control characters in a comment */
+                    if ((unsigned char)*p < 0x20)
+                        *p = ' ';
+                comment = copy;
                 break;
             }
             if (c == '"' || c == '\'')
@@ -545,7 +570,9 @@ static int attach_comments(cfg_doc *doc, const char *text, size_t len)
                        ? comment
                        : NULL;
         line++;
-        i++;
+        if (i >= len)
+            break;
+        i += line_break(text, len, i);
     }
     uint64_t budget = doc->root->weight * 2 + 16;
     set_comments(doc->root, line_comment, above, lines, &budget);

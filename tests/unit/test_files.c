@@ -183,6 +183,33 @@ static void anchors_aliases_and_merge_keys_work(void **state)
     cfg_doc_free(doc);
 }
 
+/* Found by the fuzzer: a lone carriage return inside a comment is a line
+ * break to YAML, so comments must be cut there and printed without it. */
+static void show_survives_odd_line_breaks(void **state)
+{
+    (void)state;
+    const char *text = "dcsim: 1\rkind: geography  # a\r  # b\r\nname: g  # c\xc2\x85\ncities: []\ndatacenters: []\n";
+    mdl_config *cfg, *again;
+    mdl_errors errs;
+    int rc = mdl_config_load_text("cr.yaml", text, strlen(text), &cfg, &errs);
+    if (rc)
+        mdl_errors_print(stderr, &errs);
+    assert_int_equal(rc, SIM_OK);
+    char *shown = NULL;
+    size_t len;
+    FILE *f = open_memstream(&shown, &len);
+    mdl_config_print(f, cfg);
+    fclose(f);
+    rc = mdl_config_load_text("shown.yaml", shown, len, &again, &errs);
+    if (rc)
+        mdl_errors_print(stderr, &errs);
+    assert_int_equal(rc, SIM_OK);
+    assert_string_equal(again->geos[0]->name, "g");
+    free(shown);
+    mdl_config_free(cfg);
+    mdl_config_free(again);
+}
+
 /* ==== Shipped files ==== */
 
 static size_t shipped(char **files)
@@ -445,6 +472,7 @@ int main(void)
         cmocka_unit_test(every_error_of_a_file_is_reported),
         cmocka_unit_test(limits_refuse_hostile_input_before_allocating),
         cmocka_unit_test(anchors_aliases_and_merge_keys_work),
+        cmocka_unit_test(show_survives_odd_line_breaks),
         cmocka_unit_test(every_shipped_file_validates),
         cmocka_unit_test(show_is_a_fixed_point_on_every_shipped_file),
         cmocka_unit_test(every_figure_in_a_shipped_file_says_where_it_comes_from),
