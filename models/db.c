@@ -224,6 +224,8 @@ void db_call(w_world *w, w_req *r)
             return;
         }
         g->sessions++;
+        if (g->sessions > g->max_sessions)
+            g->max_sessions = g->sessions;
         r->held_session = 1;
     }
     r->node = node;
@@ -270,6 +272,8 @@ static void on_db_arrival(sim_engine *e, void *subject, void *object)
         call_lost_later(w, r);
         return;
     }
+    if (r->node == g->primary)
+        g->calls_arrived++;
     if (r->node != g->primary || g->busy < g->workers) {
         /* Copies serve reads without a queue (their capacity is assumed
          * ample); the primary queues behind its workers. */

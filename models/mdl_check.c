@@ -630,6 +630,11 @@ void mdl_check_scenario(mdl_load *ld, const scenario *sc, stage *const *stages,
         const scn_fault *f = ITEM(sc->faults, scn_fault, i);
         snprintf(path, sizeof path, "faults[%zu]", i);
         sim_time start = mdl_clock_to_run(sc, f->at);
+        if (start < 0) {
+            snprintf(path, sizeof path, "faults[%zu].at", i);
+            mdl_error(ld, at(f, "at"), path, "this is before the run starts");
+            continue;
+        }
         if (start > run_end) {
             snprintf(path, sizeof path, "faults[%zu].at", i);
             mdl_error(ld, at(f, "at"), path, "the run ends before this fault starts");

@@ -790,8 +790,11 @@ const stg_database *mdl_stage_data_home(const stage *s, int data)
 
 sim_time mdl_clock_to_run(const scenario *sc, sim_time clock)
 {
+    /* The nearer reading of a time of day: within 12 hours either way. */
     sim_time t = clock - sc->start;
-    if (t < 0)
+    if (t < -SIM_DAY / 2)
         t += SIM_DAY;
+    else if (t >= SIM_DAY / 2)
+        t -= SIM_DAY;
     return t;
 }

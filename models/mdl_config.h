@@ -67,7 +67,9 @@ const stg_database *mdl_stage_data_home(const stage *s, int data);
 const scn_type *mdl_scenario_type(const scenario *sc, const char *name);
 
 /* Scenario clock time (after midnight) to run time (0 = the start of the
- * warm-up); times before the start clock are the next day. */
+ * warm-up): the nearer reading, within 12 hours before or after the start
+ * (a run starting at 23:58 reaches 00:20 the next day; a spike at 00:00 of
+ * a run starting at 00:04 is in the past). */
 sim_time mdl_clock_to_run(const scenario *sc, sim_time clock);
 
 #endif /* MDL_CONFIG_H */

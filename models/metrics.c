@@ -91,6 +91,8 @@ void metrics_cell_change(w_world *w, w_cell *c)
     double dt = (double)(now - c->last_change);
     c->busy_integral += dt * c->busy_now;
     c->queue_integral += dt * c->queued_now;
+    c->area_busy += dt * c->busy_now;
+    c->area_queued += dt * c->queued_now;
     sim_time a = c->last_change > w->warmup ? c->last_change : w->warmup;
     sim_time b = now < w->end ? now : w->end;
     if (b > a)

@@ -212,6 +212,10 @@ static void start_service(w_world *w, w_req *r, w_server *sv)
     r->server = sv;
     r->server_epoch = sv->epoch;
     r->state = RQ_SERVING;
+    sim_time waited = sim_now(w->e) - r->arrived;
+    cell->started++;
+    cell->wait_sum += (double)waited;
+    cell->waited += waited > 0;
     double s = sim_dist_sample(&cell->pool->service[r->type], &cell->rng) * sv->slowdown;
     sim_time t = s > 0 ? (sim_time)(s * 1e9) : 0;
     sim_event_schedule(w->e, sim_now(w->e) + t, on_service_done, r, w);
@@ -249,6 +253,8 @@ static void on_server_arrival(sim_engine *e, void *subject, void *object)
     w_req *r = subject;
     w_cell *cell = w->cells[r->cell];
     w_server *sv = route_server(w, cell);
+    r->arrived = sim_now(w->e);
+    cell->arrived++;
     if (!sv) {
         fail_fast(w, r, M_NO_ROUTE);
         return;
@@ -312,7 +318,10 @@ static void finish(w_world *w, w_req *r)
     server_release(w, r->server);
     work_end(w, r);
     r->state = RQ_DONE;
-    w->cells[r->cell]->served++;
+    w_cell *cell = w->cells[r->cell];
+    cell->served++;
+    cell->sojourn_sum += (double)(sim_now(w->e) - r->arrived);
+    cell->sojourn_n++;
     if (r->client_done) { /* answered too late: the client is gone */
         maybe_free(w, r);
         return;

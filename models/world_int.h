@@ -100,6 +100,13 @@ struct w_cell {
     /* Measures of this interval: time integrals and counts. */
     double busy_integral, queue_integral, in_system_integral;
     double busy_total;          /* over the measured run */
+    /* Over the whole run, for checks against queueing theory. */
+    double area_busy, area_queued;   /* time integrals (ns x requests) */
+    double wait_sum;                 /* ns waited before service */
+    uint64_t started, waited;        /* services started; of which waited */
+    uint64_t arrived;                /* requests that reached a server */
+    double sojourn_sum;              /* ns from arrival to the end of service */
+    uint64_t sojourn_n;
     sim_time last_change;
     int busy_now, queued_now;
     uint64_t served;
@@ -157,6 +164,8 @@ struct w_group {
     sim_time lag;
     int connections, workers;
     uint64_t reads, writes, stale_reads;
+    uint64_t calls_arrived;     /* calls that reached the primary */
+    int max_sessions;           /* the most connections ever in use */
 };
 
 typedef struct w_db {
@@ -182,6 +191,7 @@ struct w_req {
     sim_time born;              /* the user's first attempt */
     sim_time start;             /* this attempt */
     sim_time deadline;          /* the client gives up then */
+    sim_time arrived;           /* at the server (for waiting times) */
     sim_event_id timeout;
     w_server *server;
     uint32_t server_epoch;

@@ -1,0 +1,331 @@
+/* test_world.c -- the world model's mechanisms on small hand-built worlds:
+ * a link of constant latency adds exactly its latency; a saturated link
+ * serves exactly its bandwidth; more concurrency than a connection limit
+ * gives "no connection" failures; a tripped breaker fails fast; a retry
+ * budget bounds the load a slow database sees; degradation sheds the
+ * lowest-priority types; runs are deterministic and seeds matter. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <string.h>
+
+#include "tiny_world.h"
+
+/* Two datacenters, A (the entry) and B (the only cell), joined by one link. */
+static char *two_dc_text(const char *link, const char *pool, const char *db, const char *extra,
+                         const char *traffic)
+{
+    char *buf = malloc(8192);
+    snprintf(buf, 8192,
+             "dcsim: 1\nkind: scenario\nname: two\n"
+             "stages:\n"
+             "  - dcsim: 1\n    kind: stage\n    name: two\n"
+             "    geography:\n      dcsim: 1\n      kind: geography\n      name: two\n"
+             "      cities: [{name: C, lon: 0, lat: 0}]\n"
+             "      datacenters: [{name: A, city: C, internal_latency: 0s}, {name: B, city: C, internal_latency: 0s}]\n"
+             "      links: [{between: [A, B], %s}]\n"
+             "    datacenters: [A, B]\n"
+             "    entry: {kind: vip, datacenters: [A], client_latency: 0s}\n"
+             "    pools: [{name: app, %s}]\n"
+             "    units: [{name: u, cells: [{datacenter: B, pool: app, servers: 1}]}]\n"
+             "    databases: [{name: db, holds: [user, global], %s, groups: [{primary: B}]}]\n"
+             "%s"
+             "start: \"00:00:00\"\nwarmup: 0s\nduration: 100s\n"
+             "traffic:\n  users: 1M\n%s",
+             link, pool, db, extra, traffic);
+    return buf;
+}
+
+static void run_all(mdl_world *w) { assert_int_equal(mdl_world_run(w, 0, NULL, NULL), 0); }
+
+static void a_link_of_constant_latency_adds_exactly_its_latency(void **state)
+{
+    (void)state;
+    char *text = two_dc_text("paths: [{latency: 5ms, bandwidth: 100Tbit/s}]",
+                             "workers: 1000, service_time: {job: 1ms}", "read: 1ms",
+                             "",
+                             "  curve: {points: [{at: \"00:00:00\", rate: 10/s}]}\n"
+                             "  types: [{name: job, share: 100%}]\n");
+    mdl_config *cfg = tiny_load(text);
+    mdl_world *w = tiny_world(cfg, 1, 3);
+    run_all(w);
+    mdl_headline h;
+    mdl_world_headline(w, &h);
+    assert_true(h.succeeded > 900);
+    /* 5 ms out, 1 ms of service, 5 ms back: every request takes 11 ms. */
+    sim_hist all;
+    sim_hist_clear(&all);
+    for (int t = 0; t < w->n_types; t++)
+        sim_hist_merge(&all, &w->total.lat[t]);
+    assert_true(all.sum_ns == 11e6 * (double)all.total);
+    mdl_world_destroy(w);
+    mdl_config_free(cfg);
+    free(text);
+}
+
+static void a_saturated_link_serves_exactly_its_bandwidth(void **state)
+{
+    (void)state;
+    /* 8 Mbit/s carries 1 MB/s: 100 requests of 10 kB a second, of 300 offered. */
+    char *text = two_dc_text("paths: [{latency: 1ms, bandwidth: 8Mbit/s}], buffer: 100ms",
+                             "workers: 1000, service_time: {job: 1ms}", "read: 1ms", "",
+                             "  curve: {points: [{at: \"00:00:00\", rate: 300/s}]}\n"
+                             "  types: [{name: job, share: 100%, request_size: 10kB}]\n"
+                             "  client: {timeout: 10s, retries: 0}\n");
+    mdl_config *cfg = tiny_load(text);
+    mdl_world *w = tiny_world(cfg, 1, 4);
+    run_all(w);
+    double served = (double)w->cells[0]->arrived / 100;
+    print_message("saturated link: %.2f requests/s arrived (bandwidth allows 100/s)\n", served);
+    assert_true(fabs(served - 100) < 0.5);
+    mdl_world_destroy(w);
+    mdl_config_free(cfg);
+    free(text);
+}
+
+static const char *one_read =
+    "  types: [{name: job, share: 100%, calls: [{data: user, op: read}]}]\n";
+
+static void more_concurrency_than_the_connection_limit_gives_no_connection(void **state)
+{
+    (void)state;
+    char traffic[512];
+    snprintf(traffic, sizeof traffic, "  curve: {points: [{at: \"00:00:00\", rate: 200/s}]}\n%s"
+             "  client: {timeout: 10s, retries: 0}\n", one_read);
+    char *text = two_dc_text("paths: [{latency: 100us}]", "workers: 1000, service_time: {job: 1ms}",
+                             "connections: 5, workers: 5, read: 100ms", "", traffic);
+    mdl_config *cfg = tiny_load(text);
+    mdl_world *w = tiny_world(cfg, 1, 5);
+    run_all(w);
+    mdl_headline h;
+    mdl_world_headline(w, &h);
+    /* 200/s x 100 ms = 20 calls want to be in flight; 5 may. */
+    w_group *g = &w->dbs[0].groups[0];
+    assert_int_equal(g->max_sessions, 5);
+    assert_true(h.by_cause[2] > 0.5 * h.offered); /* no_connection */
+    assert_true(h.succeeded > 0.2 * h.offered && h.succeeded < 0.3 * h.offered);
+    mdl_world_destroy(w);
+    mdl_config_free(cfg);
+    free(text);
+}
+
+static void a_tripped_breaker_fails_fast(void **state)
+{
+    (void)state;
+    char traffic[512];
+    snprintf(traffic, sizeof traffic, "  curve: {points: [{at: \"00:00:00\", rate: 200/s}]}\n%s"
+             "  client: {timeout: 10s, retries: 0}\n", one_read);
+    const char *breaker = "    protections: {breaker: {error_threshold: 50%, window: 10s, min_requests: 20, open_for: 5s}}\n";
+    /* The same overloaded database as above, now behind a breaker. */
+    char *text = two_dc_text("paths: [{latency: 100us}]", "workers: 1000, service_time: {job: 1ms}",
+                             "connections: 5, workers: 5, read: 100ms", "", traffic);
+    /* Put the protections inside the stage (before start:). */
+    char *at = strstr(text, "start:");
+    char *with = malloc(strlen(text) + strlen(breaker) + 1);
+    size_t head = (size_t)(at - text);
+    memcpy(with, text, head);
+    strcpy(with + head, breaker);
+    strcat(with, at);
+    mdl_config *cfg = tiny_load(with);
+    mdl_world *w = tiny_world(cfg, 1, 5);
+    run_all(w);
+    mdl_headline h;
+    mdl_world_headline(w, &h);
+    w_group *g = &w->dbs[0].groups[0];
+    print_message("breaker: %.0f failed fast of %.0f offered; the database saw %llu calls\n",
+                  h.by_cause[7], h.offered, (unsigned long long)g->calls_arrived);
+    assert_true(h.by_cause[7] > 0.5 * h.offered); /* breaker_open */
+    /* Open most of the time, it lets through far fewer calls than arrive. */
+    assert_true((double)g->calls_arrived < 0.35 * h.offered);
+    mdl_world_destroy(w);
+    mdl_config_free(cfg);
+    free(text);
+    free(with);
+}
+
+/* A database so slow that every attempt times out; clients retry 3 times. */
+static double calls_per_request(const char *budget)
+{
+    char traffic[512];
+    snprintf(traffic, sizeof traffic, "  curve: {points: [{at: \"00:00:00\", rate: 100/s}]}\n%s"
+             "  client: {timeout: 100ms, retries: 3, backoff: 10ms, jitter: 0%%}\n", one_read);
+    char extra[256];
+    snprintf(extra, sizeof extra, "%s", budget);
+    char *text = two_dc_text("paths: [{latency: 100us}]", "workers: 1000, service_time: {job: 1ms}",
+                             "connections: 100000, workers: 100000, read: 1s", "", traffic);
+    char *at = strstr(text, "start:");
+    char *with = malloc(strlen(text) + strlen(extra) + 1);
+    size_t head = (size_t)(at - text);
+    memcpy(with, text, head);
+    strcpy(with + head, extra);
+    strcat(with, at);
+    mdl_config *cfg = tiny_load(with);
+    mdl_world *w = tiny_world(cfg, 1, 6);
+    run_all(w);
+    mdl_headline h;
+    mdl_world_headline(w, &h);
+    double ratio = (double)w->dbs[0].groups[0].calls_arrived / h.offered;
+    mdl_world_destroy(w);
+    mdl_config_free(cfg);
+    free(text);
+    free(with);
+    return ratio;
+}
+
+static void a_retry_budget_bounds_the_load_a_slow_database_sees(void **state)
+{
+    (void)state;
+    double without = calls_per_request("");
+    double with = calls_per_request("    protections: {retry_budget: {ratio: 10%, window: 10s}}\n");
+    print_message("calls per request: %.2f without a budget, %.2f with a 10%% budget\n", without, with);
+    assert_true(without > 3.9);          /* every attempt: 1 + 3 retries */
+    assert_true(with < 1.11 && with > 1.05); /* retries held to 10% of first tries */
+}
+
+/* 400 reads/s of 100 ms need 40 database workers; 25 serve 250/s, and a
+ * backlog of calls whose clients gave up keeps the database busy. */
+static double degradation_run(const char *protections, double *pay_success)
+{
+    const char *traffic =
+        "  curve: {points: [{at: \"00:00:00\", rate: 400/s}]}\n"
+        "  types: [{name: pay, share: 50%, calls: [{data: user, op: read}]},\n"
+        "          {name: query, share: 50%, priority: 3, calls: [{data: user, op: read}]}]\n"
+        "  client: {timeout: 2s, retries: 0}\n";
+    char *text = two_dc_text("paths: [{latency: 100us}]", "workers: 1000, service_time: {pay: 1ms, query: 1ms}",
+                             "connections: 100000, workers: 25, read: 100ms", "", traffic);
+    char *at = strstr(text, "start:");
+    char *with = malloc(strlen(text) + strlen(protections) + 1);
+    size_t head = (size_t)(at - text);
+    memcpy(with, text, head);
+    strcpy(with + head, protections);
+    strcat(with, at);
+    mdl_config *cfg = tiny_load(with);
+    mdl_world *w = tiny_world(cfg, 1, 8);
+    run_all(w);
+    mdl_headline h;
+    mdl_world_headline(w, &h);
+    *pay_success = (double)w->total.c[0 * M_COUNT + M_SUCCEEDED] / (double)w->total.c[0 * M_COUNT + M_OFFERED];
+    print_message("degradation %s: shed %.0f of %.0f, availability %.3f, pay %.3f\n",
+                  protections[0] ? "on" : "off", h.by_cause[5], h.offered, h.availability, *pay_success);
+    double shed_share = h.by_cause[5] / h.offered;
+    mdl_world_destroy(w);
+    mdl_config_free(cfg);
+    free(text);
+    free(with);
+    return shed_share;
+}
+
+static void degradation_sheds_the_listed_types_first(void **state)
+{
+    (void)state;
+    double pay_off, pay_on;
+    assert_true(degradation_run("", &pay_off) == 0);
+    double shed = degradation_run(
+        "    protections: {degradation: {shed: [query], success_below: 95%, after: 5s, restore_after: 600s}}\n",
+        &pay_on);
+    /* Without it the backlog takes everything down; with it query is shed
+     * (about half of the load, from seconds after the start) and pay
+     * recovers once the backlog drains. */
+    assert_true(pay_off < 0.2);
+    assert_true(shed > 0.4 && shed < 0.5);
+    assert_true(pay_on > 0.5);
+}
+
+/* ==== Determinism ==== */
+
+static char *read_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    size_t got = fread(buf, 1, (size_t)n, f);
+    buf[got] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static void run_to(const char *dir, uint64_t seed)
+{
+    char *text = read_file("scenarios/double11-idc-power-loss.yaml");
+    char *d = strstr(text, "duration: 21m");
+    assert_non_null(d);
+    memcpy(d, "duration: 3m ", 13);
+    mdl_config *cfg;
+    mdl_errors errs;
+    int rc = mdl_config_load_text("scenarios/double11-idc-power-loss.yaml", text, strlen(text), &cfg, &errs);
+    if (rc)
+        mdl_errors_print(stderr, &errs);
+    assert_int_equal(rc, SIM_OK);
+    mdl_run_options opt = {0.002, seed, 1, SIM_QUEUE_DEFAULT, 1};
+    for (size_t s = 0; s < cfg->n_stages; s++) {
+        mdl_world *w;
+        char err[256], sub[512];
+        assert_int_equal(mdl_world_create(cfg, s, &opt, &w, err, sizeof err), SIM_OK);
+        assert_int_equal(mdl_world_run(w, 0, NULL, NULL), 0);
+        snprintf(sub, sizeof sub, "%s/%s", dir, cfg->stages[s]->name);
+        assert_int_equal(mdl_world_write(w, sub, 1.0, "test"), SIM_OK);
+        mdl_world_destroy(w);
+    }
+    mdl_config_free(cfg);
+    free(text);
+}
+
+static int same_file(const char *a, const char *b)
+{
+    char *x = read_file(a), *y = read_file(b);
+    int same = strcmp(x, y) == 0;
+    free(x);
+    free(y);
+    return same;
+}
+
+static void same_seed_same_bytes_other_seed_other_results(void **state)
+{
+    (void)state;
+    char base[] = "/tmp/dcsim-det-XXXXXX";
+    assert_non_null(mkdtemp(base));
+    char a[600], b[600], c[600];
+    snprintf(a, sizeof a, "%s/a", base);
+    snprintf(b, sizeof b, "%s/b", base);
+    snprintf(c, sizeof c, "%s/c", base);
+    run_to(a, 11);
+    run_to(b, 11);
+    run_to(c, 12);
+    const char *stages[] = {"pure", "naive", "mature", "unit"};
+    const char *files[] = {"summary.json", "timeseries.csv", "events.csv"};
+    for (int s = 0; s < 4; s++)
+        for (int f = 0; f < 3; f++) {
+            char pa[700], pb[700], pc[700];
+            snprintf(pa, sizeof pa, "%s/%s/%s", a, stages[s], files[f]);
+            snprintf(pb, sizeof pb, "%s/%s/%s", b, stages[s], files[f]);
+            snprintf(pc, sizeof pc, "%s/%s/%s", c, stages[s], files[f]);
+            if (!same_file(pa, pb))
+                fail_msg("%s differs between two runs with the same seed", pa);
+            if (f < 2 && same_file(pa, pc))
+                fail_msg("%s is the same with another seed", pa);
+        }
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", base);
+    assert_int_equal(system(cmd), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(a_link_of_constant_latency_adds_exactly_its_latency),
+        cmocka_unit_test(a_saturated_link_serves_exactly_its_bandwidth),
+        cmocka_unit_test(more_concurrency_than_the_connection_limit_gives_no_connection),
+        cmocka_unit_test(a_tripped_breaker_fails_fast),
+        cmocka_unit_test(a_retry_budget_bounds_the_load_a_slow_database_sees),
+        cmocka_unit_test(degradation_sheds_the_listed_types_first),
+        cmocka_unit_test(same_seed_same_bytes_other_seed_other_results),
+    };
+    return cmocka_run_group_tests_name("world", tests, NULL, NULL);
+}
