@@ -344,6 +344,13 @@ static void on_db_done(sim_engine *e, void *subject, void *object)
         g->writes++;
         mark_commit(g, now);
         if (wait > 0) {
+            int at = g->nodes[r->node].dc->index;
+            if (at == r->cell_dc) {
+                /* The answer waits for the commit, then crosses the
+                 * building: one event, no link queue to respect. */
+                sim_event_schedule(w->e, now + wait + w->dcs[at].geo->internal_latency, on_db_response, r, w);
+                return;
+            }
             sim_event_schedule(w->e, now + wait, on_commit, r, w);
             return;
         }

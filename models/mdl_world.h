@@ -76,6 +76,8 @@ const mdl_series *mdl_world_series(const mdl_world *w);
 double mdl_world_scale(const mdl_world *w);
 uint64_t mdl_world_seed(const mdl_world *w);
 sim_time mdl_world_end(const mdl_world *w);
+/* Attempts simulated so far (first tries and retries, warm-up included). */
+double mdl_world_attempts(const mdl_world *w);
 /* Warnings from building (scale rounding), "" past the last. */
 const char *mdl_world_warning(const mdl_world *w, int i);
 

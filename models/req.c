@@ -72,6 +72,7 @@ static void work_end(w_world *w, w_req *r)
 static void on_timeout(sim_engine *e, void *subject, void *object);
 static void on_retry(sim_engine *e, void *subject, void *object);
 static void on_entry(sim_engine *e, void *subject, void *object);
+static void on_entry_local(sim_engine *e, void *subject, void *object);
 
 /* The client's answer for this attempt is a failure: retry, or give up. */
 static void client_failed(w_world *w, w_req *r, int cause)
@@ -117,9 +118,19 @@ void req_start_attempt(w_world *w, w_req *r)
     prot_note_attempt(w, r->attempt > 0);
     r->timeout = sim_lane_schedule(w->timeout_lane, on_timeout, r, w);
     r->entry_dc = (uint8_t)route_entry_dc(w, r);
-    if (!w->dcs[r->entry_dc].powered || !w->dcs[r->entry_dc].entry_up) {
+    w_dc *entry = &w->dcs[r->entry_dc];
+    if (!entry->powered || !entry->entry_up) {
         /* Nobody answers: the client waits for its timeout. */
         r->work_done = 1;
+        return;
+    }
+    /* Served in the building it enters (the usual case): one event for the
+     * trip from the user through the entry and the balancer to the server. */
+    w_cell *cell = route_cell(w, r);
+    if (cell && cell->dc == entry) {
+        r->cell = (uint32_t)cell->index;
+        r->cell_dc = r->entry_dc;
+        sim_lane_schedule(entry->client_local, on_entry_local, r, w);
         return;
     }
     sim_lane_schedule(w->client_lane, on_entry, r, w);
@@ -197,6 +208,26 @@ static void on_entry(sim_engine *e, void *subject, void *object)
         prot_in_flight(w, +1);
         r->admitted = 1;
     }
+}
+
+/* Entry and server in one building: the entry's checks, then the server. */
+static void on_entry_local(sim_engine *e, void *subject, void *object)
+{
+    w_world *w = object;
+    w_req *r = subject;
+    w_dc *entry = &w->dcs[r->entry_dc];
+    if (!entry->powered || !entry->entry_up) {
+        req_work_lost(w, r);
+        return;
+    }
+    int refusal = prot_admit(w, r);
+    if (refusal) {
+        fail_fast(w, r, refusal);
+        return;
+    }
+    prot_in_flight(w, +1);
+    r->admitted = 1;
+    on_server_arrival(e, r, w);
 }
 
 /* ==== The server ==== */

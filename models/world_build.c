@@ -319,6 +319,11 @@ static int build_traffic(w_world *w)
     sim_rng_init(&w->types_rng, w->seed, "traffic.types");
     sim_rng_init(&w->retry_rng, w->seed, "client.retry");
     w->client_latency = w->st->entry.client_latency;
+    for (int i = 0; i < w->n_dcs; i++) {
+        w->dcs[i].client_local = sim_lane_create(w->e, w->client_latency + w->dcs[i].geo->internal_latency);
+        if (!w->dcs[i].client_local)
+            return SIM_ENOMEM;
+    }
     w->client_lane = sim_lane_create(w->e, w->client_latency);
     w->timeout_lane = sim_lane_create(w->e, sc->traffic.client.timeout);
     if (!w->client_lane || !w->timeout_lane)

@@ -34,6 +34,7 @@ typedef struct w_dc {
     int isolated;               /* every link to it is down */
     uint32_t epoch;             /* bumped when it loses power */
     sim_lane *internal;         /* deliveries inside the building */
+    sim_lane *client_local;     /* from a user through its entry to a server in it */
     int entry_up;               /* its entry point (balancer) answers */
     int registry_up;            /* its registry replica answers */
 } w_dc;

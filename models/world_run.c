@@ -115,3 +115,8 @@ void mdl_world_headline(const mdl_world *wc, mdl_headline *h)
     double hours = sim_time_to_seconds(w->end) / 3600;
     h->cost = (servers * w->st->cost.server_hour + (double)w->st->datacenters.n * w->st->cost.datacenter_hour) * hours;
 }
+
+double mdl_world_attempts(const mdl_world *w)
+{
+    return sum_measure(w, &w->total, M_ATTEMPTS) + sum_measure(w, &w->warm, M_ATTEMPTS);
+}

@@ -14,6 +14,8 @@ int cmd_validate(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_reference(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+/* dcsim bench e2e (bench_e2e.c). */
+int bench_e2e(const char *stage_name, double scale, double window_s, int queue);
 
 /* Seconds on a monotonic clock (read once per measurement, never per event). */
 double app_wall_seconds(void);

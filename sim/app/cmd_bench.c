@@ -23,7 +23,14 @@ static const char *const usage =
     "  --peer PATH     also run a peer hold harness (bench-peers/c/hold_bheap)\n"
     "                  at the same N and events, interleaved, and print ratios\n"
     "  --workload W    only hold, hold+cancel or mix (for profiling)\n"
-    "  --pending N     only this N (for profiling)\n";
+    "  --pending N     only this N (for profiling)\n"
+    "\n"
+    "usage: dcsim bench e2e [--stage S] [--scale F] [--window SECONDS] [--queue Q]\n"
+    "\n"
+    "Runs the shipped Double-11 scenario on the unit stage (or S) at 1:1 (or\n"
+    "F) over two minutes (or SECONDS) around the midnight peak, and prints the\n"
+    "simulated requests per second of wall time, the real-time factor, events\n"
+    "per request, events per second and the peak resident memory.\n";
 
 typedef struct bench_options {
     uint64_t events;
@@ -130,8 +137,38 @@ int cmd_bench(int argc, char **argv)
         fputs(usage, argc < 2 ? stderr : stdout);
         return argc < 2 ? EXIT_BAD_INPUT : EXIT_DONE;
     }
+    if (strcmp(argv[1], "e2e") == 0) {
+        const char *stage_name = "unit";
+        double scale = 1, window = 120;
+        int queue = SIM_QUEUE_DEFAULT;
+        for (int i = 2; i < argc; i++) {
+            const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+            char *end;
+            if (!strcmp(argv[i], "--stage") && value) {
+                stage_name = value;
+                i++;
+            } else if (!strcmp(argv[i], "--scale") && value) {
+                scale = strtod(value, &end);
+                if (*end || !(scale > 0) || scale > 1)
+                    return app_usage_error("bench", "--scale: expected a fraction in (0, 1], got \"%s\"", value);
+                i++;
+            } else if (!strcmp(argv[i], "--queue") && value) {
+                if ((queue = sim_queue_kind_parse(value)) < 0)
+                    return app_usage_error("bench", "--queue: unknown structure \"%s\" (known: radix, heap4, calendar)", value);
+                i++;
+            } else if (!strcmp(argv[i], "--window") && value) {
+                window = strtod(value, &end);
+                if (*end || !(window >= 1) || window > 3600)
+                    return app_usage_error("bench", "--window: expected 1 to 3600 seconds, got \"%s\"", value);
+                i++;
+            } else {
+                return app_usage_error("bench", "unknown or incomplete option \"%s\"", argv[i]);
+            }
+        }
+        return bench_e2e(stage_name, scale, window, (sim_queue_kind)queue);
+    }
     if (strcmp(argv[1], "engine") != 0)
-        return app_usage_error("bench", "unknown benchmark \"%s\" (known: engine)", argv[1]);
+        return app_usage_error("bench", "unknown benchmark \"%s\" (known: engine, e2e)", argv[1]);
     bench_options opt = {10000000, 5, NULL, -1, 0};
     int queue = SIM_QUEUE_DEFAULT, lanes = 1, candidates = 0;
     for (int i = 2; i < argc; i++) {

@@ -234,18 +234,13 @@ int sim_event_cancel(sim_engine *e, sim_event_id id)
         return 1;
     }
     sim_lane *lane = e->lanes[owner - 1];
-    int was_head = lane->ring[lane->head & (lane->cap - 1)].slot == slot;
-    slot_free(e, slot); /* its copy on the lane is a tombstone now */
+    /* Its copy on the lane is a tombstone now. The lane's proxy may stand
+     * for it; it is left to fire and find the next live event then, which
+     * costs far less than moving it at every cancel (a lane of timeouts
+     * loses its head at almost every request). */
+    slot_free(e, slot);
     lane->live--;
     lane->dead++;
-    if (was_head) {
-        /* The proxy on the main queue always stands for the live head. */
-        queue_cancel(e, (uint32_t)lane->proxy - 1u);
-        lane->armed = 0;
-        queued_event *next = lane_first_live(e, lane);
-        if (next)
-            lane_arm(e, lane, next);
-    }
     if (lane->dead > lane->live && lane->dead > LANE_SWEEP_MIN)
         lane_sweep(e, lane);
     return 1;
@@ -392,17 +387,26 @@ run_loop(sim_engine *e, sim_time limit, uint64_t budget, const sim_queue_kind ki
         }
         sim__event ev = *top;
         queue_pop(e, slot, kind);
+        /* Time moves to every item taken, even a proxy whose event was
+         * cancelled: the radix heap needs now >= its base. */
         e->now = ev.t;
         if (!ev.fn) {
-            /* A lane's proxy, which always stands for the lane's live head:
-             * run the head, and put a proxy for the next one. */
+            /* A lane's proxy: run the lane's head if it is still the event
+             * the proxy stood for, and put a proxy for the next live one. */
             sim_lane *lane = ev.subject;
-            queued_event *head = &lane->ring[lane->head++ & (lane->cap - 1)];
+            queued_event *head = lane_first_live(e, lane);
+            lane->armed = 0;
+            if (!head)
+                continue;
+            if (head->ev.seq != ev.seq) { /* that one was cancelled */
+                lane_arm(e, lane, head);
+                continue;
+            }
             ev = head->ev;
+            lane->head++;
             slot_free(e, head->slot);
             lane->live--;
             queued_event *next = lane_first_live(e, lane);
-            lane->armed = 0;
             if (next)
                 lane_arm(e, lane, next);
         }
@@ -452,7 +456,8 @@ uint64_t sim_engine_events_pending(const sim_engine *e) { return e->pending; }
 
 sim_time sim_engine_next_time(sim_engine *e)
 {
-    /* Peeking with limit = now never moves the radix heap's base past now. */
+    /* Peeking with limit = now never moves the radix heap's base past now.
+     * A lane's proxy whose event was cancelled makes this an early bound. */
     uint32_t slot;
     sim__event *top = queue_peek(e, e->now, &slot, e->kind);
     return top ? top->t : SIM_TIME_NEVER;

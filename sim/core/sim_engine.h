@@ -101,7 +101,8 @@ sim_queue_kind sim_engine_queue_kind(const sim_engine *e);
 uint64_t sim_engine_events_fired(const sim_engine *e);
 /* Events scheduled and neither run nor cancelled. */
 uint64_t sim_engine_events_pending(const sim_engine *e);
-/* The time of the next pending event, or SIM_TIME_NEVER. */
+/* The time of the next pending event (or earlier, when an event at the
+ * head of a lane was cancelled), or SIM_TIME_NEVER. */
 sim_time sim_engine_next_time(sim_engine *e);
 /* Name of a queue structure ("radix", "heap4", "calendar"); parse returns -1
  * if unknown. */

@@ -89,8 +89,9 @@ typedef struct radix_bucket {
 #define RADIX_BUCKETS (RADIX_LEVELS * RADIX_WAYS)
 
 typedef struct radix {
-    radix_bucket now;   /* events at exactly `last`, FIFO, read from head */
+    radix_bucket now;   /* the run: events in [last, run_max], sorted, read from head */
     size_t head;
+    sim_time run_max;   /* the latest time the run may hold */
     radix_bucket b[RADIX_BUCKETS];
     uint64_t digits[RADIX_LEVELS]; /* bit d of level L: bucket (L, d) may hold entries */
     uint64_t levels;    /* bit L: level L may hold entries */
@@ -112,7 +113,7 @@ struct sim_lane {
     uint64_t cap, head, tail; /* the ring holds [head, tail), positions mod cap */
     uint64_t live, dead;
     uint32_t index;     /* in the engine's lane table */
-    int armed;          /* a proxy for the live head is on the main queue */
+    int armed;          /* a proxy for the head (maybe since cancelled) is queued */
     sim_event_id proxy; /* its id there */
 };
 

@@ -7,6 +7,13 @@
 #include "sim_alloc.h"
 #include "sim_status.h"
 
+/* Buckets this small are sorted straight into the run rather than spread
+ * over lower levels. On bench e2e, 8, 16, 32 and 64 were alike within the
+ * machine's noise, each better than no run at all (0.91 M requests/s). */
+#ifndef RUN_SORT_MAX
+#define RUN_SORT_MAX 32
+#endif
+
 int sim__radix_init(radix *q)
 {
     memset(q, 0, sizeof *q);
@@ -87,10 +94,33 @@ radix_entry *sim__radix_advance(sim_engine *e, sim_time limit)
                 m = i;
         if (b->a[m].ev.t > limit)
             return &b->a[m];
-        /* Move `last` to the earliest event and let the bucket's events
-         * fall into lower levels (those at the new last into `now`). The
-         * bucket is taken out first, as its entries never land in it. */
         q->last = b->a[m].ev.t;
+        if (b->n <= RUN_SORT_MAX) {
+            /* A small bucket becomes the run: swap the arrays, sort it. */
+            radix_bucket run = q->now;
+            q->now = *b;
+            *b = run;
+            b->n = 0;
+            mark_empty(q, k);
+            radix_entry *a = q->now.a;
+            sim_time top = a[0].ev.t;
+            for (size_t i = 1; i < q->now.n; i++) {
+                radix_entry x = a[i];
+                size_t j = i;
+                while (j > 0 && ev_before(&x.ev, &a[j - 1].ev)) {
+                    a[j] = a[j - 1];
+                    j--;
+                }
+                a[j] = x;
+                if (x.ev.t > top)
+                    top = x.ev.t;
+            }
+            q->run_max = top;
+            return NULL;
+        }
+        /* Move `last` to the earliest event and let the bucket's events
+         * fall into lower levels (those at the new last into the run). The
+         * bucket is taken out first, as its entries never land in it. */
         radix_bucket taken = *b;
         b->a = NULL;
         b->n = b->cap = 0;
@@ -109,6 +139,7 @@ radix_entry *sim__radix_advance(sim_engine *e, sim_time limit)
             *b = taken;
         else
             sim_free(taken.a);
+        q->run_max = q->last;
         /* Equal times run in scheduling order: sort the entries that tie at
          * the new last (rarely more than one) by sequence number. */
         radix_bucket *z = &q->now;

@@ -1,14 +1,15 @@
 /* sim_queue_radix.h -- the radix-heap candidate for the main queue (after
  * Ahuja, Mehlhorn, Orlin and Tarjan, 1990, with 64-way digits). It relies on
  * what a simulation guarantees: nothing is scheduled before the last event
- * taken. An event lands in the bucket of the highest 6-bit digit in which
+ * taken. An event lands in the bucket of the highest 4-bit digit in which
  * its time differs from `last`, by its value in that digit: inserting
- * appends to one array. Taking reads the `now` bucket (times equal to last)
- * from the front; when it is empty, the lowest non-empty bucket (found by
- * two bit scans) holds the earliest event: `last` moves to it and the
- * bucket's events fall into lower levels. An event moves at most once a
- * level, in practice two or three times, always sequentially; events are
- * stored by value, so running one touches no other memory.
+ * appends to one array. Taking reads the run (a short sorted array of the
+ * earliest events) from the front; when it is empty, the lowest non-empty
+ * bucket (found by two bit scans) holds the earliest event: `last` moves to
+ * it, and the bucket is sorted into the run when small, or else its events
+ * fall into lower levels. An event moves at most once a level, in practice
+ * once or twice, always sequentially; events are stored by value, so
+ * running one touches no other memory.
  * Cancel is O(1): the slot is freed and the entry becomes a tombstone,
  * dropped when reached; when tombstones outnumber live events (and exceed
  * 4096) every bucket is swept, so garbage never more than doubles the work
@@ -39,7 +40,7 @@ static inline unsigned radix_bucket_of(sim_time last, sim_time t)
     return level * RADIX_WAYS + (unsigned)((uint64_t)t >> (level * RADIX_DIGIT_BITS) & (RADIX_WAYS - 1));
 }
 
-/* Appends x to bucket k (RADIX_BUCKETS: the now bucket); 0 or -1. */
+/* Appends x to bucket k (RADIX_BUCKETS: the run, unsorted); 0 or -1. */
 static inline int radix_put(radix *q, unsigned k, const radix_entry *x)
 {
     radix_bucket *b = k == RADIX_BUCKETS ? &q->now : &q->b[k];
@@ -56,22 +57,25 @@ static inline int radix_put(radix *q, unsigned k, const radix_entry *x)
 static inline int radix_insert(radix *q, const sim__event *ev, uint32_t slot)
 {
     radix_entry x = {*ev, slot, 0};
-    unsigned k = radix_bucket_of(q->last, ev->t);
-    if (radix_put(q, k, &x))
-        return -1;
     q->live++;
-    /* The now bucket is FIFO by sequence number. A new event is the latest,
-     * but a lane's proxy carries its head's older number: move it back to
-     * its place (only such proxies ever move). */
-    if (k == RADIX_BUCKETS) {
-        radix_entry *a = q->now.a;
-        size_t j = q->now.n - 1;
-        while (j > q->head && a[j - 1].ev.seq > x.ev.seq) {
-            a[j] = a[j - 1];
-            j--;
-        }
-        a[j] = x;
+    if (ev->t > q->run_max || q->head == q->now.n)
+        return radix_put(q, ev->t > q->last ? radix_bucket_of(q->last, ev->t) : RADIX_BUCKETS, &x)
+                   ? (q->live--, -1)
+                   : 0;
+    /* Within the run: into its sorted place, looking from the end (a new
+     * event is usually the latest; a lane's proxy may carry an older
+     * sequence number). */
+    radix_bucket *b = &q->now;
+    if (b->n == b->cap && sim__radix_grow(b)) {
+        q->live--;
+        return -1;
     }
+    size_t j = b->n++;
+    while (j > q->head && ev_before(&x.ev, &b->a[j - 1].ev)) {
+        b->a[j] = b->a[j - 1];
+        j--;
+    }
+    b->a[j] = x;
     return 0;
 }
 
@@ -91,6 +95,7 @@ static inline radix_entry *radix_peek(sim_engine *e, sim_time limit)
         }
         z->n = 0;
         q->head = 0;
+        q->run_max = q->last;
         if (q->live == 0 && q->dead == 0)
             return NULL;
         radix_entry *beyond = sim__radix_advance(e, limit);
