@@ -118,12 +118,12 @@ static int nearest_copy(w_world *w, const w_group *g, int dc)
 
 /* How long a write at the primary waits for its copies; -1 when it cannot
  * commit (too few copies reachable for sync or quorum). */
-static sim_time commit_wait(w_world *w, w_group *g)
+static sim_time commit_wait(w_world *w, w_group *g, int p)
 {
     const stg_replication *rep = &g->db->def->replication;
     if (rep->mode == REPL_ASYNC)
         return 0;
-    int p = g->primary, from = g->nodes[p].dc->index;
+    int from = g->nodes[p].dc->index;
     sim_time rtt[8];
     int n = 0, copies = 0;
     for (int i = 0; i < g->n_nodes; i++) {
@@ -178,6 +178,8 @@ static void call_lost_later(w_world *w, w_req *r)
     sim_event_schedule(w->e, r->deadline > now ? r->deadline : now, on_call_lost, r, w);
 }
 
+void db_call_abandoned(w_world *w, w_req *r) { call_lost_later(w, r); }
+
 static void release_session(w_req *r)
 {
     if (r->held_session) {
@@ -193,10 +195,25 @@ void db_call(w_world *w, w_req *r)
     w_group *g = call->data == DATA_USER ? db->by_shard[r->shard] : &db->groups[0];
     w_cell *cell = w->cells[r->cell];
     int node;
+    r->conflict = 0;
     if (call->op == OP_READ && db->def->reads == READS_NEAREST)
         node = nearest_copy(w, g, r->cell_dc);
-    else
+    else if (g->primary >= 0 && node_alive(w, g, g->primary) &&
+             net_reachable(w, r->cell_dc, g->nodes[g->primary].dc->index))
+        node = g->primary;
+    else if (g->old_primary >= 0 && node_alive(w, g, g->old_primary) &&
+             net_reachable(w, r->cell_dc, g->nodes[g->old_primary].dc->index)) {
+        node = g->old_primary; /* a deposed primary that still believes it leads */
+        r->conflict = 1;
+    } else
         node = g->primary >= 0 && node_alive(w, g, g->primary) ? g->primary : -1;
+    /* A database refuses writes from a unit that does not own the shard
+     * (a wrong switch sends users to another unit's cell). */
+    if (call->op == OP_WRITE && call->data == DATA_USER && w->st->entry.routing == ROUTE_BY_UNIT &&
+        cell->unit != w->shard_unit[r->shard]) {
+        req_call_done(w, r, M_REFUSED);
+        return;
+    }
     if (g->primary < 0 && !(call->op == OP_READ && db->def->reads == READS_NEAREST)) {
         req_call_done(w, r, M_NO_ROUTE); /* no primary: nobody takes the call */
         return;
@@ -217,7 +234,7 @@ void db_call(w_world *w, w_req *r)
         call_lost_later(w, r);
         return;
     }
-    if (node == g->primary) {
+    if (node == g->primary || node == g->old_primary) {
         if (g->sessions >= g->connections) {
             prot_breaker_record(w, cell, g, 0);
             req_call_done(w, r, M_NO_CONNECTION);
@@ -255,7 +272,7 @@ static void db_exec(w_world *w, w_group *g, w_req *r)
 {
     const scn_call *call = current_call(w, r);
     const sim_dist *d = call->op == OP_WRITE ? &g->db->write : &g->db->read;
-    double s = sim_dist_sample(d, &g->rng);
+    double s = sim_dist_sample(d, &g->rng) * g->nodes[r->node].slowdown;
     r->state = RQ_DB_EXEC;
     if (r->node == g->primary)
         g->busy++;
@@ -335,9 +352,14 @@ static void on_db_done(sim_engine *e, void *subject, void *object)
     }
     const scn_call *call = current_call(w, r);
     if (call->op == OP_WRITE) {
-        sim_time wait = commit_wait(w, g);
+        sim_time wait = commit_wait(w, g, r->node);
         if (wait < 0) { /* no quorum: the commit never comes */
             call_lost_later(w, r);
+            return;
+        }
+        if (r->conflict) { /* accepted by a deposed primary: split brain */
+            w->conflicts++;
+            respond(w, r);
             return;
         }
         g->lsn++;

@@ -151,6 +151,7 @@ enum { PROMOTE_NONE, PROMOTE_MANUAL, PROMOTE_AUTOMATIC };
 typedef struct stg_promotion {
     mdl_head head;
     int mode;
+    sim_time detect;            /* monitoring notices the primary is gone */
     mdl_dist response;          /* manual: paging, diagnosis and action */
     sim_time lease;             /* automatic: the leader's lease */
     sim_time election;          /* automatic: electing once the lease expired */

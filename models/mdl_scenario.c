@@ -200,7 +200,7 @@ static const mdl_field scenario_fields[] = {
     {"stages", MDL_NODE, offsetof(ST, stages), 0, NULL, 0, 0, NULL, NULL, 0, "the stages it runs: names (looked up in models/stages/), paths, or stages written inline (default: pure, naive, mature, unit)", "[pure, naive, mature, unit]"},
     F("start", MDL_CLOCK, start, REQ, NULL, "the clock time the run starts at", "23:58:30"),
     FR("warmup", MDL_DURATION, warmup, 0, "30s", 0, 86400, "run first and measured apart, not in the headline figures", "30s"),
-    FR("duration", MDL_DURATION, duration, REQ, NULL, 1, 3.2e7 * 2, "the measured part of the run, after the warm-up", "21m"),
+    FR("duration", MDL_DURATION, duration, REQ, NULL, 1, 6.3072e9, "the measured part of the run, after the warm-up (up to 200 years, for random failures)", "21m"),
     FR("seed", MDL_INT, seed, 0, "1", 0, 9e15, "the run's seed", "11"),
     FR("interval", MDL_DURATION, interval, 0, "1s", 0.001, 86400, "the time-series interval", "1s"),
     FS("slo", slo, 0, slo_schema, "the service level"),

@@ -114,6 +114,7 @@ static const mdl_schema replication_schema = {"replication", sizeof(stg_replicat
 #define ST stg_promotion
 static const mdl_field promotion_fields[] = {
     FE("mode", mode, 0, "manual", promo_modes, "none: wait for the primary's repair; manual: a human promotes a replica; automatic: the copies elect a leader once the lease expires", "automatic"),
+    FR("detect", MDL_DURATION, detect, FIG, "30s", 0, 3600, "manual: monitoring notices the primary is gone and pages", "30s"),
     {"response", MDL_DIST, offsetof(ST, response), FIG, "15m", 0, 0, NULL, NULL, 0, "manual: paging, diagnosis and action", "{lognormal: {mean: 15m, p99: 45m}}"},
     FR("lease", MDL_DURATION, lease, FIG, "10s", 0, 3600, "automatic: the leader's lease", "10s"),
     FR("election", MDL_DURATION, election, FIG, "2s", 0, 3600, "automatic: electing a new leader once the lease is gone", "2s"),

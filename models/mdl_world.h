@@ -97,6 +97,34 @@ typedef struct mdl_headline {
 } mdl_headline;
 
 extern const char *const mdl_cause_names[12];
+
+/* An incident: faults overlapping before recovery (seconds from its start). */
+typedef struct mdl_incident {
+    sim_time start;             /* run time of its first fault */
+    int recovered;              /* else: not recovered, > rto s */
+    int broke_slo;
+    double rto;                 /* seconds to recovery (or to the end) */
+    double impact;              /* seconds from the fault to the SLO's first break; -1 never */
+    double detect, switched;    /* seconds to the first detection / switch; -1 none */
+    double failed, users;       /* real-world */
+    double unit_share;          /* share of rzones with failures */
+    double lost_writes, parked_writes, rpo;
+} mdl_incident;
+
+size_t mdl_world_incidents(const mdl_world *w);
+void mdl_world_incident(const mdl_world *w, size_t i, mdl_incident *out);
+double mdl_world_seconds_below_slo(const mdl_world *w);
+
+/* A verdict of the scenario, judged on this run. */
+typedef struct mdl_verdict {
+    int metric;                 /* METRIC_... */
+    int at_least;               /* else at most */
+    double bound, value;        /* in the metric's unit (percent, count, seconds) */
+    char bound_text[32];        /* as written */
+    int unrecovered;            /* rto: an incident never recovered */
+    int pass;
+} mdl_verdict;
+int mdl_world_verdicts(const mdl_world *w, mdl_verdict *out, int max);
 void mdl_world_headline(const mdl_world *w, mdl_headline *h);
 
 #endif /* MDL_WORLD_H */

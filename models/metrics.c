@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "flt.h"
 #include "prot.h"
 #include "sim_alloc.h"
 #include "world_int.h"
@@ -242,7 +243,11 @@ static void on_tick(sim_engine *e, void *subject, void *object)
         }
         row(w, clock, t, "all", "all", "lost_writes", (double)w->lost_writes / w->scale);
     }
-    prot_tick(w, all[M_OFFERED], all[M_SUCCEEDED]);
+    /* Degradation judges the traffic it still admits: shed requests do not
+     * count against it, or it could never restore what it shed. */
+    prot_tick(w, all[M_SUCCEEDED] + all[M_FAILED] - all[M_SHED], all[M_SUCCEEDED]);
+    incidents_record_interval(w, start, all[M_SUCCEEDED], all[M_FAILED]);
+    rec_green_tick(w);
     /* Reset for the next interval. */
     counts_clear(w, &w->now);
     for (int c = 0; c < w->n_cells; c++) {

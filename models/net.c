@@ -18,7 +18,8 @@ int net_reachable(const w_world *w, int from, int to)
     if (from == to)
         return 1;
     const w_linkdir *ld = route(w, from, to);
-    return ld && ld->up && !w->dcs[to].isolated && !w->dcs[from].isolated;
+    return ld && ld->up && !w->dcs[to].isolated && !w->dcs[from].isolated &&
+           !w->blocked[from * w->n_dcs + to];
 }
 
 sim_time net_delay(const w_world *w, int from, int to)
@@ -41,8 +42,11 @@ int net_send(w_world *w, int from, int to, double bytes, sim_event_fn *fn, void 
     w_linkdir *ld = route(w, from, to);
     if (!ld)
         return NET_DROPPED;
-    if (!ld->up || dst->isolated || w->dcs[from].isolated)
-        return ld->reject ? NET_REFUSED : NET_DROPPED;
+    int blocked = w->blocked[from * w->n_dcs + to];
+    if (blocked || dst->isolated || w->dcs[from].isolated)
+        return blocked == 2 || dst->isolated == 2 || w->dcs[from].isolated == 2 ? NET_REFUSED : NET_DROPPED;
+    if (!ld->up)
+        return NET_DROPPED;
     if (!dst->powered)
         return NET_DROPPED;
     sim_time now = sim_now(w->e);

@@ -193,6 +193,7 @@ static void write_summary(w_world *w, FILE *f)
     kv_num(f, 4, "run", h.cost, &sub);
     kv_str(f, 4, "currency", w->st->cost.currency, &sub);
     fputs("\n  }", f);
+    world_summary_extra(w, f);
     fputs("\n}\n", f);
 }
 
@@ -263,6 +264,7 @@ typedef void writer_fn(w_world *w, FILE *f, double wall, const char *cmd);
 
 static void summary_writer(w_world *w, FILE *f, double wall, const char *cmd) { (void)wall, (void)cmd; write_summary(w, f); }
 static void events_writer(w_world *w, FILE *f, double wall, const char *cmd) { (void)wall, (void)cmd; write_events(w, f); }
+static void junit_writer(w_world *w, FILE *f, double wall, const char *cmd) { (void)wall, (void)cmd; world_write_junit(w, f); }
 
 static int publish(w_world *w, const char *dir, const char *name, writer_fn *fn, double wall,
                    const char *cmd)
@@ -291,6 +293,8 @@ int mdl_world_write(mdl_world *w, const char *dir, double wall_seconds, const ch
         rc = publish(w, dir, "events.csv", events_writer, wall_seconds, command_line);
     if (!rc)
         rc = publish(w, dir, "summary.json", summary_writer, wall_seconds, command_line);
+    if (!rc)
+        rc = publish(w, dir, "junit.xml", junit_writer, wall_seconds, command_line);
     if (!rc)
         rc = publish(w, dir, "meta.json", write_meta, wall_seconds, command_line);
     return rc;

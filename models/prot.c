@@ -98,6 +98,8 @@ void prot_fini(w_world *w)
 
 int prot_is_shed(const w_world *w, int type) { return w->prot->shed[type]; }
 
+void prot_set_shed(w_world *w, int type, int shed) { w->prot->shed[type] = shed; }
+
 int prot_admit(w_world *w, const w_req *r)
 {
     struct w_prot *p = w->prot;
@@ -225,9 +227,13 @@ void prot_breaker_record(w_world *w, const w_cell *cell, const w_group *g, int o
 
 int prot_injected_error(w_world *w, const w_req *r)
 {
-    if (!r->server->green || w->green_error <= 0)
-        return 0;
-    return sim_rng_uniform(&w->retry_rng) < w->green_error;
+    const w_server *sv = r->server;
+    int failed = sv->error_rate > 0 && sim_rng_uniform(&w->retry_rng) < sv->error_rate;
+    if (sv->green) {
+        w->green_requests++;
+        w->green_errors += failed;
+    }
+    return failed;
 }
 
 /* ==== Degradation ==== */

@@ -24,6 +24,8 @@ void prot_breaker_record(w_world *w, const w_cell *cell, const w_group *g, int o
 int prot_injected_error(w_world *w, const w_req *r);
 /* Once a second: degradation switches follow the success ratio. */
 void prot_tick(w_world *w, uint64_t offered, uint64_t succeeded);
+/* An operator's degradation switch. */
+void prot_set_shed(w_world *w, int type, int shed);
 /* Is request type t shed now? */
 int prot_is_shed(const w_world *w, int type);
 

@@ -103,6 +103,7 @@ static void client_failed(w_world *w, w_req *r, int cause)
         metrics_req(w, r, cause);
         if (r->born >= w->warmup)
             metrics_user_failed(w, r->uid);
+        incidents_note_failure(w, r);
     }
     maybe_free(w, r);
 }

@@ -20,7 +20,9 @@ int route_entry_dc(w_world *w, const w_req *r);
 w_cell *route_cell(w_world *w, const w_req *r);
 w_server *route_server(w_world *w, w_cell *cell);
 
-/* Database calls (db.c). */
+/* Database calls (db.c). db_call_abandoned: a call waiting at a copy
+ * that died: the server waits for the attempt's deadline. */
 void db_call(w_world *w, w_req *r);
+void db_call_abandoned(w_world *w, w_req *r);
 
 #endif /* REQ_H */

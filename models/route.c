@@ -4,6 +4,7 @@
  * shard; spread routing spreads users over the entry points by the cells'
  * shares and serves them where they land. A user's choices are a hash of
  * the user id, so a user sticks to one place while nothing changes. */
+#include "flt.h"
 #include "req.h"
 
 static inline double uid_unit_interval(uint64_t uid, uint64_t salt)
@@ -50,21 +51,16 @@ void route_refresh(w_world *w)
 
 int route_entry_dc(w_world *w, const w_req *r)
 {
-    const stg_entry *entry = &w->st->entry;
-    const w_unit *unit = &w->units[r->unit];
-    if (entry->kind == ENTRY_VIP)
+    if (w->st->entry.kind == ENTRY_VIP)
         return w->entry_dcs[0];
-    if (entry->routing == ROUTE_BY_UNIT && unit->home)
-        return unit->home->dc->index;
-    int i = pick(unit->entry_cum, w->n_entry_dcs, uid_unit_interval(r->uid, 1));
-    if (i < 0) /* no active cell at an entry point: any entry point */
-        i = (int)(uid_unit_interval(r->uid, 2) * w->n_entry_dcs);
-    return w->entry_dcs[i];
+    return rec_dns_entry(w, r);
 }
 
 w_cell *route_cell(w_world *w, const w_req *r)
 {
     const w_unit *unit = &w->units[r->unit];
+    if (unit->wrong) /* a wrong switch sends it to another unit's cell */
+        return unit->wrong;
     if (w->st->entry.routing == ROUTE_BY_UNIT)
         return unit->home && unit->home->active ? unit->home : NULL;
     for (int c = 0; c < unit->n_cells; c++)

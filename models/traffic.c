@@ -35,6 +35,14 @@ double traffic_rate(const w_world *w, sim_time t)
     return cv->after + (cv->peak - cv->after) * exp(-sim_time_to_seconds(t - peak) / sim_time_to_seconds(cv->decay));
 }
 
+static void schedule_next(w_world *w, sim_time now);
+
+static void on_arrival_look(sim_engine *e, void *subject, void *object)
+{
+    (void)object;
+    schedule_next(subject, sim_now(e));
+}
+
 static void on_arrival(sim_engine *e, void *subject, void *object)
 {
     (void)object;
@@ -53,37 +61,67 @@ static void on_arrival(sim_engine *e, void *subject, void *object)
     r->born = now;
     metrics_offered(w, r);
     req_start_attempt(w, r);
+    schedule_next(w, now);
+}
+
+/* The next arrival after `now`; with no load now, a look at the next
+ * point of the curve that may bring some (none: the users are done). */
+static void schedule_next(w_world *w, sim_time now)
+{
     double rate = traffic_rate(w, now) * w->scale;
-    sim_time gap = rate > 0 ? (sim_time)(-log(sim_rng_uniform_pos(&w->arrivals_rng)) / rate * 1e9)
-                            : SIM_SEC; /* no load now: look again in a second */
-    sim_event_schedule(e, now + gap, on_arrival, w, NULL);
+    if (rate > 0) {
+        sim_time gap = (sim_time)(-log(sim_rng_uniform_pos(&w->arrivals_rng)) / rate * 1e9);
+        sim_event_schedule(w->e, now + gap, on_arrival, w, NULL);
+        return;
+    }
+    const scn_curve *cv = &w->sc->traffic.curve;
+    sim_time next = SIM_TIME_NEVER;
+    for (size_t i = 0; i < cv->points.n; i++) {
+        sim_time t = mdl_clock_to_run(w->sc, ITEM(cv->points, scn_point, i)->at);
+        if (t > now && t < next)
+            next = t;
+    }
+    if (cv->points.n == 0)
+        next = now + SIM_SEC; /* the shape may rise again: look each second */
+    if (next != SIM_TIME_NEVER && next < w->end)
+        sim_event_schedule(w->e, next, on_arrival_look, w, NULL);
 }
 
 int world_traffic_start(w_world *w)
 {
-    double rate = traffic_rate(w, 0) * w->scale;
-    sim_time first = rate > 0 ? (sim_time)(-log(sim_rng_uniform_pos(&w->arrivals_rng)) / rate * 1e9) : 0;
-    return sim_event_schedule(w->e, first, on_arrival, w, NULL) ? SIM_OK : SIM_ENOMEM;
+    schedule_next(w, 0); /* a failure to schedule stops the run with SIM_ENOMEM */
+    return SIM_OK;
+}
+
+/* Offered load over the minute from t, by the trapezoid rule on 10 s. */
+static double minute_load(const w_world *w, sim_time t)
+{
+    double sum = 0;
+    for (int k = 0; k <= 6; k++)
+        sum += traffic_rate(w, t + k * 10 * SIM_SEC) * (k == 0 || k == 6 ? 0.5 : 1);
+    return sum;
 }
 
 /* The start of the busiest minute of offered load within the measured
- * part (a one-second grid is precise enough for "at the peak"). */
+ * part. A one-second grid is precise enough for "at the peak"; runs longer
+ * than a day (years of random failures) search a grid of 86400 points so
+ * that finding the peak never costs more than a day's worth of steps. */
 sim_time traffic_busiest_minute(const w_world *w)
 {
     sim_time from = w->warmup, to = w->end - 60 * SIM_SEC;
     if (to <= from)
         return from;
+    sim_time step = (to - from) / 86400;
+    if (step < SIM_SEC)
+        step = SIM_SEC;
     double best = -1;
     sim_time best_at = from;
-    double window = 0;
-    for (sim_time t = from; t < from + 60 * SIM_SEC; t += SIM_SEC)
-        window += traffic_rate(w, t);
-    for (sim_time t = from; t <= to; t += SIM_SEC) {
-        if (window > best) {
-            best = window;
+    for (sim_time t = from; t <= to; t += step) {
+        double load = minute_load(w, t);
+        if (load > best) {
+            best = load;
             best_at = t;
         }
-        window += traffic_rate(w, t + 60 * SIM_SEC) - traffic_rate(w, t);
     }
     return best_at;
 }

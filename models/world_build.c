@@ -9,6 +9,7 @@
 
 #include "sim_alloc.h"
 #include "sim_status.h"
+#include "flt.h"
 #include "req.h"
 #include "world_events.h"
 #include "world_int.h"
@@ -75,7 +76,8 @@ static int build_network(w_world *w)
     w->n_links = (int)g->links.n * 2;
     w->links = sim_calloc((size_t)w->n_links + 1, sizeof *w->links);
     w->route = sim_calloc((size_t)(w->n_dcs * w->n_dcs), sizeof *w->route);
-    if (!w->links || !w->route)
+    w->blocked = sim_calloc((size_t)(w->n_dcs * w->n_dcs), 1);
+    if (!w->links || !w->route || !w->blocked)
         return SIM_ENOMEM;
     for (size_t i = 0; i < g->links.n; i++) {
         const geo_link *l = ITEM(g->links, geo_link, i);
@@ -208,6 +210,7 @@ static int build_services(w_world *w)
                 w_server *sv = &cell->servers[s];
                 sv->cell = cell;
                 sv->up = 1;
+                sv->booted = 1;
                 sv->in_rotation = 1;
                 sv->slowdown = 1;
                 sv->green = s < green;
@@ -240,6 +243,7 @@ static int build_databases(w_world *w)
         w_db *db = &w->dbs[d];
         db->def = ITEM(st->databases, stg_database, (size_t)d);
         db->index = d;
+        db->world = w;
         for (size_t h = 0; h < db->def->holds.n; h++) {
             db->holds_user |= !strcmp(db->def->holds.v[h], "user");
             db->holds_global |= !strcmp(db->def->holds.v[h], "global");
@@ -260,11 +264,14 @@ static int build_databases(w_world *w)
             g->db = db;
             g->index = gi;
             g->gid = w->n_groups++;
-            g->nodes[g->n_nodes++] = (w_dbnode){&w->dcs[dc_index(w, g->def->primary)], 1, 0, 0};
+            g->nodes[g->n_nodes++] = (w_dbnode){.dc = &w->dcs[dc_index(w, g->def->primary)], .up = 1, .slowdown = 1};
             for (size_t r = 0; r < g->def->replicas.n && g->n_nodes < 7; r++)
-                g->nodes[g->n_nodes++] = (w_dbnode){&w->dcs[dc_index(w, g->def->replicas.v[r])], 1, 0, 0};
+                g->nodes[g->n_nodes++] = (w_dbnode){.dc = &w->dcs[dc_index(w, g->def->replicas.v[r])], .up = 1, .slowdown = 1};
             if (g->def->failover)
-                g->nodes[g->n_nodes++] = (w_dbnode){&w->dcs[dc_index(w, g->def->failover)], 1, 0, 1};
+                g->nodes[g->n_nodes++] = (w_dbnode){.dc = &w->dcs[dc_index(w, g->def->failover)], .up = 1, .slowdown = 1, .is_failover = 1};
+            g->lost_primary = -1;
+            g->parked_on = -1;
+            g->old_primary = -1;
             g->primary = 0;
             char what[160];
             snprintf(what, sizeof what, "database %s group %d: connections", db->def->name, gi);
@@ -318,6 +325,8 @@ static int build_traffic(w_world *w)
     sim_rng_init(&w->users_rng, w->seed, "traffic.users");
     sim_rng_init(&w->types_rng, w->seed, "traffic.types");
     sim_rng_init(&w->retry_rng, w->seed, "client.retry");
+    sim_rng_init(&w->detect_rng, w->seed, "detection");
+    sim_rng_init(&w->human_rng, w->seed, "human.response");
     w->client_latency = w->st->entry.client_latency;
     for (int i = 0; i < w->n_dcs; i++) {
         w->dcs[i].client_local = sim_lane_create(w->e, w->client_latency + w->dcs[i].geo->internal_latency);
@@ -390,6 +399,11 @@ int mdl_world_create(const mdl_config *cfg, size_t stage_index, const mdl_run_op
         rc = world_metrics_init(w);
     if (rc == SIM_OK)
         rc = world_traffic_start(w);
+    if (rc == SIM_OK) {
+        w->registry_up = w->st->registry.head.present;
+        rec_dns_init(w);
+        rc = w->dns || w->st->entry.kind != ENTRY_DNS ? faults_init(w) : SIM_ENOMEM;
+    }
     if (rc == SIM_OK && opt->record_series)
         rc = world_series_open(w);
     if (rc) {
@@ -410,10 +424,14 @@ void mdl_world_destroy(mdl_world *w)
         return;
     world_metrics_fini(w);
     world_events_free(w);
+    faults_fini(w);
+    rec_dns_fini(w);
+    incidents_fini(w);
     for (int i = 0; i < w->n_links; i++)
         sim_free(w->links[i].path_up);
     sim_free(w->links);
     sim_free(w->route);
+    sim_free(w->blocked);
     sim_free(w->dcs);
     for (int i = 0; i < w->n_pools; i++)
         sim_free(w->pools[i].service);

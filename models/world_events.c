@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sim_alloc.h"
+#include "flt.h"
 #include "world_events.h"
 
 void world_event(w_world *w, const char *kind, const char *target, const char *fmt, ...)
@@ -29,6 +30,8 @@ void world_event(w_world *w, const char *kind, const char *target, const char *f
     va_end(ap);
     if (w->on_event)
         w->on_event(row, w->on_event_context);
+    faults_on_event(w, kind);
+    incidents_on_event(w, kind);
 }
 
 size_t world_events_count(const w_world *w) { return w->events ? w->events->n : 0; }

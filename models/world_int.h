@@ -9,6 +9,7 @@
 #define WORLD_INT_H
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "mdl_config.h"
 #include "mdl_world.h"
@@ -31,7 +32,10 @@ typedef struct w_dc {
     int city;                   /* index into the geography's cities */
     int used;                   /* the stage uses (and pays for) it */
     int powered;                /* everything inside is on */
-    int isolated;               /* every link to it is down */
+    int dark;                   /* reasons it is dark (power faults) */
+    int isolated;               /* every link to it is down: 0, 1 dropped, 2 refused */
+    int entry_faults;           /* faults on its entry point (balancer) */
+    int registry_faults;        /* faults on its registry replica */
     uint32_t epoch;             /* bumped when it loses power */
     sim_lane *internal;         /* deliveries inside the building */
     sim_lane *client_local;     /* from a user through its entry to a server in it */
@@ -51,6 +55,7 @@ typedef struct w_linkdir {
     double ns_per_byte;         /* 8e9 / (bandwidth x scale) */
     double bandwidth_factor;    /* 1, or what a fault left */
     int up;                     /* some path is healthy and no cut */
+    int cuts;                   /* link-cut faults on it */
     int reject;                 /* a partition that refuses fast */
     int *path_up;               /* per fiber path */
     sim_time busy_until;        /* the transmitter is sending until then */
@@ -72,6 +77,11 @@ typedef struct w_server {
     int busy;                   /* workers in use */
     int queued;
     w_req *qhead, *qtail;       /* waiting requests */
+    int crashed;                /* down by a fault of its own (else by power) */
+    int booted;                 /* has booted since power last came back */
+    double error_rate;          /* a bad release on it fails this share */
+    sim_time down_since;        /* when it went down, for detection */
+    int pending_removal;        /* detected dead while the registry was down */
 } w_server;
 
 typedef struct w_pool {
@@ -83,6 +93,13 @@ typedef struct w_pool {
 } w_pool;
 
 typedef struct w_unit w_unit;
+
+typedef struct w_switch_job {
+    w_unit *unit;
+    struct w_cell *to;
+    sim_time started;
+    char why[64];
+} w_switch_job;
 
 struct w_cell {
     const stg_cell *def;
@@ -101,6 +118,7 @@ struct w_cell {
     /* Measures of this interval: time integrals and counts. */
     double busy_integral, queue_integral, in_system_integral;
     double busy_total;          /* over the measured run */
+    int detect_noted;           /* its servers' detection is in events.csv */
     /* Over the whole run, for checks against queueing theory. */
     double area_busy, area_queued;   /* time integrals (ns x requests) */
     double wait_sum;                 /* ns waited before service */
@@ -120,6 +138,10 @@ struct w_unit {
     w_cell **cells;
     int n_cells;
     w_cell *home;               /* the cell traffic goes to (by-unit routing) */
+    w_cell *wrong;              /* a wrong switch sends its traffic here, or NULL */
+    int switching;              /* a unit switch is under way */
+    int detecting;              /* the registry is about to notice its cell is gone */
+    w_switch_job job;           /* the switch under way */
     double entry_cum[64];       /* spread: cumulative weight of each entry datacenter */
     double cell_cum[32];        /* spread: cumulative share of each active cell */
 };
@@ -128,9 +150,12 @@ struct w_unit {
 
 typedef struct w_dbnode {
     w_dc *dc;
-    int up;
+    int up;                     /* running (power and its own faults permitting) */
+    int crashed;                /* down by a fault of its own */
     uint32_t epoch;
     int is_failover;
+    double slowdown;            /* a gray node's service-time multiple */
+    int recovering;             /* power is back, crash recovery under way */
 } w_dbnode;
 
 /* The (time, lsn) history of a group's commits, to find what a replica
@@ -153,6 +178,13 @@ struct w_group {
     w_req *qhead, *qtail;
     int write_forbidden;        /* a unit switch is moving its shards */
     int semi_degraded;          /* semi-sync fell back to asynchronous */
+    int lost_primary;           /* -1, or the node whose loss is being handled */
+    sim_time primary_lost_at;
+    uint64_t lsn_at_loss;       /* the old primary's log when it was lost */
+    int promoting;              /* a promotion or failover is scheduled */
+    uint64_t parked;            /* writes a failover parked on the old primary */
+    int parked_on;              /* that node, or -1 */
+    int old_primary;            /* a deposed primary that may come back, or -1 */
     uint64_t lsn;               /* acknowledged commits */
     w_lsn_mark *marks;          /* ring of commit marks */
     size_t n_marks, mark_head, mark_cap;
@@ -171,6 +203,7 @@ struct w_group {
 
 typedef struct w_db {
     const stg_database *def;
+    w_world *world;
     int index;
     w_group *groups;
     int n_groups;
@@ -205,7 +238,7 @@ struct w_req {
     uint8_t attempt;            /* 0 for the first */
     uint8_t call;               /* the call in progress */
     uint8_t entry_dc, cell_dc;
-    uint8_t client_done, work_done, held_session, admitted;
+    uint8_t client_done, work_done, held_session, admitted, conflict;
     uint8_t state;
     uint32_t cell;              /* index of the serving cell */
 };
@@ -262,7 +295,7 @@ struct w_world {
     const scn_type **types;
     sim_choice type_choice;
     double users;               /* simulated population (scaled) */
-    sim_rng arrivals_rng, users_rng, types_rng, retry_rng;
+    sim_rng arrivals_rng, users_rng, types_rng, retry_rng, detect_rng, human_rng;
     sim_lane *client_lane;      /* user to entry */
     sim_lane *timeout_lane;     /* the client's timeout */
     sim_time client_latency;
@@ -289,7 +322,9 @@ struct w_world {
     char warnings[8][256];
     int n_warnings;
     struct w_prot *prot;        /* protections (prot.c) */
-    double green_error;         /* a bad release's error probability in green */
+    uint64_t green_requests, green_errors; /* the green group's results, this second */
+    uint64_t green_window_req[64], green_window_err[64];
+    int rolling_back;
     struct w_events *events;    /* events.csv rows (world_events.c) */
     FILE *csv;                  /* timeseries.csv being written, or NULL */
     sim_hist scratch_hist, scratch_hist2;
@@ -297,6 +332,13 @@ struct w_world {
     mdl_series_point series_acc;
     uint64_t lost_writes;       /* acknowledged writes lost, simulated */
     sim_time drain_end;
+    /* Faults and recovery (flt_*.c, rec_*.c). */
+    uint8_t *blocked;           /* [from dc][to dc]: 0 open, 1 dropped, 2 refused */
+    struct w_dns *dns;          /* what the global balancer answers, over time */
+    struct w_faults *faults;    /* the timeline and actions (flt_timeline.c) */
+    struct w_incidents *incidents; /* incidents and the SLO (incidents.c) */
+    int registry_up;            /* some registry replica answers */
+    uint32_t topology;          /* bumped whenever reachability changes */
     uint64_t at_risk_writes;    /* parked by a failover, not yet reconciled */
     uint64_t conflicts;         /* accepted by two primaries of one shard */
     sim_time rpo;               /* the age of the oldest lost write */
@@ -344,6 +386,13 @@ sim_time traffic_busiest_minute(const w_world *w);
 /* Measures (metrics.c). */
 int world_metrics_init(w_world *w);
 void world_metrics_fini(w_world *w);
+
+/* Incidents (incidents.c). */
+void incidents_note_failure(w_world *w, const w_req *r);
+void incidents_on_event(w_world *w, const char *kind);
+void incidents_fini(w_world *w);
+void world_summary_extra(w_world *w, FILE *f);
+void world_write_junit(w_world *w, FILE *f);
 
 /* Starts recording timeseries.csv (into a temporary file). */
 int world_series_open(w_world *w);

@@ -39,6 +39,9 @@ int mdl_world_run(mdl_world *w, sim_time until, mdl_progress_fn *progress, void 
 {
     w->drain_end = w->end + drain_time(w);
     sim_time target = until > 0 && until < w->drain_end ? until : w->drain_end;
+    /* A step that asks for a moment already passed has nothing to do. */
+    if (target < sim_now(w->e))
+        target = sim_now(w->e);
     progress_ctx pc = {w, progress, context};
     if (progress)
         sim_engine_set_hook(w->e, on_progress, &pc, 100000);

@@ -179,8 +179,31 @@ int app_run_stage(const mdl_config *cfg, size_t si, const app_run_args *a, uint6
     }
     if (h)
         mdl_world_headline(w, h);
+    mdl_verdict v[64];
+    int nv = mdl_world_verdicts(w, v, 64), failed = 0;
+    for (int i = 0; i < nv; i++) {
+        failed += !v[i].pass;
+        if (show && !v[i].pass)
+            printf("           verdict failed: %s %s %s (got %s)\n", mdl_metric_names[v[i].metric],
+                   v[i].at_least ? "at least" : "at most", v[i].bound_text,
+                   v[i].unrecovered ? "not recovered" : app_format_metric(v[i].metric, v[i].value));
+    }
     mdl_world_destroy(w);
-    return EXIT_DONE;
+    return failed ? EXIT_VERDICT_FAILED : EXIT_DONE;
+}
+
+const char *app_format_metric(int metric, double value)
+{
+    static char buf[64];
+    switch (metric) {
+    case METRIC_AVAILABILITY:
+    case METRIC_USERS_AFFECTED: snprintf(buf, sizeof buf, "%.4f%%", value); break;
+    case METRIC_RTO:
+    case METRIC_P99:
+    case METRIC_SECONDS_BELOW_SLO: snprintf(buf, sizeof buf, "%.3gs", value); break;
+    default: snprintf(buf, sizeof buf, "%.0f", value); break;
+    }
+    return buf;
 }
 
 static void print_line(const char *stage_name, const mdl_headline *h)
@@ -212,18 +235,22 @@ int cmd_run(int argc, char **argv)
     app_join_argv(command_line, sizeof command_line, argc, argv, "run");
     printf("dcsim run %s: scale %g, seed %llu\n", cfg->scn->name, scale,
            (unsigned long long)(a.seed_set ? a.seed : (uint64_t)cfg->scn->seed));
-    for (size_t s = 0; s < cfg->n_stages && rc == EXIT_DONE; s++) {
+    int verdicts_failed = 0;
+    for (size_t s = 0; s < cfg->n_stages && (rc == EXIT_DONE || rc == EXIT_VERDICT_FAILED); s++) {
         if (only >= 0 && (int)s != only)
             continue;
         char dir[4096];
         app_stage_dir(dir, sizeof dir, a.out, cfg->scn->name, cfg->stages[s]->name);
         mdl_headline h;
         rc = app_run_stage(cfg, s, &a, a.seed, a.seed_set, dir, command_line, 1, &h);
-        if (rc == EXIT_DONE) {
+        if (rc == EXIT_DONE || rc == EXIT_VERDICT_FAILED) {
+            verdicts_failed |= rc == EXIT_VERDICT_FAILED;
             print_line(cfg->stages[s]->name, &h);
             printf("           -> %s/\n", dir);
         }
     }
     mdl_config_free(cfg);
+    if (rc == EXIT_VERDICT_FAILED || (rc == EXIT_DONE && verdicts_failed))
+        return a.check ? EXIT_VERDICT_FAILED : EXIT_DONE;
     return rc;
 }

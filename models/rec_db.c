@@ -1,0 +1,292 @@
+/* rec_db.c -- a shard group losing its primary, as the stage's file says
+ * it recovers: waiting for the repair; a human promoting the most complete
+ * replica after monitoring pages and they respond; the copies electing a
+ * leader once its lease expires (only a connected majority can); or the
+ * failover layer moving the shard to its failover database, parking the
+ * writes that had not reached it. Counted from the log: the acknowledged
+ * writes the new primary lacks are lost (with the RPO: the age of the
+ * oldest), parked writes are at risk until the old primary returns and is
+ * reconciled, and writes a deposed primary still accepted are conflicts. */
+#include <math.h>
+#include <stdio.h>
+
+#include "flt.h"
+#include "req.h"
+
+static int node_up(const w_group *g, int n) { return g->nodes[n].up && g->nodes[n].dc->powered; }
+
+static const char *group_name(const w_group *g, char *buf, size_t n)
+{
+    if (g->db->holds_user)
+        snprintf(buf, n, "%s %02d-%02d", g->db->def->name, g->def->shards.lo, g->def->shards.hi);
+    else
+        snprintf(buf, n, "%s", g->db->def->name);
+    return buf;
+}
+
+/* Copies (not failover databases) that can talk to copy `from`. */
+static int reachable_copies(const w_world *w, const w_group *g, int from)
+{
+    int n = 0;
+    for (int i = 0; i < g->n_nodes; i++)
+        if (!g->nodes[i].is_failover && node_up(g, i) &&
+            net_reachable(w, g->nodes[from].dc->index, g->nodes[i].dc->index))
+            n++;
+    return n;
+}
+
+static int copies(const w_group *g)
+{
+    int n = 0;
+    for (int i = 0; i < g->n_nodes; i++)
+        n += !g->nodes[i].is_failover;
+    return n;
+}
+
+/* The writes acknowledged to clients by time t (a commit is acknowledged
+ * once its copies answered: one round trip after it reached the log). */
+static uint64_t acked_at(w_world *w, w_group *g, sim_time t)
+{
+    const stg_replication *rep = &g->db->def->replication;
+    if (rep->mode == REPL_ASYNC || (rep->mode == REPL_SEMI_SYNC && g->semi_degraded))
+        return db_lsn_at(g, t);
+    sim_time rtt = SIM_TIME_NEVER;
+    for (int i = 0; i < g->n_nodes; i++)
+        if (i != g->primary && !g->nodes[i].is_failover) {
+            sim_time d = 2 * net_delay(w, g->nodes[g->primary].dc->index, g->nodes[i].dc->index);
+            if (d < rtt)
+                rtt = d;
+        }
+    return db_lsn_at(g, t - (rtt == SIM_TIME_NEVER ? 0 : rtt));
+}
+
+/* Makes copy `to` the primary, counting what it lacks. */
+static void take_over(w_world *w, w_group *g, int to, const char *how, int parked)
+{
+    char name[96];
+    group_name(g, name, sizeof name);
+    sim_time lost_at = g->lost_primary >= 0 ? g->primary_lost_at : sim_now(w->e);
+    int old = g->primary;
+    uint64_t acked = g->lost_primary >= 0 ? g->lsn_at_loss : g->lsn;
+    if (g->lost_primary >= 0)
+        acked = acked_at(w, g, lost_at) < acked ? acked_at(w, g, lost_at) : acked;
+    /* What `to` had applied when the primary was lost. */
+    sim_time now = sim_now(w->e);
+    sim_time lag = db_copy_lag(w, g, to);
+    uint64_t had = db_lsn_at(g, lost_at - lag);
+    uint64_t missing = acked > had ? acked - had : 0;
+    sim_time rpo = 0;
+    if (missing > 0) {
+        sim_time oldest = db_commit_time(g, had + 1);
+        rpo = oldest >= 0 ? lost_at - oldest : 0;
+    }
+    if (parked) {
+        g->parked += missing;
+        g->parked_on = old;
+        w->at_risk_writes += missing;
+        world_event(w, "switch", name, "%s: the failover layer moved it to %s; %llu writes parked at risk",
+                    name, g->nodes[to].dc->geo->name, (unsigned long long)(missing / 1));
+    } else {
+        w->lost_writes += missing;
+        if (rpo > w->rpo)
+            w->rpo = rpo;
+        char rpo_text[SIM_TIME_TEXT_MAX];
+        sim_time_format_duration(rpo, rpo_text, sizeof rpo_text);
+        world_event(w, "promote", name, "%s: %s promoted the copy in %s; %llu acknowledged writes lost (RPO %s)",
+                    name, how, g->nodes[to].dc->geo->name, (unsigned long long)missing, rpo_text);
+    }
+    incidents_note_data(w, missing, rpo, parked);
+    /* The new primary's log continues from what it had. */
+    g->primary = to;
+    g->lsn = had > g->base_lsn ? had : g->base_lsn;
+    g->n_marks = 0;
+    g->mark_head = 0;
+    g->base_lsn = g->lsn;
+    g->busy = 0;
+    g->sessions = 0;
+    g->lost_primary = -1;
+    g->promoting = 0;
+    /* A deposed primary still running may still accept writes. */
+    g->old_primary = old >= 0 && node_up(g, old) ? old : -1;
+    w->topology++;
+    (void)now;
+}
+
+/* The most complete live copy reachable by a majority (or any, when
+ * `need_majority` is 0); -1 if none. */
+static int best_copy(w_world *w, w_group *g, int need_majority, int allow_failover)
+{
+    int best = -1;
+    uint64_t best_had = 0;
+    sim_time at = g->lost_primary >= 0 ? g->primary_lost_at : sim_now(w->e);
+    for (int i = 0; i < g->n_nodes; i++) {
+        if (i == g->primary || !node_up(g, i) || (g->nodes[i].is_failover && !allow_failover))
+            continue;
+        if (need_majority && reachable_copies(w, g, i) < copies(g) / 2 + 1)
+            continue;
+        uint64_t had = db_lsn_at(g, at - db_copy_lag(w, g, i));
+        if (best < 0 || had > best_had) {
+            best = i;
+            best_had = had;
+        }
+    }
+    return best;
+}
+
+static void on_promote(sim_engine *e, void *subject, void *object)
+{
+    (void)e;
+    w_group *g = subject;
+    w_world *w = g->db->world;
+    int mode = (int)(intptr_t)object;
+    if (!g->promoting)
+        return; /* the primary came back first */
+    if (mode == PROMOTE_AUTOMATIC) {
+        int to = best_copy(w, g, 1, 0);
+        if (to < 0) { /* no connected majority: try again when something changes */
+            g->promoting = 0;
+            return;
+        }
+        take_over(w, g, to, "the copies elected", 0);
+    } else {
+        int to = best_copy(w, g, 0, 0);
+        if (to < 0) {
+            g->promoting = 0;
+            return;
+        }
+        take_over(w, g, to, "a human", 0);
+    }
+}
+
+static void on_failover(sim_engine *e, void *subject, void *object)
+{
+    (void)e;
+    (void)object;
+    w_group *g = subject;
+    w_world *w = g->db->world;
+    if (!g->promoting)
+        return;
+    int to = -1;
+    for (int i = 0; i < g->n_nodes; i++)
+        if (g->nodes[i].is_failover && node_up(g, i))
+            to = i;
+    if (to < 0) {
+        g->promoting = 0;
+        return;
+    }
+    take_over(w, g, to, "the failover layer", 1);
+}
+
+static void on_detected(sim_engine *e, void *subject, void *object)
+{
+    (void)e;
+    (void)object;
+    w_group *g = subject;
+    w_world *w = g->db->world;
+    if (!g->promoting)
+        return;
+    char name[96];
+    group_name(g, name, sizeof name);
+    world_event(w, "detect", name, "%s: its primary is gone; monitoring pages a human", name);
+}
+
+void rec_dbnode_lost(w_world *w, w_group *g, int n)
+{
+    char name[96];
+    group_name(g, name, sizeof name);
+    if (n != g->primary) {
+        if (n == g->old_primary)
+            g->old_primary = -1;
+        return;
+    }
+    if (g->lost_primary >= 0 || g->promoting)
+        return;
+    sim_time now = sim_now(w->e);
+    g->lost_primary = n;
+    g->primary_lost_at = now;
+    g->lsn_at_loss = g->lsn;
+    const stg_database *db = g->db->def;
+    if (db->failover.head.present) {
+        g->promoting = 1;
+        sim_event_schedule(w->e, now + db->failover.detect, on_detected, g, NULL);
+        sim_event_schedule(w->e, now + db->failover.detect + db->failover.switch_delay, on_failover, g, NULL);
+        return;
+    }
+    switch (db->promotion.mode) {
+    case PROMOTE_MANUAL: {
+        g->promoting = 1;
+        double s = sim_dist_sample(&db->promotion.response.d, &w->human_rng);
+        sim_time human = s > 0 ? (sim_time)(s * 1e9) : 0;
+        sim_event_schedule(w->e, now + db->promotion.detect, on_detected, g, NULL);
+        sim_event_schedule(w->e, now + db->promotion.detect + human, on_promote, g, (void *)(intptr_t)PROMOTE_MANUAL);
+        return;
+    }
+    case PROMOTE_AUTOMATIC:
+        g->promoting = 1;
+        sim_event_schedule(w->e, now + db->promotion.lease + db->promotion.election, on_promote, g,
+                           (void *)(intptr_t)PROMOTE_AUTOMATIC);
+        return;
+    default: /* wait for the repair */
+        return;
+    }
+}
+
+void rec_dbnode_back(w_world *w, w_group *g, int n)
+{
+    char name[96];
+    group_name(g, name, sizeof name);
+    if (n == g->lost_primary) { /* repaired before anyone took over */
+        g->lost_primary = -1;
+        g->promoting = 0;
+        world_event(w, "repair", name, "%s: its primary in %s is back", name, g->nodes[n].dc->geo->name);
+        w->topology++;
+        return;
+    }
+    if (n == g->parked_on && g->parked) {
+        world_event(w, "reconcile", name, "%s: the old primary in %s is back; %llu parked writes reconciled", name,
+                    g->nodes[n].dc->geo->name, (unsigned long long)g->parked);
+        w->at_risk_writes -= g->parked;
+        g->parked = 0;
+        g->parked_on = -1;
+    }
+    if (n == g->old_primary)
+        g->old_primary = -1;
+    /* A group that could not elect for want of a majority may now. */
+    if (g->primary >= 0 && !node_up(g, g->primary) && !g->promoting) {
+        g->lost_primary = -1;
+        rec_dbnode_lost(w, g, g->primary);
+    }
+}
+
+void rec_group_check(w_world *w, w_group *g)
+{
+    const stg_database *db = g->db->def;
+    if (db->replication.mode != REPL_QUORUM || db->promotion.mode != PROMOTE_AUTOMATIC)
+        return;
+    if (g->primary < 0 || !node_up(g, g->primary) || g->promoting)
+        return;
+    if (reachable_copies(w, g, g->primary) >= copies(g) / 2 + 1)
+        return;
+    /* The leader lost its majority: its lease runs out, the majority side
+     * elects; the old leader can no longer commit (no split brain). */
+    sim_time now = sim_now(w->e);
+    g->lost_primary = g->primary;
+    g->primary_lost_at = now;
+    g->lsn_at_loss = g->lsn;
+    g->promoting = 1;
+    sim_event_schedule(w->e, now + db->promotion.lease + db->promotion.election, on_promote, g,
+                       (void *)(intptr_t)PROMOTE_AUTOMATIC);
+}
+
+void rec_promote_now(w_world *w, w_group *g, const char *why)
+{
+    int to = best_copy(w, g, 0, 1);
+    if (to < 0)
+        return;
+    if (g->lost_primary < 0) {
+        g->lost_primary = g->primary;
+        g->primary_lost_at = sim_now(w->e);
+        g->lsn_at_loss = g->lsn;
+    }
+    take_over(w, g, to, why, 0);
+}
