@@ -52,6 +52,8 @@ void dbnode_crash(w_world *w, w_group *g, int node, int on);
 void dbnode_refresh(w_world *w, w_group *g, int node);
 void entry_set(w_world *w, int dc, int up);
 void registry_refresh(w_world *w);
+/* The registry hears datacenter dc: it reaches a majority of the replicas. */
+int registry_hears(const w_world *w, int dc);
 
 /* ==== Recovery (rec_*.c) ==== */
 
@@ -80,7 +82,7 @@ void rec_switch_unit(w_world *w, w_unit *u, w_cell *to, const char *why);
 void rec_green_tick(w_world *w);
 void rec_rollback_now(w_world *w, const char *why);
 /* Does a cell have a server able to serve? */
-int cell_alive(const w_cell *c);
+int cell_alive(const w_world *w, const w_cell *c);
 
 /* ==== Incidents and verdicts (incidents.c) ==== */
 

@@ -82,6 +82,28 @@ void entry_set(w_world *w, int dc, int up)
     rec_entry_changed(w, dc);
 }
 
+static int replica_alive(const w_world *w, int d)
+{
+    return w->dcs[d].powered && !w->dcs[d].isolated && w->dcs[d].registry_faults == 0;
+}
+
+/* The registry is a majority-quorum cluster (as ZooKeeper, etcd or Nacos's
+ * Raft core): a datacenter is heard when it reaches a majority of its
+ * replicas, and the registry answers where such a majority stands. */
+int registry_hears(const w_world *w, int dc)
+{
+    const stg_registry *reg = &w->st->registry;
+    if (!reg->head.present)
+        return 0;
+    size_t reached = 0;
+    for (size_t i = 0; i < reg->datacenters.n; i++)
+        for (int d = 0; d < w->n_dcs; d++)
+            if (!strcmp(w->dcs[d].geo->name, reg->datacenters.v[i]) && replica_alive(w, d) &&
+                net_reachable(w, dc, d))
+                reached++;
+    return 2 * reached > reg->datacenters.n;
+}
+
 void registry_refresh(w_world *w)
 {
     const stg_registry *reg = &w->st->registry;
@@ -89,8 +111,8 @@ void registry_refresh(w_world *w)
     if (reg->head.present)
         for (size_t i = 0; i < reg->datacenters.n; i++)
             for (int d = 0; d < w->n_dcs; d++)
-                if (!strcmp(w->dcs[d].geo->name, reg->datacenters.v[i]) && w->dcs[d].powered &&
-                    !w->dcs[d].isolated && w->dcs[d].registry_faults == 0)
+                if (!strcmp(w->dcs[d].geo->name, reg->datacenters.v[i]) && replica_alive(w, d) &&
+                    registry_hears(w, d))
                     up = 1;
     if (up == w->registry_up)
         return;

@@ -22,6 +22,7 @@ typedef struct w_fault {
     int dark_scheduled;         /* power: went dark (so light at the end) */
     int generator_starts;
     int random_class;           /* random faults: the component class */
+    int unmatched;              /* nothing of this stage is its target */
     int component;              /* random faults: which component */
     sim_dist mttr;
     sim_time mtbf;
@@ -136,7 +137,11 @@ int flt_resolve(w_world *w, const scn_target *t, int kind, flt_target *out)
                 add_dc(out, d);
     if (t->role) {
         int dc = role_dc(w, t->role, why, sizeof why);
-        if (dc >= 0 && kind != FAULT_DB_PRIMARY && kind != FAULT_DB_REPLICA && kind != FAULT_GRAY)
+        /* A registry fault on the role "registry" takes all of it down;
+         * other faults hit the building its first replica lives in. */
+        if (kind == FAULT_REGISTRY && !strcmp(t->role, "registry"))
+            snprintf(why, sizeof why, "the whole registry");
+        else if (dc >= 0 && kind != FAULT_DB_PRIMARY && kind != FAULT_DB_REPLICA && kind != FAULT_GRAY)
             add_dc(out, dc);
         if (!strcmp(t->role, "gzone-writer") && global_group(w))
             add_group(out, global_group(w), -1);
@@ -164,6 +169,12 @@ int flt_resolve(w_world *w, const scn_target *t, int kind, flt_target *out)
                         !w->dbs[d].holds_user)
                         add_group(out, grp, -1);
                 }
+    if (t->shard >= 0 && !t->database && w->user_db) /* the user shard's group, wherever it lives */
+        for (int g = 0; g < w->user_db->n_groups; g++) {
+            w_group *grp = &w->user_db->groups[g];
+            if (t->shard >= grp->def->shards.lo && t->shard <= grp->def->shards.hi)
+                add_group(out, grp, -1);
+        }
     if (unit && !t->database && w->user_db &&
         (kind == FAULT_DB_PRIMARY || kind == FAULT_DB_REPLICA || kind == FAULT_GRAY))
         for (int g = 0; g < w->user_db->n_groups; g++) {
@@ -207,7 +218,7 @@ int flt_resolve(w_world *w, const scn_target *t, int kind, flt_target *out)
     if (out->links[0] && at < sizeof out->label)
         at += (size_t)snprintf(out->label + at, sizeof out->label - at, "%s~%s", t->link.v[0], t->link.v[1]);
     if (why[0] && at < sizeof out->label)
-        snprintf(out->label + at, sizeof out->label - at, " (%s)", why);
+        snprintf(out->label + at, sizeof out->label - at, at ? " (%s)" : "%s", why);
     int empty = out->n_dcs == 0 && out->n_cells == 0 && out->n_groups == 0 && !out->links[0] && !unit;
     return empty ? -1 : 0;
 }
@@ -495,6 +506,11 @@ static void on_fault_start(sim_engine *e, void *subject, void *object)
     w_fault *f = subject;
     w_world *w = f->w;
     sim_time now = sim_now(e);
+    if (f->unmatched) {
+        /* Said in events.csv, so a stage spared by a fault shows why. */
+        world_event(w, "unmatched", "-", "%s: nothing in this stage matches its target", fault_name(f->kind));
+        return;
+    }
     if (f->random_class >= 0) {
         /* A random failure of one component: draw its repair time. */
         double s = sim_dist_sample(&f->mttr, &f->rng);
@@ -722,7 +738,7 @@ int faults_init(w_world *w)
             f->end = f->start + d->duration;
         if (flt_resolve(w, &d->target, d->kind, &f->target) && d->kind != FAULT_PARTITION && d->kind != FAULT_REGISTRY &&
             d->kind != FAULT_BAD_RELEASE)
-            fs->n--; /* nothing of this stage matches: no fault here */
+            f->unmatched = 1;
     }
     size_t scheduled = fs->n;
     for (size_t i = 0; i < sc->random_faults.n; i++)

@@ -287,7 +287,7 @@ void world_summary_extra(w_world *w, FILE *f)
     for (size_t i = 0; i < mdl_world_incidents(w); i++) {
         mdl_incident in;
         mdl_world_incident(w, i, &in);
-        sim_time_format_clock(w->sc->start + in.start, clock, sizeof clock);
+        world_clock(w, in.start, clock, sizeof clock);
         fprintf(f, "%s\n    {\"start\": \"%s\", \"recovered\": %s, \"broke_slo\": %s", i ? "," : "", clock,
                 in.recovered ? "true" : "false", in.broke_slo ? "true" : "false");
         fprintf(f, ", \"rto_s\": %s", cfg_format_real(in.rto, num, sizeof num));

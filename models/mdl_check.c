@@ -506,13 +506,17 @@ static void check_target(mdl_load *ld, const scn_target *t, const char *path, in
         if (!t->link.n || !t->path)
             need = "a link and its path";
         break;
-    case FAULT_SERVER: case FAULT_POOL_SHARE: case FAULT_GRAY: case FAULT_BAD_RELEASE:
+    case FAULT_SERVER: case FAULT_POOL_SHARE: case FAULT_BAD_RELEASE:
         if (!(t->pool || t->unit || t->unit_of_shard >= 0))
             need = "a pool (with a datacenter), a unit or a unit-of-shard";
         break;
+    case FAULT_GRAY:
+        if (!(t->pool || t->unit || t->unit_of_shard >= 0 || t->database || t->shard >= 0 || t->role))
+            need = "a pool, a unit, a unit-of-shard, a database, a shard or a role";
+        break;
     case FAULT_DB_PRIMARY: case FAULT_DB_REPLICA:
-        if (!(t->database || t->role || t->unit_of_shard >= 0))
-            need = "a database (with a shard), a role or a unit-of-shard";
+        if (!(t->database || t->role || t->unit_of_shard >= 0 || t->shard >= 0))
+            need = "a database (with a shard), a shard, a role or a unit-of-shard";
         break;
     case FAULT_WRONG_SWITCH:
         if (!(t->unit || t->unit_of_shard >= 0))

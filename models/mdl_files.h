@@ -9,6 +9,8 @@
 
 /* ==== Geography ==== */
 
+enum { TIMESERIES_FULL, TIMESERIES_TOTALS };
+
 typedef struct geo_city {
     mdl_head head;
     const char *name;
@@ -428,6 +430,8 @@ typedef struct scenario {
     sim_time warmup;
     sim_time duration;          /* measured, after the warm-up */
     int64_t seed;
+    double scale;               /* 0: the command's default */
+    int timeseries;             /* TIMESERIES_* */
     sim_time interval;          /* time-series interval */
     scn_slo slo;
     scn_traffic traffic;

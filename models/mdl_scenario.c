@@ -10,6 +10,7 @@ const char *const mdl_fault_kinds[] = {
     "registry", "gray", "bad-release", "wrong-switch", NULL};
 static const char *const generators[] = {"starts", "fails", "by-probability", NULL};
 static const char *const modes[] = {"drop", "reject", NULL};
+static const char *const timeseries_kinds[] = {"full", "totals", NULL};
 static const char *const components[] = {"server", "datacenter", "link", "database", "balancer", "registry", NULL};
 const char *const mdl_action_kinds[] = {"switch-unit", "promote", "rollback", "drain", "degrade", "restore", "failback", NULL};
 const char *const mdl_metric_names[] = {"availability", "lost-writes", "rto", "p99", "users-affected",
@@ -95,7 +96,7 @@ static const mdl_field target_fields[] = {
     F("path", MDL_NAME, path, 0, NULL, "with link: one of its fiber paths, by name", "north"),
     F("pool", MDL_NAME, pool, 0, NULL, "a pool (with datacenter: its cell there)", "app"),
     F("database", MDL_NAME, database, 0, NULL, "a database (with shard: its group holding that shard)", "core"),
-    FR("shard", MDL_INT, shard, 0, "-1", -1, 99, "with database: the shard whose group is meant", "37"),
+    FR("shard", MDL_INT, shard, 0, "-1", -1, 99, "the shard whose group is meant: in the database given, or alone in whichever database holds the users' data in each stage", "37"),
     FEND,
 };
 #undef ST
@@ -106,19 +107,19 @@ static const mdl_field fault_fields[] = {
     F("at", MDL_CLOCK, at, REQ, NULL, "when it starts (clock time)", "00:01:00"),
     FE("kind", kind, REQ, NULL, mdl_fault_kinds, "what fails", "power"),
     {"target", MDL_STRUCT, offsetof(ST, target), REQ | MDL_FLOW, NULL, 0, 0, &target_schema, NULL, 0, "what it hits", NULL},
-    FR("duration", MDL_DURATION, duration, 0, "0s", 0, 1e8, "how long it lasts (or until, or permanent)", "30m"),
+    FR("duration", MDL_DURATION, duration, FIG, "0s", 0, 1e8, "how long it lasts (or until, or permanent)", "30m"),
     {"until", MDL_NODE, offsetof(ST, until), 0, NULL, 0, 0, NULL, NULL, 0, "when it ends (clock time)", "00:20:00"},
     F("permanent", MDL_BOOL, permanent, 0, "false", "it never ends by itself", "true"),
     FE("generator", generator, 0, "by-probability", generators, "power: whether the generator starts", "fails"),
-    FR("share", MDL_PERCENT, share, 0, "100%", 0, 100, "racks, pool-share: the part affected", "30%"),
-    FR("latency", MDL_DURATION, latency, 0, "0s", 0, 600, "latency: added one-way latency", "20ms"),
-    FR("jitter", MDL_DURATION, jitter, 0, "0s", 0, 600, "latency: added jitter", "5ms"),
-    FR("loss", MDL_PERCENT, loss, 0, "0%", 0, 100, "loss: messages lost", "2%"),
-    FR("bandwidth", MDL_PERCENT, bandwidth, 0, "100%", 0, 100, "bandwidth: what is left", "10%"),
+    FR("share", MDL_PERCENT, share, FIG, "100%", 0, 100, "racks, pool-share: the part affected", "30%"),
+    FR("latency", MDL_DURATION, latency, FIG, "0s", 0, 600, "latency: added one-way latency", "20ms"),
+    FR("jitter", MDL_DURATION, jitter, FIG, "0s", 0, 600, "latency: added jitter", "5ms"),
+    FR("loss", MDL_PERCENT, loss, FIG, "0%", 0, 100, "loss: messages lost", "2%"),
+    FR("bandwidth", MDL_PERCENT, bandwidth, FIG, "100%", 0, 100, "bandwidth: what is left", "10%"),
     FE("mode", mode, 0, "drop", modes, "isolate, partition: drop messages silently (callers time out) or reject them fast", "reject"),
     {"groups", MDL_NODE, offsetof(ST, groups), 0, NULL, 0, 0, NULL, NULL, 0, "partition: the sides, lists of datacenters or cities", "[[Hangzhou], [Shanghai, Shenzhen]]"},
-    FR("error_rate", MDL_PERCENT, error_rate, 0, "0%", 0, 100, "bad-release: requests failing in the group that got it", "20%"),
-    FR("slowdown", MDL_REAL, slowdown, 0, "1", 1, 10000, "gray, bad-release: service time multiple", "10"),
+    FR("error_rate", MDL_PERCENT, error_rate, FIG, "0%", 0, 100, "bad-release: requests failing in the group that got it", "20%"),
+    FR("slowdown", MDL_REAL, slowdown, FIG, "1", 1, 10000, "gray, bad-release: service time multiple", "10"),
     F("to_unit", MDL_NAME, to_unit, 0, NULL, "wrong-switch: the unit wrongly sent the target's traffic", "RZ03"),
     FEND,
 };
@@ -128,7 +129,7 @@ static const mdl_schema fault_schema = {"fault", sizeof(scn_fault), fault_fields
 #define ST scn_random
 static const mdl_field random_fields[] = {
     FE("component", component, REQ, NULL, components, "the class of component failing at random", "server"),
-    FR("mtbf", MDL_DURATION, mtbf, REQ | FIG, NULL, 1, 1e12, "mean time between failures of one component (exponential)", "2y"),
+    FR("mtbf", MDL_DURATION, mtbf, REQ | FIG, NULL, 1, 1e12, "mean time between failures of one component (exponential)", "730d"),
     {"mttr", MDL_DIST, offsetof(ST, mttr), REQ | FIG, NULL, 0, 0, NULL, NULL, 0, "time to repair", "{lognormal: {mean: 4h, p99: 24h}}"},
     FEND,
 };
@@ -139,7 +140,7 @@ static const mdl_schema random_schema = {"random_fault", sizeof(scn_random), ran
 static const mdl_field action_fields[] = {
     {"at", MDL_NODE, offsetof(ST, at), 0, NULL, 0, 0, NULL, NULL, 0, "when (clock time), or use on", "00:03:00"},
     F("on", MDL_NAME, on, 0, NULL, "an event kind of events.csv that triggers it (the first after the start): fault, detect, switch, promote, rollback, repair", "detect"),
-    FR("delay", MDL_DURATION, delay, 0, "0s", 0, 1e8, "after the event", "2m"),
+    FR("delay", MDL_DURATION, delay, FIG, "0s", 0, 1e8, "after the event", "2m"),
     FE("kind", kind, REQ, NULL, mdl_action_kinds, "the operator's action", "switch-unit"),
     {"target", MDL_STRUCT, offsetof(ST, target), MDL_FLOW, NULL, 0, 0, &target_schema, NULL, 0, "what it acts on", NULL},
     F("to", MDL_NAME, to, 0, NULL, "switch-unit, drain: the datacenter traffic moves to", "SH-A"),
@@ -202,6 +203,8 @@ static const mdl_field scenario_fields[] = {
     FR("warmup", MDL_DURATION, warmup, 0, "30s", 0, 86400, "run first and measured apart, not in the headline figures", "30s"),
     FR("duration", MDL_DURATION, duration, REQ, NULL, 1, 6.3072e9, "the measured part of the run, after the warm-up (up to 200 years, for random failures)", "21m"),
     FR("seed", MDL_INT, seed, 0, "1", 0, 9e15, "the run's seed", "11"),
+    FR("scale", MDL_REAL, scale, 0, "0", 0, 1, "the fraction of users it runs at unless the command line gives --scale (0: the command's default)", "1e-4"),
+    FE("timeseries", timeseries, 0, "full", timeseries_kinds, "the rows of timeseries.csv: full (every unit, request type and cell) or totals (the whole system only, for long runs)", "totals"),
     FR("interval", MDL_DURATION, interval, 0, "1s", 0.001, 86400, "the time-series interval", "1s"),
     FS("slo", slo, 0, slo_schema, "the service level"),
     FS("traffic", traffic, REQ, traffic_schema, "the offered load"),

@@ -177,7 +177,7 @@ static void on_tick(sim_engine *e, void *subject, void *object)
     double per = seconds > 0 ? 1 / (w->scale * seconds) : 0; /* real-world per second */
     double t = sim_time_to_seconds(start - w->warmup);
     char clock[SIM_TIME_TEXT_MAX];
-    sim_time_format_clock(w->sc->start + start, clock, sizeof clock);
+    world_clock(w, start, clock, sizeof clock);
     /* Aggregate. */
     uint64_t all[M_COUNT] = {0};
     sim_hist *h_all = &w->scratch_hist;
@@ -207,7 +207,8 @@ static void on_tick(sim_engine *e, void *subject, void *object)
     series_push(w, &p);
     if (w->csv) {
         write_group(w, clock, t, "all", "all", all, h_all, per);
-        for (int ty = 0; ty < w->n_types; ty++) {
+        int full = w->sc->timeseries == TIMESERIES_FULL;
+        for (int ty = 0; full && ty < w->n_types; ty++) {
             uint64_t c[M_COUNT] = {0};
             sim_hist *h = &w->scratch_hist2;
             sim_hist_clear(h);
@@ -218,7 +219,7 @@ static void on_tick(sim_engine *e, void *subject, void *object)
             }
             write_group(w, clock, t, "all", w->types[ty]->name, c, h, per);
         }
-        for (int u = 0; u < w->n_units; u++) {
+        for (int u = 0; full && u < w->n_units; u++) {
             if (w->units[u].kind != UNIT_RZONE)
                 continue;
             uint64_t c[M_COUNT] = {0};
@@ -231,7 +232,7 @@ static void on_tick(sim_engine *e, void *subject, void *object)
             }
             write_group(w, clock, t, w->units[u].def->name, "all", c, h, per);
         }
-        for (int ci = 0; ci < w->n_cells; ci++) {
+        for (int ci = 0; full && ci < w->n_cells; ci++) {
             w_cell *cell = w->cells[ci];
             char name[160];
             snprintf(name, sizeof name, "%s@%s", cell->unit->def->name, cell->dc->geo->name);

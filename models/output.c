@@ -107,9 +107,9 @@ static void write_summary(w_world *w, FILE *f)
     kv_str(f, 2, "stage", w->st->name, &first);
     kv_num(f, 2, "seed", (double)w->seed, &first);
     kv_num(f, 2, "scale", w->scale, &first);
-    sim_time_format_clock(w->sc->start + w->warmup, clock, sizeof clock);
+    world_clock(w, w->warmup, clock, sizeof clock);
     kv_str(f, 2, "measured_from", clock, &first);
-    sim_time_format_clock(w->sc->start + w->end, clock, sizeof clock);
+    world_clock(w, w->end, clock, sizeof clock);
     kv_str(f, 2, "measured_to", clock, &first);
     kv_num(f, 2, "duration_s", sim_time_to_seconds(w->sc->duration), &first);
     kv_num(f, 2, "warmup_s", sim_time_to_seconds(w->warmup), &first);
@@ -144,7 +144,7 @@ static void write_summary(w_world *w, FILE *f)
     key(f, 2, "peak", &first);
     fputc('{', f);
     sub = 1;
-    sim_time_format_clock(w->sc->start + w->peak_from, clock, sizeof clock);
+    world_clock(w, w->peak_from, clock, sizeof clock);
     kv_str(f, 4, "busiest_minute_from", clock, &sub);
     kv_num(f, 4, "latency_p50_s", h.peak_p50, &sub);
     kv_num(f, 4, "latency_p99_s", h.peak_p99, &sub);
@@ -203,7 +203,7 @@ static void write_events(w_world *w, FILE *f)
     for (size_t i = 0; i < world_events_count(w); i++) {
         const w_event_row *row = world_events_row(w, i);
         char clock[SIM_TIME_TEXT_MAX];
-        sim_time_format_clock(w->sc->start + row->t, clock, sizeof clock);
+        world_clock(w, row->t, clock, sizeof clock);
         fprintf(f, "%.3f,%s,%s,\"%s\",\"", sim_time_to_seconds(row->t - w->warmup), clock, row->kind, row->target);
         for (const char *p = row->text; *p; p++)
             fputs(*p == '"' ? "\"\"" : (char[2]){*p, 0}, f);

@@ -15,9 +15,13 @@
 #include "flt.h"
 #include "req.h"
 
-int cell_alive(const w_cell *c)
+int cell_alive(const w_world *w, const w_cell *c)
 {
     if (!c->dc->powered || c->dc->isolated)
+        return 0;
+    /* With a registry, alive means heard: a cell cut off from its majority
+     * is gone as far as routing is concerned. */
+    if (w->st->registry.head.present && !registry_hears(w, c->dc->index))
         return 0;
     for (int s = 0; s < c->n_servers; s++)
         if (c->servers[s].up)
@@ -25,10 +29,10 @@ int cell_alive(const w_cell *c)
     return 0;
 }
 
-static w_cell *standby_of(const w_unit *u)
+static w_cell *standby_of(const w_world *w, const w_unit *u)
 {
     for (int c = 0; c < u->n_cells; c++)
-        if (u->cells[c] != u->home && cell_alive(u->cells[c]))
+        if (u->cells[c] != u->home && cell_alive(w, u->cells[c]))
             return u->cells[c];
     return NULL;
 }
@@ -123,7 +127,7 @@ static void on_unit_detected(sim_engine *e, void *subject, void *object)
     (void)e;
     w_world *w = object;
     w_unit *u = subject;
-    if (u->switching || !u->home || cell_alive(u->home))
+    if (u->switching || !u->home || cell_alive(w, u->home))
         return; /* back already, or moving already */
     world_event(w, "detect", u->def->name, "unit %s's cell in %s is gone", u->def->name, u->home->dc->geo->name);
     const stg_unit_switch *cfg = &w->st->unit_switch;
@@ -132,7 +136,7 @@ static void on_unit_detected(sim_engine *e, void *subject, void *object)
         sim_event_schedule(w->e, sim_now(w->e) + (s > 0 ? (sim_time)(s * 1e9) : 0), on_unit_decided, u, w);
         return;
     }
-    rec_switch_unit(w, u, standby_of(u), "automatic");
+    rec_switch_unit(w, u, standby_of(w, u), "automatic");
 }
 
 static void on_unit_decided(sim_engine *e, void *subject, void *object)
@@ -140,9 +144,9 @@ static void on_unit_decided(sim_engine *e, void *subject, void *object)
     (void)e;
     w_world *w = object;
     w_unit *u = subject;
-    if (!u->home || cell_alive(u->home))
+    if (!u->home || cell_alive(w, u->home))
         return;
-    rec_switch_unit(w, u, standby_of(u), "by a human");
+    rec_switch_unit(w, u, standby_of(w, u), "by a human");
 }
 
 void rec_cell_changed(w_world *w, w_cell *c)
@@ -150,7 +154,7 @@ void rec_cell_changed(w_world *w, w_cell *c)
     w_unit *u = c->unit;
     if (!w->st->unit_switch.head.present || u->home != c || u->switching || u->detecting)
         return;
-    if (cell_alive(c) || !w->registry_up || !standby_of(u))
+    if (cell_alive(w, c) || !w->registry_up || !standby_of(w, u))
         return;
     /* The registry misses the cell's heartbeats. */
     const stg_registry *reg = &w->st->registry;
@@ -173,15 +177,21 @@ static void on_rolled_back(sim_engine *e, void *subject, void *object)
     (void)e;
     (void)subject;
     w_world *w = object;
+    /* Without a green group the release went everywhere, and so does the
+     * rollback: every server goes back to the old release. */
+    int green = 0;
+    for (int c = 0; c < w->n_cells; c++)
+        for (int s = 0; s < w->cells[c]->n_servers; s++)
+            green |= w->cells[c]->servers[s].green;
     for (int c = 0; c < w->n_cells; c++)
         for (int s = 0; s < w->cells[c]->n_servers; s++) {
             w_server *sv = &w->cells[c]->servers[s];
-            if (sv->green) {
+            if (sv->green || !green) {
                 sv->error_rate = 0;
                 sv->slowdown = 1;
             }
         }
-    world_event(w, "rollback", "green", "the green group is back on the old release");
+    world_event(w, "rollback", green ? "green" : "all", green ? "the green group is back on the old release" : "every server is back on the old release");
 }
 
 void rec_rollback_now(w_world *w, const char *why)
@@ -189,7 +199,8 @@ void rec_rollback_now(w_world *w, const char *why)
     if (w->rolling_back)
         return;
     w->rolling_back = 1;
-    world_event(w, "detect", "green", "the green group fails too often: rolling back (%s)", why);
+    if (!strcmp(why, "automatic")) /* the operator's action has its own row */
+        world_event(w, "detect", "green", "the green group fails too often: rolling back");
     sim_event_schedule(w->e, sim_now(w->e) + w->st->blue_green.rollback_delay, on_rolled_back, NULL, w);
 }
 

@@ -48,3 +48,15 @@ void world_events_free(w_world *w)
     sim_free(w->events);
     w->events = NULL;
 }
+
+void world_clock(const w_world *w, sim_time t, char *buf, size_t n)
+{
+    const sim_time day = 86400 * SIM_SEC;
+    sim_time at = w->sc->start + t;
+    if (w->warmup + w->sc->duration < day || n < 16) {
+        sim_time_format_clock(at, buf, n);
+        return;
+    }
+    int len = snprintf(buf, n, "day %lld ", (long long)(at / day));
+    sim_time_format_clock(at % day, buf + len, n - (size_t)len);
+}

@@ -375,6 +375,9 @@ void metrics_user_failed(w_world *w, uint64_t uid);
 
 /* Records a row of events.csv: kind (fault, detect, switch, ...), target,
  * and a sentence for the story of the run. */
+/* The wall clock at run time t: "HH:MM:SS", with "day N " before it when
+ * the run spans more than a day (a year of random failures). */
+void world_clock(const w_world *w, sim_time t, char *buf, size_t n);
 void world_event(w_world *w, const char *kind, const char *target, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 

@@ -45,7 +45,9 @@ typedef struct app_run_args {
 struct mdl_config;
 struct mdl_headline;
 int app_parse_run_options(int argc, char **argv, int first, app_run_args *a, const char *command);
-int app_load_scenario(const char *path, double scale, struct mdl_config **cfg);
+/* Loads a scenario and settles the scale: --scale if given, else the
+ * scenario's own, else `default_scale`. */
+int app_load_scenario(const char *path, double *scale, double default_scale, struct mdl_config **cfg);
 void app_stage_dir(char *buf, size_t size, const char *out, const char *scenario_name,
                    const char *stage_name);
 /* Runs one stage and writes its results into dir (NULL: none). */

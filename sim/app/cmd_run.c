@@ -100,7 +100,7 @@ void app_stage_dir(char *buf, size_t size, const char *out, const char *scenario
     snprintf(buf, size, "%s/%s/%s", out, scenario_name, stage_name);
 }
 
-int app_load_scenario(const char *path, double scale, mdl_config **cfg)
+int app_load_scenario(const char *path, double *scale_io, double default_scale, mdl_config **cfg)
 {
     mdl_errors errs;
     int rc = mdl_config_load(path, cfg, &errs);
@@ -119,6 +119,8 @@ int app_load_scenario(const char *path, double scale, mdl_config **cfg)
         *cfg = NULL;
         return EXIT_BAD_INPUT;
     }
+    double scale = *scale_io > 0 ? *scale_io : (*cfg)->scn->scale > 0 ? (*cfg)->scn->scale : default_scale;
+    *scale_io = scale;
     double requests = mdl_scenario_requests(*cfg, scale);
     if (requests > APP_MAX_REQUESTS) {
         fprintf(stderr,
@@ -222,10 +224,10 @@ int cmd_run(int argc, char **argv)
     int rc = app_parse_run_options(argc, argv, 1, &a, "run");
     if (rc)
         return rc;
-    double scale = a.scale > 0 ? a.scale : 1;
     mdl_config *cfg;
-    if ((rc = app_load_scenario(a.scenario, scale, &cfg)))
+    if ((rc = app_load_scenario(a.scenario, &a.scale, 1, &cfg)))
         return rc;
+    double scale = a.scale;
     int only = -1;
     if (a.stage && (only = find_stage(cfg, a.stage)) < 0) {
         mdl_config_free(cfg);

@@ -67,6 +67,11 @@ void sim__radix_sweep(sim_engine *e)
         drop_dead(e, &q->b[i], 0);
 }
 
+/* An emptied array is kept for reuse only while it is not much larger than
+ * the queue: else a burst would leave its room in each of the 1024 buckets
+ * it passed through, and a year-long run kept gigabytes for 28 events. */
+static int worth_keeping(const radix *q, size_t cap) { return cap <= 2 * (q->live + 64); }
+
 /* Marks bucket k empty in the bitmaps. */
 static void mark_empty(radix *q, unsigned k)
 {
@@ -101,6 +106,11 @@ radix_entry *sim__radix_advance(sim_engine *e, sim_time limit)
             q->now = *b;
             *b = run;
             b->n = 0;
+            if (!worth_keeping(q, b->cap)) {
+                sim_free(b->a);
+                b->a = NULL;
+                b->cap = 0;
+            }
             mark_empty(q, k);
             radix_entry *a = q->now.a;
             sim_time top = a[0].ev.t;
@@ -135,7 +145,7 @@ radix_entry *sim__radix_advance(sim_engine *e, sim_time limit)
         }
         /* Give the array back, emptied, so its room is reused. */
         taken.n = 0;
-        if (b->cap == 0)
+        if (b->cap == 0 && worth_keeping(q, taken.cap))
             *b = taken;
         else
             sim_free(taken.a);

@@ -16,6 +16,8 @@
  * or the memory. */
 #ifndef SIM_QUEUE_RADIX_H
 #define SIM_QUEUE_RADIX_H
+#include <string.h>
+
 #include "sim_engine_int.h"
 
 int sim__radix_init(radix *q);
@@ -66,9 +68,18 @@ static inline int radix_insert(radix *q, const sim__event *ev, uint32_t slot)
      * event is usually the latest; a lane's proxy may carry an older
      * sequence number). */
     radix_bucket *b = &q->now;
-    if (b->n == b->cap && sim__radix_grow(b)) {
-        q->live--;
-        return -1;
+    if (b->n == b->cap) {
+        /* The run may never empty while it holds a far event (a repair
+         * hours away) that later events sort in before: drop the taken
+         * prefix rather than let it grow for the whole run. */
+        if (q->head >= b->n / 2) {
+            memmove(b->a, b->a + q->head, (b->n - q->head) * sizeof *b->a);
+            b->n -= q->head;
+            q->head = 0;
+        } else if (sim__radix_grow(b)) {
+            q->live--;
+            return -1;
+        }
     }
     size_t j = b->n++;
     while (j > q->head && ev_before(&x.ev, &b->a[j - 1].ev)) {

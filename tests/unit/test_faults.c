@@ -287,6 +287,122 @@ static void random_failures_match_the_closed_form_availability(void **state)
     mdl_config_free(cfg);
 }
 
+/* ==== Every fault kind, against the same small world ==== */
+
+enum { MORE_FAILED, SLOWER, UNHARMED };
+
+typedef struct kind_case {
+    const char *fault;          /* the fault's keys after at/kind */
+    const char *kind;
+    int expect;
+    double by;                  /* MORE_FAILED: failures/s more; SLOWER: p99 seconds more */
+} kind_case;
+
+/* Two units (u in A, v in B), each with a standby cell in the other
+ * building; the users' database has its primaries in A and B and async
+ * copies in C; a registry in all three. Half the requests write, half read. */
+static char *kind_world(const kind_case *k)
+{
+    char *buf = malloc(16384);
+    snprintf(buf, 16384,
+             "dcsim: 1\nkind: scenario\nname: k\n"
+             "stages:\n"
+             "  - dcsim: 1\n    kind: stage\n    name: k\n"
+             "    geography:\n      dcsim: 1\n      kind: geography\n      name: three\n"
+             "      cities: [{name: X, lon: 0, lat: 0}, {name: Y, lon: 1, lat: 1}, {name: Z, lon: 2, lat: 2}]\n"
+             "      datacenters:\n"
+             "        - {name: A, city: X, internal_latency: 0s, power: {ups: 0s, generator_start: 0s, feeds: 2}}\n"
+             "        - {name: B, city: Y, internal_latency: 0s, power: {ups: 0s, generator_start: 0s}}\n"
+             "        - {name: C, city: Z, internal_latency: 0s, power: {ups: 0s, generator_start: 0s}}\n"
+             "      links:\n"
+             "        - {between: [X, Y], paths: [{name: short, latency: 1ms}, {name: long, latency: 10ms}]}\n"
+             "        - {between: [Y, Z], paths: [{latency: 1ms}]}\n"
+             "        - {between: [X, Z], paths: [{latency: 1ms}]}\n"
+             "    datacenters: [A, B, C]\n"
+             "    entry: {kind: dns, datacenters: [A, B], ttl: 5s, client_latency: 0s, routing: by-unit, health_check: {interval: 2s, threshold: 2, timeout: 1s}}\n"
+             "    balancer: {kind: software, membership: health-check, health_check: {interval: 1s, threshold: 2, timeout: 500ms}}\n"
+             "    registry: {datacenters: [A, B, C], heartbeat: 1s, threshold: 2, push_delay: 1s}\n"
+             "    pools: [{name: app, workers: 100, boot: 0s, service_time: {w: 1ms, r: 1ms}}]\n"
+             "    units:\n"
+             "      - {name: u, kind: rzone, shards: 00-49, cells: [{datacenter: A, pool: app, servers: 4}, {datacenter: B, pool: app, servers: 4, standby: true}]}\n"
+             "      - {name: v, kind: rzone, shards: 50-99, cells: [{datacenter: B, pool: app, servers: 4}, {datacenter: A, pool: app, servers: 4, standby: true}]}\n"
+             "    databases: [{name: db, holds: [user, global], connections: 100000, workers: 10000, read: 1ms, write: 1ms, recovery: 0s,\n"
+             "                 replication: {mode: async, lag: 10ms}, promotion: {mode: automatic, lease: 2s, election: 1s},\n"
+             "                 groups: [{shards: 00-49, primary: B, replicas: [C]}, {shards: 50-99, primary: A, replicas: [C]}]}]\n"
+             "start: \"00:00:00\"\nwarmup: 0s\nduration: 40s\n"
+             "slo: {ratio: 99%%, window: 2s, hold: 5s}\n"
+             "traffic:\n  users: 1M\n  curve: {points: [{at: \"00:00:00\", rate: 1000/s}]}\n"
+             "  types: [{name: w, share: 50%%, calls: [{data: user, op: write}]}, {name: r, share: 50%%, calls: [{data: user, op: read}]}]\n"
+             "  client: {timeout: 1s, retries: 0}\n"
+             "faults:\n  - {at: \"00:00:10\", kind: %s, %s, duration: 20s}\n",
+             k->kind, k->fault);
+    return buf;
+}
+
+static void window_means(const mdl_series *s, double from, double to, double *failed, double *p99)
+{
+    double f = 0, p = 0;
+    int n = 0;
+    for (size_t i = 0; i < s->n; i++)
+        if (s->p[i].t >= from && s->p[i].t < to) {
+            f += s->p[i].failed;
+            p += s->p[i].p99;
+            n++;
+        }
+    *failed = n ? f / n : 0;
+    *p99 = n ? p / n : 0;
+}
+
+static void every_fault_kind_moves_the_metrics_the_way_it_must(void **state)
+{
+    (void)state;
+    const kind_case cases[] = {
+        {"target: {datacenter: A}, generator: fails", "power", MORE_FAILED, 100},
+        {"target: {datacenter: A}", "feed", UNHARMED, 0}, /* A has two feeds */
+        {"target: {datacenter: B}, share: 100%", "racks", MORE_FAILED, 100},
+        {"target: {link: [X, Y]}", "link-cut", MORE_FAILED, 10},
+        {"target: {link: [X, Y], path: short}", "path-cut", SLOWER, 0.015},
+        {"target: {datacenter: B}", "isolate", MORE_FAILED, 100},
+        {"target: {city: X}, groups: [[X], [Y, Z]]", "partition", MORE_FAILED, 10},
+        {"target: {link: [X, Y]}, latency: 50ms", "latency", SLOWER, 0.09},
+        {"target: {link: [X, Y]}, loss: 30%", "loss", SLOWER, 0.1},
+        {"target: {link: [X, Y]}, bandwidth: 0.0001%", "bandwidth", MORE_FAILED, 10},
+        {"target: {pool: app, datacenter: A}, share: 100%", "pool-share", MORE_FAILED, 10},
+        {"target: {datacenter: A}", "balancer", MORE_FAILED, 10},
+        {"target: {shard: 10}", "db-primary", MORE_FAILED, 10},
+        {"target: {shard: 10}", "db-replica", UNHARMED, 0}, /* async: nobody waits for it */
+        {"target: {role: registry}", "registry", UNHARMED, 0}, /* alone, it breaks nothing */
+        {"target: {shard: 10}, slowdown: 100", "gray", SLOWER, 0.05},
+        {"target: {pool: app}, error_rate: 20%", "bad-release", MORE_FAILED, 150},
+        {"target: {unit: u}, to_unit: v", "wrong-switch", MORE_FAILED, 100},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        const kind_case *k = &cases[i];
+        char *text = kind_world(k);
+        mdl_config *cfg = tiny_load(text);
+        mdl_world *w = tiny_world(cfg, 1, 5);
+        free(text);
+        assert_int_equal(mdl_world_run(w, 0, NULL, NULL), 0);
+        double f0, p0, f1, p1;
+        window_means(mdl_world_series(w), 2, 10, &f0, &p0);
+        window_means(mdl_world_series(w), 12, 30, &f1, &p1);
+        print_message("%-12s before: %7.1f failed/s, p99 %6.1f ms; during: %7.1f failed/s, p99 %6.1f ms\n",
+                      k->kind, f0, p0 * 1e3, f1, p1 * 1e3);
+        assert_true(f0 == 0);
+        if (k->expect == MORE_FAILED)
+            assert_true(f1 >= f0 + k->by);
+        else if (k->expect == SLOWER)
+            assert_true(p1 >= p0 + k->by);
+        else
+            assert_true(f1 == 0 && p1 < p0 * 1.5 + 0.002);
+        /* Every fault ends when it says: a repair row at 30 s. */
+        if (k->expect != UNHARMED || strcmp(k->kind, "feed") != 0)
+            assert_true(fabs(event_time(w, "repair", 0) - 30) < 1e-9 || !strcmp(k->kind, "power"));
+        mdl_world_destroy(w);
+        mdl_config_free(cfg);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -296,6 +412,7 @@ int main(void)
         cmocka_unit_test(a_dns_switch_cannot_finish_before_the_ttl),
         cmocka_unit_test(a_manual_promotion_cannot_finish_before_the_human_response),
         cmocka_unit_test(rto_covers_unrecovered_overlapping_and_harmless_faults),
+        cmocka_unit_test(every_fault_kind_moves_the_metrics_the_way_it_must),
         cmocka_unit_test(random_failures_match_the_closed_form_availability),
     };
     return cmocka_run_group_tests_name("faults", tests, NULL, NULL);
