@@ -74,6 +74,9 @@ int mdl_world_write(mdl_world *w, const char *dir, double wall_seconds, const ch
 sim_engine *mdl_world_engine(mdl_world *w);
 const mdl_series *mdl_world_series(const mdl_world *w);
 double mdl_world_scale(const mdl_world *w);
+/* The datacenters of the stage, in the order of mdl_series_point.dc_served. */
+int mdl_world_datacenters(const mdl_world *w);
+const char *mdl_world_datacenter(const mdl_world *w, int i);
 uint64_t mdl_world_seed(const mdl_world *w);
 sim_time mdl_world_end(const mdl_world *w);
 /* Attempts simulated so far (first tries and retries, warm-up included). */
@@ -94,6 +97,9 @@ typedef struct mdl_headline {
     double by_cause[12];        /* failures by cause, see mdl_cause_names */
     double events_per_request;
     double cost;
+    double lost_writes, rpo;    /* acknowledged writes lost; age of the oldest (s) */
+    double at_risk_writes, stale_reads, conflicting_writes;
+    double seconds_below_slo;
 } mdl_headline;
 
 extern const char *const mdl_cause_names[12];

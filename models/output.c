@@ -163,15 +163,11 @@ static void write_summary(w_world *w, FILE *f)
     key(f, 2, "data", &first);
     fputc('{', f);
     sub = 1;
-    uint64_t stale = 0;
-    for (int d = 0; d < w->n_dbs; d++)
-        for (int g = 0; g < w->dbs[d].n_groups; g++)
-            stale += w->dbs[d].groups[g].stale_reads;
-    kv_num(f, 4, "lost_writes", (double)w->lost_writes / w->scale, &sub);
-    kv_num(f, 4, "rpo_s", sim_time_to_seconds(w->rpo), &sub);
-    kv_num(f, 4, "at_risk_writes", (double)w->at_risk_writes / w->scale, &sub);
-    kv_num(f, 4, "stale_reads", (double)stale / w->scale, &sub);
-    kv_num(f, 4, "conflicting_writes", (double)w->conflicts / w->scale, &sub);
+    kv_num(f, 4, "lost_writes", h.lost_writes, &sub);
+    kv_num(f, 4, "rpo_s", h.rpo, &sub);
+    kv_num(f, 4, "at_risk_writes", h.at_risk_writes, &sub);
+    kv_num(f, 4, "stale_reads", h.stale_reads, &sub);
+    kv_num(f, 4, "conflicting_writes", h.conflicting_writes, &sub);
     fputs("\n  }", f);
 
     key(f, 2, "utilisation", &first);

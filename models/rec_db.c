@@ -215,10 +215,16 @@ void rec_dbnode_lost(w_world *w, w_group *g, int n)
     switch (db->promotion.mode) {
     case PROMOTE_MANUAL: {
         g->promoting = 1;
-        double s = sim_dist_sample(&db->promotion.response.d, &w->human_rng);
-        sim_time human = s > 0 ? (sim_time)(s * 1e9) : 0;
-        sim_event_schedule(w->e, now + db->promotion.detect, on_detected, g, NULL);
-        sim_event_schedule(w->e, now + db->promotion.detect + human, on_promote, g, (void *)(intptr_t)PROMOTE_MANUAL);
+        /* One on-call human diagnoses the failure once: groups paged
+         * while a decision is pending are promoted with it (a runbook
+         * promotes every replica of the lost host together). */
+        sim_time paged = now + db->promotion.detect;
+        if (w->promotion_decision < paged) {
+            double s = sim_dist_sample(&db->promotion.response.d, &w->human_rng);
+            w->promotion_decision = paged + (s > 0 ? (sim_time)(s * 1e9) : 0);
+        }
+        sim_event_schedule(w->e, paged, on_detected, g, NULL);
+        sim_event_schedule(w->e, w->promotion_decision, on_promote, g, (void *)(intptr_t)PROMOTE_MANUAL);
         return;
     }
     case PROMOTE_AUTOMATIC:

@@ -120,8 +120,9 @@ void req_start_attempt(w_world *w, w_req *r)
     r->timeout = sim_lane_schedule(w->timeout_lane, on_timeout, r, w);
     r->entry_dc = (uint8_t)route_entry_dc(w, r);
     w_dc *entry = &w->dcs[r->entry_dc];
-    if (!entry->powered || !entry->entry_up) {
-        /* Nobody answers: the client waits for its timeout. */
+    if (!entry->powered || !entry->entry_up || entry->isolated == 1) {
+        /* Nobody answers: the client waits for its timeout. (A building
+         * cut off with refusals answers at the entry: see entry_blocked.) */
         r->work_done = 1;
         return;
     }
@@ -177,16 +178,29 @@ void req_work_lost(w_world *w, w_req *r)
 
 static void on_server_arrival(sim_engine *e, void *subject, void *object);
 
+/* The entry cannot take the request: dead, or its building cut off from
+ * users (dropped silently, or refused fast). Returns 1 when it was dealt with. */
+static int entry_blocked(w_world *w, w_req *r, const w_dc *entry)
+{
+    if (entry->isolated == 2) {
+        fail_fast(w, r, M_REFUSED);
+        return 1;
+    }
+    if (!entry->powered || !entry->entry_up || entry->isolated) {
+        req_work_lost(w, r);
+        return 1;
+    }
+    return 0;
+}
+
 static void on_entry(sim_engine *e, void *subject, void *object)
 {
     (void)e;
     w_world *w = object;
     w_req *r = subject;
     w_dc *entry = &w->dcs[r->entry_dc];
-    if (!entry->powered || !entry->entry_up) {
-        req_work_lost(w, r);
+    if (entry_blocked(w, r, entry))
         return;
-    }
     int refusal = prot_admit(w, r);
     if (refusal) {
         fail_fast(w, r, refusal);
@@ -217,10 +231,8 @@ static void on_entry_local(sim_engine *e, void *subject, void *object)
     w_world *w = object;
     w_req *r = subject;
     w_dc *entry = &w->dcs[r->entry_dc];
-    if (!entry->powered || !entry->entry_up) {
-        req_work_lost(w, r);
+    if (entry_blocked(w, r, entry))
         return;
-    }
     int refusal = prot_admit(w, r);
     if (refusal) {
         fail_fast(w, r, refusal);

@@ -115,6 +115,16 @@ void mdl_world_headline(const mdl_world *wc, mdl_headline *h)
         for (size_t c = 0; c < unit->cells.n; c++)
             servers += (double)((const stg_cell *)unit->cells.items + c)->servers;
     }
+    double stale = 0;
+    for (int d = 0; d < w->n_dbs; d++)
+        for (int g = 0; g < w->dbs[d].n_groups; g++)
+            stale += (double)w->dbs[d].groups[g].stale_reads;
+    h->lost_writes = (double)w->lost_writes * k;
+    h->rpo = sim_time_to_seconds(w->rpo);
+    h->at_risk_writes = (double)w->at_risk_writes * k;
+    h->stale_reads = stale * k;
+    h->conflicting_writes = (double)w->conflicts * k;
+    h->seconds_below_slo = mdl_world_seconds_below_slo(w);
     double hours = sim_time_to_seconds(w->end) / 3600;
     h->cost = (servers * w->st->cost.server_hour + (double)w->st->datacenters.n * w->st->cost.datacenter_hour) * hours;
 }
@@ -123,3 +133,6 @@ double mdl_world_attempts(const mdl_world *w)
 {
     return sum_measure(w, &w->total, M_ATTEMPTS) + sum_measure(w, &w->warm, M_ATTEMPTS);
 }
+
+int mdl_world_datacenters(const mdl_world *w) { return w->n_dcs < 16 ? w->n_dcs : 16; }
+const char *mdl_world_datacenter(const mdl_world *w, int i) { return w->dcs[i].geo->name; }

@@ -14,6 +14,7 @@ int cmd_validate(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_reference(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 /* dcsim bench e2e (bench_e2e.c). */
 int bench_e2e(const char *stage_name, double scale, double window_s, int queue);
 

@@ -12,6 +12,7 @@ typedef struct command {
 } command;
 
 static const command commands[] = {
+    {"compare", cmd_compare, "the scenario on every stage, side by side, and the report: compare SCENARIO"},
     {"run", cmd_run, "run a scenario on its stages: run SCENARIO [--stage S] [--scale F]"},
     {"validate", cmd_validate, "check files, reporting every error: validate FILE..."},
     {"show", cmd_show, "a file resolved and normalised: show FILE"},

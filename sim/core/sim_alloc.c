@@ -7,8 +7,10 @@
 
 #include "sim_status.h"
 
-static long fail_countdown; /* 0: disarmed */
-static long alloc_count;
+/* Per thread: compare runs worlds side by side, and a test arming the
+ * hook means its own thread's allocations. */
+static _Thread_local long fail_countdown; /* 0: disarmed */
+static _Thread_local long alloc_count;
 
 static int injected_failure(void)
 {

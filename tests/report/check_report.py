@@ -1,0 +1,204 @@
+#!/usr/bin/env python3
+"""check_report.py DCSIM -- the comparison report, end to end.
+
+Runs `dcsim compare --check` on tests/scenarios/compare-small.yaml (whose
+verdict fails) and checks: exit 3 with every output kept; junit.xml lists
+each verdict as a test case; report.html parses under html5lib's strict
+parser, fetches nothing and runs no script; every SVG parses; headless
+Chromium loads the page without a console error and its screenshot is not
+blank; the PNG charts show every stage's colour and the fault band; and a
+second run on one worker gives the same bytes (meta.json aside).
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+import zlib
+
+import html5lib
+
+SCENARIO = "tests/scenarios/compare-small.yaml"
+NAME = "compare-small"
+STAGES = ["pure", "naive", "mature", "unit"]
+# Okabe-Ito, in the order stages take them (viz/draw/vz_palette.c).
+STAGE_RGB = [(0xD5, 0x5E, 0x00), (0x00, 0x72, 0xB2), (0x00, 0x9E, 0x73), (0xE6, 0x9F, 0x00)]
+failures = []
+
+
+def check(ok, what):
+    if not ok:
+        failures.append(what)
+        print("FAIL:", what)
+
+
+def read_png(path):
+    """Pixels of an 8-bit RGB or RGBA, non-interlaced PNG: (w, h, rows of (r, g, b))."""
+    data = open(path, "rb").read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", path
+    pos, idat, w = 8, b"", 0
+    while pos < len(data):
+        length = int.from_bytes(data[pos:pos + 4], "big")
+        kind = data[pos + 4:pos + 8]
+        body = data[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            w, h = int.from_bytes(body[0:4], "big"), int.from_bytes(body[4:8], "big")
+            depth, ctype, interlace = body[8], body[9], body[12]
+            assert depth == 8 and ctype in (2, 6) and interlace == 0, (path, depth, ctype)
+            bpp = 3 if ctype == 2 else 4
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + length
+    raw = zlib.decompress(idat)
+    stride = w * bpp
+    rows, prev = [], bytearray(stride)
+    for y in range(h):
+        f = raw[y * (stride + 1)]
+        line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            a = line[i - bpp] if i >= bpp else 0
+            b = prev[i]
+            c = prev[i - bpp] if i >= bpp else 0
+            if f == 1:
+                line[i] = (line[i] + a) & 255
+            elif f == 2:
+                line[i] = (line[i] + b) & 255
+            elif f == 3:
+                line[i] = (line[i] + (a + b) // 2) & 255
+            elif f == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows.append([tuple(line[x * bpp:x * bpp + 3]) for x in range(w)])
+        prev = line
+    return w, h, rows
+
+
+def near(p, q, tol):
+    return all(abs(a - b) <= tol for a, b in zip(p, q))
+
+
+def run_compare(dcsim, out, jobs):
+    return subprocess.run([dcsim, "compare", SCENARIO, "--out", out, "--check", "--jobs", str(jobs)],
+                          capture_output=True, text=True, timeout=600)
+
+
+def main():
+    dcsim = os.path.abspath(sys.argv[1])
+    tmp = tempfile.mkdtemp(prefix="dcsim-report-")
+    try:
+        out = os.path.join(tmp, "a")
+        r = run_compare(dcsim, out, 2)
+        check(r.returncode == 3, "compare --check with a failing verdict exits 3 (got %d: %s)" % (r.returncode, r.stderr[-400:]))
+        top = os.path.join(out, NAME)
+        for stage in STAGES:
+            for f in ("summary.json", "timeseries.csv", "events.csv", "junit.xml", "meta.json"):
+                check(os.path.isfile(os.path.join(top, stage, f)), "kept %s/%s" % (stage, f))
+        for f in ("report.html", "report.pdf", "junit.xml"):
+            check(os.path.isfile(os.path.join(top, f)), "wrote " + f)
+        check(open(os.path.join(top, "report.pdf"), "rb").read(5) == b"%PDF-", "report.pdf is a PDF")
+        check("report.html" in r.stdout, "the path of the report is printed")
+
+        # junit.xml: a test case per verdict per stage, failures marked.
+        suites = ET.parse(os.path.join(top, "junit.xml")).getroot()
+        check(suites.tag == "testsuites", "junit root")
+        names = sorted(s.get("name") for s in suites.findall("testsuite"))
+        check(names == sorted(STAGES), "a test suite per stage: %s" % names)
+        for suite in suites.findall("testsuite"):
+            cases = [c.get("name") for c in suite.findall("testcase")]
+            check(cases == ["availability at least 99.999%", "lost-writes at most 0"], "verdicts of %s: %s" % (suite.get("name"), cases))
+            failed = [c for c in suite.findall("testcase") if c.find("failure") is not None]
+            check(int(suite.get("failures")) == len(failed), "failures counted in " + suite.get("name"))
+            for c in failed:
+                check(c.find("failure").get("message", "").startswith("got "), "a failure says what was got")
+        check(any(c.find("failure") is not None for c in suites.iter("testcase")), "some verdict failed")
+
+        # The HTML: strict parse, self-contained.
+        html_path = os.path.join(top, "report.html")
+        text = open(html_path, encoding="utf-8").read()
+        try:
+            html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(text)
+        except Exception as e:  # html5lib raises ParseError
+            check(False, "report.html parses strictly: %s" % e)
+        check("<script" not in text.lower(), "no script")
+        check(not re.search(r'(src|href)\s*=\s*"(https?:|//)', text), "nothing fetched from elsewhere")
+        for stage in STAGES:
+            check(stage in text, "the report names " + stage)
+        for word in ("Availability", "Nines", "RTO", "Lost writes", "RPO", "Users affected", "p99.9", "Cost", "Assumptions"):
+            check(word in text, "the report has " + word)
+        svgs = re.findall(r"<svg.*?</svg>", text, re.S)
+        check(len(svgs) >= 12, "charts and topologies inline (%d svg)" % len(svgs))
+        for i, svg in enumerate(svgs):
+            try:
+                ET.fromstring(svg)
+            except ET.ParseError as e:
+                check(False, "inline svg %d parses: %s" % (i, e))
+        charts = os.path.join(top, "charts")
+        files = sorted(os.listdir(charts))
+        want = ["success-ratio", "p99-latency", "throughput", "lost-writes"] + ["dc-share-" + s for s in STAGES]
+        for w in want:
+            check(w + ".png" in files and w + ".svg" in files, "chart %s as PNG and SVG" % w)
+        for f in files:
+            if f.endswith(".svg"):
+                try:
+                    ET.parse(os.path.join(charts, f))
+                except ET.ParseError as e:
+                    check(False, "%s parses: %s" % (f, e))
+
+        # PNG charts: each stage's colour, and the fault band's tint.
+        w, h, rows = read_png(os.path.join(charts, "success-ratio.png"))
+        colours = {}
+        for row in rows[60:h - 60]:
+            for p in row[80:w - 20]:
+                colours[p] = colours.get(p, 0) + 1
+        for i, rgb in enumerate(STAGE_RGB):
+            count = sum(n for p, n in colours.items() if near(p, rgb, 30))
+            check(count > 30, "stage %s's colour in the plot (%d px)" % (STAGES[i], count))
+        band = sum(n for p, n in colours.items() if near(p, (230, 230, 232), 6))
+        check(band > 2000, "the fault band's tint in the plot (%d px)" % band)
+
+        # Chromium: loads without console errors; the screenshot is not blank.
+        chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+        check(chromium is not None, "chromium is installed (.ci/deps installs it)")
+        if chromium:
+            shot = os.path.join(tmp, "shot.png")
+            r2 = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                                 "--no-first-run", "--user-data-dir=" + os.path.join(tmp, "chromium"),
+                                 "--enable-logging=stderr", "--v=0", "--window-size=1280,1600",
+                                 "--screenshot=" + shot, "file://" + html_path],
+                                capture_output=True, text=True, timeout=120)
+            console = [l for l in r2.stderr.splitlines() if "CONSOLE" in l or "Uncaught" in l]
+            check(r2.returncode == 0 and os.path.isfile(shot), "chromium wrote a screenshot (%s)" % r2.stderr[-300:])
+            check(not console, "no console message: %s" % console[:3])
+            if os.path.isfile(shot):
+                w, h, rows = read_png(shot)
+                ink = sum(1 for row in rows[::4] for p in row[::4] if p != (255, 255, 255))
+                distinct = len({p for row in rows[::8] for p in row[::8]})
+                total = len(rows[::4]) * len(rows[0][::4])
+                check(ink > total * 0.03, "the screenshot is not blank (%d of %d px inked)" % (ink, total))
+                check(distinct > 20, "the screenshot has colour (%d colours)" % distinct)
+
+        # Determinism: one worker instead of two, the same bytes.
+        out2 = os.path.join(tmp, "b")
+        run_compare(dcsim, out2, 1)
+        for root, _, names in os.walk(top):
+            for n in names:
+                if n == "meta.json":
+                    continue
+                p1 = os.path.join(root, n)
+                p2 = os.path.join(out2, os.path.relpath(p1, out))
+                same = os.path.isfile(p2) and open(p1, "rb").read() == open(p2, "rb").read()
+                check(same, "the same bytes on one worker: " + os.path.relpath(p1, out))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    if failures:
+        print("%d check(s) failed" % len(failures))
+        return 1
+    print("report checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,231 @@
+/* rpt_html.c -- report.html: one self-contained page (inline CSS and SVG,
+ * no script, nothing fetched), readable on screen and printable. */
+#include "rpt_html.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mdl_files.h"
+#include "rpt_story.h"
+#include "rpt_table.h"
+#include "rpt_topology.h"
+#include "sim_alloc.h"
+#include "sim_status.h"
+#include "vz_palette.h"
+#include "vz_surface.h"
+
+#define STORY_MAX 80
+
+static void esc(FILE *f, const char *s)
+{
+    for (; s && *s; s++)
+        switch (*s) {
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '&': fputs("&amp;", f); break;
+        case '"': fputs("&quot;", f); break;
+        default: fputc(*s, f); break;
+        }
+}
+
+static const char *const css =
+    "body{font-family:'DejaVu Sans',Verdana,sans-serif;color:#222;margin:0 auto;max-width:1240px;padding:16px 20px;line-height:1.45}"
+    "h1{font-size:1.6em;margin:.2em 0}h2{font-size:1.3em;margin-top:1.6em;border-bottom:1px solid #ccc}"
+    "h3{font-size:1.15em;margin-top:1.4em}p.desc{font-size:1.05em}"
+    "table{border-collapse:collapse;margin:.6em 0}th,td{padding:4px 10px;border-bottom:1px solid #e2e2e2;text-align:left;vertical-align:top}"
+    "table.headline td.v{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}"
+    "table.headline th.stage{text-align:right}td.def{color:#666;font-size:.85em;max-width:30em}"
+    "td.best{font-weight:bold;background:#eef6ee}td.best::after{content:' \\2605';color:#2a7a2a}"
+    "td.pass{color:#1b6e1b}td.fail{color:#a01010;font-weight:bold}td.na{color:#888}"
+    ".sw{display:inline-block;width:.9em;height:.9em;margin-right:.35em;vertical-align:-.1em;border-radius:2px}"
+    "p.meta{color:#555;font-size:.9em}figure{margin:1em 0;break-inside:avoid}figure svg{width:100%;height:auto;display:block}"
+    "figcaption{color:#555;font-size:.9em}ol.story{list-style:none;padding-left:0;font-size:.92em}"
+    "ol.story li{margin:.15em 0}ol.story time{font-variant-numeric:tabular-nums;color:#444;display:inline-block;min-width:9.5em}"
+    "ol.story .k{display:inline-block;min-width:6em;color:#777;font-size:.85em}"
+    "table.assumptions{font-size:.85em}table.assumptions td.where{color:#777;white-space:nowrap}"
+    "@media print{body{max-width:none;padding:0}h2{break-after:avoid}section.stage{break-before:page}}";
+
+static void stage_header(FILE *f, const rpt_input *in, int s)
+{
+    char hex[8];
+    vz_colour_hex(in->stages[s].colour, hex);
+    fprintf(f, "<span class=\"sw\" style=\"background:%s\"></span>", hex);
+    esc(f, in->stages[s].name);
+}
+
+static void headline(FILE *f, const rpt_input *in)
+{
+    static rpt_row rows[RPT_MAX_ROWS];
+    int n = rpt_table(in, rows);
+    fputs("<table class=\"headline\">\n<thead><tr><th>Measure</th><th>What it means</th>", f);
+    for (int s = 0; s < in->n_stages; s++) {
+        fputs("<th class=\"stage\">", f);
+        stage_header(f, in, s);
+        fputs("</th>", f);
+    }
+    fputs("</tr></thead>\n<tbody>\n", f);
+    for (int r = 0; r < n; r++) {
+        const rpt_row *row = &rows[r];
+        fputs("<tr><td>", f);
+        esc(f, row->label);
+        fputs("</td><td class=\"def\">", f);
+        esc(f, row->definition);
+        fputs("</td>", f);
+        for (int s = 0; s < in->n_stages; s++) {
+            const char *cls = row->verdict ? (row->pass[s] < 0 ? "v na" : row->pass[s] ? "v pass" : "v fail")
+                                           : row->best[s] ? "v best" : "v";
+            fprintf(f, "<td class=\"%s\">", cls);
+            esc(f, row->cell[s]);
+            fputs("</td>", f);
+        }
+        fputs("</tr>\n", f);
+    }
+    fputs("</tbody></table>\n", f);
+}
+
+static void meta_line(FILE *f, const rpt_input *in)
+{
+    const rpt_stage *st = &in->stages[0];
+    fputs("<p class=\"meta\">", f);
+    if (st->n_runs == 1) {
+        fprintf(f, "Seed %llu", (unsigned long long)st->runs[0].seed);
+    } else {
+        fprintf(f, "%d replicates, seeds %llu to %llu; values are means &plusmn; the half-width of their 95%% confidence interval (Student's t); charts and stories show seed %llu",
+                st->n_runs, (unsigned long long)st->runs[0].seed, (unsigned long long)st->runs[st->n_runs - 1].seed,
+                (unsigned long long)st->runs[0].seed);
+    }
+    fprintf(f, " &middot; scale %g (a fraction %g of the users, with every capacity scaled alike; counts are given at full scale)", in->scale, in->scale);
+    fputs(" &middot; dcsim ", f);
+    esc(f, in->version);
+    fputs(" &middot; the stages saw the same users and arrivals, so their differences are the architectures'. &#9733; marks the best value of a row.</p>\n", f);
+}
+
+/* Writes one drawing as inline SVG inside a figure. */
+static int figure(FILE *f, vz_draw_fn *draw, const void *ctx, double w, double h, const char *id, const char *caption)
+{
+    char *svg;
+    int rc = vz_svg_string(&svg, w, h, draw, ctx, id);
+    if (rc)
+        return rc;
+    fprintf(f, "<figure id=\"%s\">\n", id);
+    fputs(svg, f);
+    sim_free(svg);
+    if (caption) {
+        fputs("<figcaption>", f);
+        esc(f, caption);
+        fputs("</figcaption>", f);
+    }
+    fputs("</figure>\n", f);
+    return SIM_OK;
+}
+
+static int stage_section(FILE *f, const rpt_input *in, const rpt_charts *charts, int s)
+{
+    const rpt_stage *st = &in->stages[s];
+    const stage *def = in->cfg->stages[st->index];
+    fputs("<section class=\"stage\">\n<h3>", f);
+    stage_header(f, in, s);
+    fputs("</h3>\n<p>", f);
+    esc(f, def->description);
+    fputs("</p>\n", f);
+    rpt_topology topo = {def, in->cfg->stage_geos[st->index], st->colour};
+    cairo_surface_t *probe = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 8, 8);
+    cairo_t *cr = cairo_create(probe);
+    double h = rpt_topology_height(cr, &topo, 1200);
+    cairo_destroy(cr);
+    cairo_surface_destroy(probe);
+    char id[64];
+    snprintf(id, sizeof id, "topology-%s", st->name);
+    int rc = figure(f, rpt_topology_draw, &topo, 1200, h, id, "Where everything stands: datacenters by city, the links' one-way latency.");
+    for (int c = 0; !rc && c < charts->n; c++) {
+        char want[64];
+        snprintf(want, sizeof want, "dc-share-%s", st->name);
+        if (!strcmp(charts->chart[c].file, want))
+            rc = figure(f, rpt_chart_draw, &charts->chart[c], charts->chart[c].w, charts->chart[c].h,
+                        charts->chart[c].file, charts->chart[c].caption);
+    }
+    if (rc)
+        return rc;
+    static rpt_story_line lines[STORY_MAX];
+    size_t untold;
+    size_t n = rpt_story(&st->runs[0], in->cfg->scn, lines, STORY_MAX, &untold);
+    fputs("<h4>What happened</h4>\n", f);
+    if (n == 0)
+        fputs("<p>Nothing: no fault, detection or switch in this run.</p>\n", f);
+    else
+        fputs("<ol class=\"story\">\n", f);
+    for (size_t i = 0; i < n; i++) {
+        fputs("<li><time>", f);
+        esc(f, lines[i].clock);
+        fputs("</time> <span class=\"k\">", f);
+        esc(f, lines[i].kind);
+        fputs("</span> ", f);
+        esc(f, lines[i].text);
+        fputs("</li>\n", f);
+    }
+    if (n)
+        fputs("</ol>\n", f);
+    if (untold)
+        fprintf(f, "<p>&hellip; and %zu more events in <code>%s/events.csv</code>.</p>\n", untold, st->name);
+    fputs("</section>\n", f);
+    return SIM_OK;
+}
+
+static void assumptions(FILE *f, const rpt_input *in)
+{
+    const mdl_config *c = in->cfg;
+    fputs("<section id=\"assumptions\">\n<h2>Assumptions</h2>\n", f);
+    fprintf(f, "<p>Every value the files mark <code>assumed:</code> (%zu; no published figure gives them). "
+               "The outcomes above rest on them; values with a source are not listed.</p>\n", c->n_assumptions);
+    fputs("<table class=\"assumptions\"><thead><tr><th>Where</th><th>Key</th><th>Value</th><th>Why</th></tr></thead><tbody>\n", f);
+    for (size_t i = 0; i < c->n_assumptions; i++) {
+        const mdl_assumption *a = &c->assumptions[i];
+        const char *file = strrchr(a->file, '/');
+        fputs("<tr><td class=\"where\">", f);
+        esc(f, file ? file + 1 : a->file);
+        fprintf(f, ":%d</td><td><code>", a->line);
+        esc(f, a->key);
+        fputs("</code></td><td>", f);
+        esc(f, a->value);
+        fputs("</td><td>", f);
+        esc(f, a->reason);
+        fputs("</td></tr>\n", f);
+    }
+    fputs("</tbody></table>\n</section>\n", f);
+}
+
+int rpt_write_html(FILE *f, const rpt_input *in, const rpt_charts *charts)
+{
+    const scenario *sc = in->cfg->scn;
+    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>dcsim: ", f);
+    esc(f, sc->name);
+    fputs(", stages compared</title>\n<style>", f);
+    fputs(css, f);
+    fputs("</style>\n</head>\n<body>\n<header>\n<h1>", f);
+    esc(f, sc->name);
+    fputs("</h1>\n<p class=\"desc\">", f);
+    esc(f, sc->description ? sc->description : "");
+    fputs("</p>\n</header>\n<section id=\"headline\">\n<h2>Stages compared</h2>\n", f);
+    headline(f, in);
+    meta_line(f, in);
+    fputs("</section>\n<section id=\"charts\">\n<h2>Over time</h2>\n", f);
+    if (sc->random_faults.n)
+        fputs("<p>Random failures are not drawn as bands (each stage has its own); each stage's story lists them.</p>\n", f);
+    int rc = SIM_OK;
+    for (int c = 0; !rc && c < charts->n; c++)
+        if (strncmp(charts->chart[c].file, "dc-share-", 9))
+            rc = figure(f, rpt_chart_draw, &charts->chart[c], charts->chart[c].w, charts->chart[c].h,
+                        charts->chart[c].file, charts->chart[c].caption);
+    fputs("</section>\n<section id=\"stages\">\n<h2>Each stage</h2>\n", f);
+    for (int s = 0; !rc && s < in->n_stages; s++)
+        rc = stage_section(f, in, charts, s);
+    fputs("</section>\n", f);
+    assumptions(f, in);
+    /* The command line stays in each stage's meta.json: --jobs or --out
+     * must not change a byte of the report. */
+    fputs("<footer><p class=\"meta\">Written by dcsim ", f);
+    esc(f, in->version);
+    fputs(". Every figure here was computed from simulated requests.</p></footer>\n</body>\n</html>\n", f);
+    return rc;
+}
