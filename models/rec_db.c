@@ -187,7 +187,10 @@ static void on_detected(sim_engine *e, void *subject, void *object)
         return;
     char name[96];
     group_name(g, name, sizeof name);
-    world_event(w, "detect", name, "%s: its primary is gone; monitoring pages a human", name);
+    if (g->db->def->failover.head.present)
+        world_event(w, "detect", name, "%s: the failover layer finds its primary unreachable", name);
+    else
+        world_event(w, "detect", name, "%s: its primary is unreachable; monitoring pages a human", name);
 }
 
 void rec_dbnode_lost(w_world *w, w_group *g, int n)
@@ -264,11 +267,43 @@ void rec_dbnode_back(w_world *w, w_group *g, int n)
     }
 }
 
+/* Copy n is alive but no other building of the stage can reach it. */
+static int cut_off(const w_world *w, const w_group *g, int n)
+{
+    int dc = g->nodes[n].dc->index, others = 0;
+    for (int d = 0; d < w->n_dcs; d++) {
+        if (d == dc || !w->dcs[d].used)
+            continue;
+        others++;
+        if (net_reachable(w, dc, d))
+            return 0;
+    }
+    return others > 0;
+}
+
 void rec_group_check(w_world *w, w_group *g)
 {
     const stg_database *db = g->db->def;
-    if (db->replication.mode != REPL_QUORUM || db->promotion.mode != PROMOTE_AUTOMATIC)
+    if (db->replication.mode != REPL_QUORUM || db->promotion.mode != PROMOTE_AUTOMATIC) {
+        /* Without elections, monitoring and the failover layer judge from
+         * outside: a primary whose building is cut off from every other
+         * is as good as lost to them, though it still runs. */
+        if (g->cut_node >= 0) {
+            int n = g->cut_node;
+            if (node_up(g, n) && cut_off(w, g, n))
+                return;
+            g->cut_node = -1;
+            if (node_up(g, n)) /* reachable again */
+                rec_dbnode_back(w, g, n);
+            return;
+        }
+        if (g->primary >= 0 && node_up(g, g->primary) && !g->promoting && g->lost_primary < 0 &&
+            cut_off(w, g, g->primary)) {
+            g->cut_node = g->primary;
+            rec_dbnode_lost(w, g, g->primary);
+        }
         return;
+    }
     if (g->primary < 0 || !node_up(g, g->primary) || g->promoting)
         return;
     if (reachable_copies(w, g, g->primary) >= copies(g) / 2 + 1)

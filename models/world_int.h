@@ -179,6 +179,7 @@ struct w_group {
     int write_forbidden;        /* a unit switch is moving its shards */
     int semi_degraded;          /* semi-sync fell back to asynchronous */
     int lost_primary;           /* -1, or the node whose loss is being handled */
+    int cut_node;               /* -1, or a primary alive but cut off from every other building */
     sim_time primary_lost_at;
     uint64_t lsn_at_loss;       /* the old primary's log when it was lost */
     int promoting;              /* a promotion or failover is scheduled */

@@ -32,6 +32,8 @@ typedef struct rpt_run {
     size_t n_events;
     int n_dcs;
     char dc_names[16][32];
+    int n_warnings;             /* scale rounding that moved a capacity by more than 5% */
+    char warnings[8][200];
 } rpt_run;
 
 typedef struct rpt_stage {

@@ -24,6 +24,8 @@ int rpt_capture(rpt_run *run, const mdl_world *w, int detail)
     run->n_dcs = mdl_world_datacenters(w);
     for (int d = 0; d < run->n_dcs; d++)
         snprintf(run->dc_names[d], sizeof run->dc_names[d], "%s", mdl_world_datacenter(w, d));
+    for (int i = 0; mdl_world_warning(w, i)[0] && run->n_warnings < 8; i++)
+        snprintf(run->warnings[run->n_warnings++], sizeof run->warnings[0], "%s", mdl_world_warning(w, i));
     if (!detail)
         return SIM_OK;
     const mdl_series *s = mdl_world_series(w);

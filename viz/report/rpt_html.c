@@ -44,6 +44,7 @@ static const char *const css =
     "ol.story li{margin:.15em 0}ol.story time{font-variant-numeric:tabular-nums;color:#444;display:inline-block;min-width:9.5em}"
     "ol.story .k{display:inline-block;min-width:6em;color:#777;font-size:.85em}"
     "table.assumptions{font-size:.85em}table.assumptions td.where{color:#777;white-space:nowrap}"
+    "div.warn{border-left:4px solid #E69F00;background:#fff8e6;padding:2px 12px;font-size:.9em}"
     "@media print{body{max-width:none;padding:0}h2{break-after:avoid}section.stage{break-before:page}}";
 
 static void stage_header(FILE *f, const rpt_input *in, int s)
@@ -99,6 +100,23 @@ static void meta_line(FILE *f, const rpt_input *in)
     fputs(" &middot; dcsim ", f);
     esc(f, in->version);
     fputs(" &middot; the stages saw the same users and arrivals, so their differences are the architectures'. &#9733; marks the best value of a row.</p>\n", f);
+    /* Rounding at a small scale changes what is simulated: say so here,
+     * not only on the terminal. */
+    int any = 0;
+    for (int s = 0; s < in->n_stages; s++)
+        any |= in->stages[s].runs[0].n_warnings > 0;
+    if (!any)
+        return;
+    fputs("<div class=\"warn\"><p>At this scale some capacities round by more than 5%, so those stages are not quite the architecture described; a larger <code>--scale</code> avoids it:</p><ul>\n", f);
+    for (int s = 0; s < in->n_stages; s++)
+        for (int i = 0; i < in->stages[s].runs[0].n_warnings; i++) {
+            fputs("<li>", f);
+            esc(f, in->stages[s].name);
+            fputs(": ", f);
+            esc(f, in->stages[s].runs[0].warnings[i]);
+            fputs("</li>\n", f);
+        }
+    fputs("</ul></div>\n", f);
 }
 
 /* Writes one drawing as inline SVG inside a figure. */

@@ -175,6 +175,12 @@ int rpt_write_pdf(FILE *f, const rpt_input *in, const rpt_charts *charts)
         snprintf(meta, sizeof meta, "Seed %llu; scale %g; dcsim %s. * marks the best value of a row. The stages saw the same users and arrivals.",
                  (unsigned long long)st0->runs[0].seed, in->scale, in->version);
     paragraph(&p, meta, 9);
+    for (int k = 0; k < in->n_stages; k++)
+        for (int i = 0; i < in->stages[k].runs[0].n_warnings; i++) {
+            char line[300];
+            snprintf(line, sizeof line, "Scale rounding, %.40s: %.200s", in->stages[k].name, in->stages[k].runs[0].warnings[i]);
+            paragraph(&p, line, 8);
+        }
     new_page(&p);
     heading(&p, "Over time", 13);
     for (int c = 0; c < charts->n; c++)

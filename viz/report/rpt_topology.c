@@ -13,7 +13,7 @@
 #define MAX_LINES 24
 #define LINE 14.0
 #define BOX_W 190.0
-#define GAP 40.0
+#define GAP 70.0
 
 typedef struct dc_box {
     const char *name, *city;
