@@ -55,8 +55,6 @@ void app_stage_dir(char *buf, size_t size, const char *out, const char *scenario
 int app_run_stage(const struct mdl_config *cfg, size_t stage_index, const app_run_args *a, uint64_t seed,
                   int seed_set, const char *dir, const char *command_line, int show,
                   struct mdl_headline *h);
-/* A verdict metric's value with its unit, for messages (static buffer). */
-const char *app_format_metric(int metric, double value);
 /* "dcsim <argv...>" for meta.json. */
 void app_join_argv(char *buf, size_t size, int argc, char **argv, const char *command);
 

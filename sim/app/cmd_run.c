@@ -7,6 +7,7 @@
 
 #include "app.h"
 #include "mdl_world.h"
+#include "rpt_table.h"
 #include "sim_status.h"
 
 static const char *const usage =
@@ -185,27 +186,15 @@ int app_run_stage(const mdl_config *cfg, size_t si, const app_run_args *a, uint6
     int nv = mdl_world_verdicts(w, v, 64), failed = 0;
     for (int i = 0; i < nv; i++) {
         failed += !v[i].pass;
-        if (show && !v[i].pass)
+        if (show && !v[i].pass) {
+            char got[48];
+            rpt_format_metric(v[i].metric, v[i].value, got, sizeof got);
             printf("           verdict failed: %s %s %s (got %s)\n", mdl_metric_names[v[i].metric],
-                   v[i].at_least ? "at least" : "at most", v[i].bound_text,
-                   v[i].unrecovered ? "not recovered" : app_format_metric(v[i].metric, v[i].value));
+                   v[i].at_least ? "at least" : "at most", v[i].bound_text, v[i].unrecovered ? "not recovered" : got);
+        }
     }
     mdl_world_destroy(w);
     return failed ? EXIT_VERDICT_FAILED : EXIT_DONE;
-}
-
-const char *app_format_metric(int metric, double value)
-{
-    static char buf[64];
-    switch (metric) {
-    case METRIC_AVAILABILITY:
-    case METRIC_USERS_AFFECTED: snprintf(buf, sizeof buf, "%.4f%%", value); break;
-    case METRIC_RTO:
-    case METRIC_P99:
-    case METRIC_SECONDS_BELOW_SLO: snprintf(buf, sizeof buf, "%.3gs", value); break;
-    default: snprintf(buf, sizeof buf, "%.0f", value); break;
-    }
-    return buf;
 }
 
 static void print_line(const char *stage_name, const mdl_headline *h)

@@ -11,21 +11,7 @@
 
 #define ITEM(list, type, i) ((const type *)(list).items + (i))
 
-static double *new_array(rpt_charts *cs, size_t n)
-{
-    if (cs->n_blocks == (int)(sizeof cs->blocks / sizeof *cs->blocks)) {
-        cs->failed = 1;
-        return NULL;
-    }
-    double *p = sim_calloc(n + 1, sizeof *p);
-    if (!p) {
-        cs->failed = 1;
-        return NULL;
-    }
-    cs->blocks[cs->n_blocks++] = p;
-    return p;
-}
-
+/* Storage the charts borrow, freed with them. */
 static void *new_block(rpt_charts *cs, size_t bytes)
 {
     if (cs->n_blocks == (int)(sizeof cs->blocks / sizeof *cs->blocks)) {
@@ -40,6 +26,8 @@ static void *new_block(rpt_charts *cs, size_t bytes)
     cs->blocks[cs->n_blocks++] = p;
     return p;
 }
+
+static double *new_array(rpt_charts *cs, size_t n) { return new_block(cs, (n + 1) * sizeof(double)); }
 
 void rpt_target_text(const void *target, char *buf, size_t n)
 {

@@ -5,6 +5,7 @@
 
 #include "mdl_files.h"
 #include "rpt.h"
+#include "rpt_escape.h"
 #include "rpt_charts.h"
 #include "rpt_html.h"
 #include "rpt_pdf.h"
@@ -12,18 +13,6 @@
 #include "sim_file.h"
 #include "sim_status.h"
 #include "vz_surface.h"
-
-static void xml_esc(FILE *f, const char *s)
-{
-    for (; s && *s; s++)
-        switch (*s) {
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '&': fputs("&amp;", f); break;
-        case '"': fputs("&quot;", f); break;
-        default: fputc(*s, f); break;
-        }
-}
 
 /* Every verdict of every stage and replicate, a test case each. */
 static void junit(FILE *f, const rpt_input *in)
@@ -37,7 +26,7 @@ static void junit(FILE *f, const rpt_input *in)
                 failures += !in->stages[s].runs[r].verdicts[v].pass;
             }
     fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"");
-    xml_esc(f, scn);
+    rpt_escape(f, scn);
     fprintf(f, "\" tests=\"%d\" failures=\"%d\">\n", tests, failures);
     for (int s = 0; s < in->n_stages; s++) {
         const rpt_stage *st = &in->stages[s];
@@ -48,7 +37,7 @@ static void junit(FILE *f, const rpt_input *in)
                 fl += !st->runs[r].verdicts[v].pass;
             }
         fputs("  <testsuite name=\"", f);
-        xml_esc(f, st->name);
+        rpt_escape(f, st->name);
         fprintf(f, "\" tests=\"%d\" failures=\"%d\">\n", t, fl);
         for (int r = 0; r < st->n_runs; r++)
             for (int v = 0; v < st->runs[r].n_verdicts; v++) {
@@ -61,11 +50,11 @@ static void junit(FILE *f, const rpt_input *in)
                     snprintf(name + len, sizeof name - len, " (seed %llu)", (unsigned long long)st->runs[r].seed);
                 }
                 fputs("    <testcase classname=\"", f);
-                xml_esc(f, scn);
+                rpt_escape(f, scn);
                 fputc('.', f);
-                xml_esc(f, st->name);
+                rpt_escape(f, st->name);
                 fputs("\" name=\"", f);
-                xml_esc(f, name);
+                rpt_escape(f, name);
                 if (vd->pass) {
                     fputs("\"/>\n", f);
                     continue;
@@ -75,7 +64,7 @@ static void junit(FILE *f, const rpt_input *in)
                 else
                     rpt_format_metric(vd->metric, vd->value, got, sizeof got);
                 fputs("\">\n      <failure message=\"got ", f);
-                xml_esc(f, got);
+                rpt_escape(f, got);
                 fputs("\"/>\n    </testcase>\n", f);
             }
         fputs("  </testsuite>\n", f);
