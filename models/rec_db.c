@@ -43,21 +43,29 @@ static int copies(const w_group *g)
     return n;
 }
 
-/* The writes acknowledged to clients by time t (a commit is acknowledged
- * once its copies answered: one round trip after it reached the log). */
+/* The writes acknowledged to clients by time t: a commit is acknowledged
+ * one round trip after it reached the log, to the nearest copy (semi-
+ * synchronous), to every copy (synchronous), or to enough copies for a
+ * majority (quorum). Copies lost since count: they answered then. */
 static uint64_t acked_at(w_world *w, w_group *g, sim_time t)
 {
     const stg_replication *rep = &g->db->def->replication;
     if (rep->mode == REPL_ASYNC || (rep->mode == REPL_SEMI_SYNC && g->semi_degraded))
         return db_lsn_at(g, t);
-    sim_time rtt = SIM_TIME_NEVER;
-    for (int i = 0; i < g->n_nodes; i++)
-        if (i != g->primary && !g->nodes[i].is_failover) {
-            sim_time d = 2 * net_delay(w, g->nodes[g->primary].dc->index, g->nodes[i].dc->index);
-            if (d < rtt)
-                rtt = d;
+    sim_time rtt[16];
+    int n = 0;
+    for (int i = 0; i < g->n_nodes && n < 16; i++)
+        if (i != g->primary && !g->nodes[i].is_failover)
+            rtt[n++] = 2 * net_delay(w, g->nodes[g->primary].dc->index, g->nodes[i].dc->index);
+    for (int i = 1; i < n; i++)
+        for (int j = i; j > 0 && rtt[j - 1] > rtt[j]; j--) {
+            sim_time x = rtt[j];
+            rtt[j] = rtt[j - 1];
+            rtt[j - 1] = x;
         }
-    return db_lsn_at(g, t - (rtt == SIM_TIME_NEVER ? 0 : rtt));
+    int k = rep->mode == REPL_SEMI_SYNC ? 1 : rep->mode == REPL_SYNC ? n : (n + 1) / 2;
+    sim_time wait = k >= 1 && k <= n ? rtt[k - 1] : 0;
+    return db_lsn_at(g, t - wait);
 }
 
 /* Makes copy `to` the primary, counting what it lacks. */

@@ -128,6 +128,52 @@ static void a_majority_quorum_loses_no_acknowledged_write_when_any_datacenter_di
     }
 }
 
+/* Five copies 2 + 2 + 1 over three cities, the leader's city lost whole:
+ * a write was acknowledged once two followers had it, and the nearest two
+ * are in the leader's own city and the next; the survivors still hold it. */
+static void a_majority_quorum_loses_nothing_when_the_leaders_city_dies(void **state)
+{
+    (void)state;
+    char *text = malloc(8192);
+    snprintf(text, 8192,
+             "dcsim: 1\nkind: scenario\nname: q5\n"
+             "stages:\n"
+             "  - dcsim: 1\n    kind: stage\n    name: q5\n"
+             "    geography:\n      dcsim: 1\n      kind: geography\n      name: five\n"
+             "      cities: [{name: X, lon: 0, lat: 0}, {name: Y, lon: 1, lat: 1}, {name: Z, lon: 2, lat: 2}]\n"
+             "      datacenters:\n"
+             "        - {name: A1, city: X, internal_latency: 0s, power: {ups: 0s, generator_start: 0s}}\n"
+             "        - {name: A2, city: X, internal_latency: 0s, power: {ups: 0s, generator_start: 0s}}\n"
+             "        - {name: B1, city: Y, internal_latency: 0s, power: {ups: 0s, generator_start: 0s}}\n"
+             "        - {name: B2, city: Y, internal_latency: 0s, power: {ups: 0s, generator_start: 0s}}\n"
+             "        - {name: C, city: Z, internal_latency: 0s, power: {ups: 0s, generator_start: 0s}}\n"
+             "      links:\n"
+             "        - {between: [A1, A2], paths: [{latency: 250us}]}\n"
+             "        - {between: [B1, B2], paths: [{latency: 250us}]}\n"
+             "        - {between: [X, Y], paths: [{latency: 1500us}]}\n"
+             "        - {between: [Y, Z], paths: [{latency: 4ms}]}\n"
+             "        - {between: [X, Z], paths: [{latency: 5ms}]}\n"
+             "    datacenters: [A1, A2, B1, B2, C]\n"
+             "    entry: {kind: vip, datacenters: [B1], client_latency: 0s}\n"
+             "    pools: [{name: app, workers: 1000, boot: 0s, service_time: {w: 1ms}}]\n"
+             "    units: [{name: u, cells: [{datacenter: B1, pool: app, servers: 4}]}]\n"
+             "    databases: [{name: db, holds: [user, global], connections: 100000, workers: 10000, read: 1ms, write: 1ms, recovery: 0s,\n"
+             "                 replication: {mode: quorum}, promotion: {mode: automatic, lease: 2s, election: 1s},\n"
+             "                 groups: [{primary: A1, replicas: [A2, B1, B2, C]}]}]\n"
+             "start: \"00:00:00\"\nwarmup: 0s\nduration: 30s\n"
+             "slo: {ratio: 99%%, window: 2s, hold: 5s}\n"
+             "%sfaults:\n  - {at: \"00:00:10\", kind: power, target: {city: X}, generator: fails, permanent: true}\n",
+             writes_100);
+    mdl_config *cfg;
+    mdl_world *w = run_text(text, &cfg);
+    print_message("quorum 2+2+1, the leader's city dies: %.0f writes lost, promoted at %.1f s\n",
+                  (double)w->lost_writes, event_time(w, "promote", 0));
+    assert_int_equal(w->lost_writes, 0);
+    assert_true(fabs(event_time(w, "promote", 0) - 13) < 1e-6);
+    mdl_world_destroy(w);
+    mdl_config_free(cfg);
+}
+
 static void async_replication_at_a_constant_lag_loses_about_rate_times_lag(void **state)
 {
     (void)state;
@@ -408,6 +454,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(losing_the_only_datacenter_gives_zero_success_until_repair),
         cmocka_unit_test(a_majority_quorum_loses_no_acknowledged_write_when_any_datacenter_dies),
+        cmocka_unit_test(a_majority_quorum_loses_nothing_when_the_leaders_city_dies),
         cmocka_unit_test(async_replication_at_a_constant_lag_loses_about_rate_times_lag),
         cmocka_unit_test(a_dns_switch_cannot_finish_before_the_ttl),
         cmocka_unit_test(a_manual_promotion_cannot_finish_before_the_human_response),
