@@ -3,7 +3,11 @@
  * replica) and coming back (servers after their boot time, databases after
  * crash recovery); isolation; partitions between groups of datacenters;
  * and the state of links and their fiber paths. */
+#include <math.h>
+#include <stdint.h>
+
 #include "flt.h"
+#include "sim_alloc.h"
 #include "req.h"
 
 static void on_server_booted(sim_engine *e, void *subject, void *object);
@@ -133,19 +137,78 @@ void net_block(w_world *w, const int *a, int na, const int *b, int nb, int mode,
                 dbnode_refresh(w, &w->dbs[db].groups[g], n);
 }
 
-void link_update(w_world *w, w_linkdir *ld)
+/* The fastest healthy fiber path of a link by itself, or NULL. */
+static const geo_path *best_path(const w_linkdir *ld)
 {
-    const geo_link *l = ld->geo;
     const geo_path *best = NULL;
-    for (size_t p = 0; p < l->paths.n; p++) {
-        const geo_path *gp = (const geo_path *)l->paths.items + p;
+    for (size_t p = 0; p < ld->geo->paths.n; p++) {
+        const geo_path *gp = (const geo_path *)ld->geo->paths.items + p;
         if (ld->path_up[p] && (!best || gp->latency < best->latency))
             best = gp;
     }
-    ld->up = best != NULL && ld->cuts == 0;
-    if (best) {
-        ld->latency = best->latency + ld->added;
-        ld->ns_per_byte = 8e9 / (best->bandwidth * w->scale);
+    return ld->cuts == 0 ? best : NULL;
+}
+
+static const char *place_name(const w_world *w, int place)
+{
+    return place >= 0 ? w->dcs[place].geo->name
+                      : ((const geo_city *)w->geo->cities.items + (-1 - place))->name;
+}
+
+void link_update(w_world *w, w_linkdir *changed)
+{
+    (void)changed; /* one link's change can open or close another's detour */
+    /* Each link by itself first. */
+    double *bandwidth = sim_calloc((size_t)w->n_links + 1, sizeof *bandwidth);
+    for (int k = 0; k < w->n_links; k++) {
+        w_linkdir *ld = &w->links[k];
+        const geo_path *best = best_path(ld);
+        if (best) {
+            ld->latency = best->latency + ld->added;
+            if (bandwidth)
+                bandwidth[k] = best->bandwidth;
+        }
     }
+    /* A cut link carries its traffic over two healthy links through a third
+     * place, as IP routing goes round a cut: their latencies added, the
+     * smaller bandwidth. (The detour's traffic does not join their queues.) */
+    for (int k = 0; k < w->n_links; k++) {
+        w_linkdir *ld = &w->links[k];
+        int was = ld->detour ? ld->via : INT32_MIN;
+        if (best_path(ld)) {
+            ld->up = 1;
+            ld->detour = 0;
+            ld->ns_per_byte = 8e9 / (bandwidth ? bandwidth[k] : 1e9) / w->scale;
+            continue;
+        }
+        int first = -1, second = -1;
+        sim_time best = SIM_TIME_NEVER;
+        for (int a = 0; a < w->n_links; a++) {
+            if (a == k || w->links[a].from != ld->from || !best_path(&w->links[a]))
+                continue;
+            for (int b = 0; b < w->n_links; b++)
+                if (b != k && w->links[b].from == w->links[a].to && w->links[b].to == ld->to &&
+                    best_path(&w->links[b]) && w->links[a].latency + w->links[b].latency < best) {
+                    best = w->links[a].latency + w->links[b].latency;
+                    first = a;
+                    second = b;
+                }
+        }
+        ld->up = first >= 0;
+        ld->detour = first >= 0;
+        ld->via = first >= 0 ? w->links[first].to : 0;
+        if (first >= 0) {
+            ld->latency = best + ld->added;
+            double bw = bandwidth ? fmin(bandwidth[first], bandwidth[second]) : 1e9;
+            ld->ns_per_byte = 8e9 / bw / w->scale;
+        }
+        if (ld->detour && ld->via != was && k % 2 == 0) {
+            char lat[SIM_TIME_TEXT_MAX];
+            sim_time_format_duration(ld->latency, lat, sizeof lat);
+            world_event(w, "reroute", place_name(w, ld->from), "%s~%s is cut: its traffic detours through %s (%s one way)",
+                        place_name(w, ld->from), place_name(w, ld->to), place_name(w, ld->via), lat);
+        }
+    }
+    sim_free(bandwidth);
     w->topology++;
 }

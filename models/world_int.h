@@ -54,7 +54,9 @@ typedef struct w_linkdir {
     double loss;                /* probability */
     double ns_per_byte;         /* 8e9 / (bandwidth x scale) */
     double bandwidth_factor;    /* 1, or what a fault left */
-    int up;                     /* some path is healthy and no cut */
+    int up;                     /* some path is healthy and no cut, or a detour */
+    int detour;                 /* cut, its traffic going round through `via` */
+    int via;                    /* a place, as from and to are */
     int cuts;                   /* link-cut faults on it */
     int reject;                 /* a partition that refuses fast */
     int *path_up;               /* per fiber path */
