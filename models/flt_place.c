@@ -155,6 +155,13 @@ static const char *place_name(const w_world *w, int place)
                       : ((const geo_city *)w->geo->cities.items + (-1 - place))->name;
 }
 
+/* A link's end `end` serves place `place`: the same place, or the city of
+ * a datacenter (a metro link cut goes round through another city). */
+static int touches(const w_world *w, int end, int place)
+{
+    return end == place || (place >= 0 && end == -1 - w->dcs[place].city);
+}
+
 void link_update(w_world *w, w_linkdir *changed)
 {
     (void)changed; /* one link's change can open or close another's detour */
@@ -184,10 +191,10 @@ void link_update(w_world *w, w_linkdir *changed)
         int first = -1, second = -1;
         sim_time best = SIM_TIME_NEVER;
         for (int a = 0; a < w->n_links; a++) {
-            if (a == k || w->links[a].from != ld->from || !best_path(&w->links[a]))
+            if (a == k || !touches(w, w->links[a].from, ld->from) || !best_path(&w->links[a]))
                 continue;
             for (int b = 0; b < w->n_links; b++)
-                if (b != k && w->links[b].from == w->links[a].to && w->links[b].to == ld->to &&
+                if (b != k && w->links[b].from == w->links[a].to && touches(w, w->links[b].to, ld->to) &&
                     best_path(&w->links[b]) && w->links[a].latency + w->links[b].latency < best) {
                     best = w->links[a].latency + w->links[b].latency;
                     first = a;
