@@ -9,6 +9,8 @@ Chromium loads the page without a console error and its screenshot is not
 blank; the PNG charts show every stage's colour and the fault band; and a
 second run on one worker gives the same bytes (meta.json aside).
 """
+import csv
+import json
 import os
 import re
 import shutil
@@ -135,6 +137,20 @@ def main():
                 ET.fromstring(svg)
             except ET.ParseError as e:
                 check(False, "inline svg %d parses: %s" % (i, e))
+        # The lost-writes chart and the headline agree: a stage whose total
+        # exceeds its time series' last value (a promotion after the window)
+        # is named in the chart's caption, and no other stage is.
+        caption = re.search(r"Acknowledged writes lost[^<]*", text).group(0)
+        for stage in STAGES:
+            total = json.load(open(os.path.join(top, stage, "summary.json")))["data"]["lost_writes"]
+            last = 0.0
+            with open(os.path.join(top, stage, "timeseries.csv")) as f:
+                for row in csv.reader(l for l in f if not l.startswith("#")):
+                    if len(row) > 5 and row[4] == "lost_writes":
+                        last = float(row[5])
+            late = re.search(r"right edge:.*\b%s \d" % stage, caption) is not None
+            check(late == (total > last + 0.5), "lost-writes caption and totals agree for %s (%s > %s: %s)" % (stage, total, last, late))
+
         charts = os.path.join(top, "charts")
         files = sorted(os.listdir(charts))
         want = ["success-ratio", "p99-latency", "throughput", "lost-writes"] + ["dc-share-" + s for s in STAGES]

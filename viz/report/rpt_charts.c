@@ -8,6 +8,7 @@
 #include "mdl_files.h"
 #include "sim_alloc.h"
 #include "sim_status.h"
+#include "vz_ticks.h"
 
 #define ITEM(list, type, i) ((const type *)(list).items + (i))
 
@@ -156,7 +157,8 @@ static vz_series *stage_lines(const rpt_input *in, rpt_charts *cs, point_value *
         return NULL;
     for (int s = 0; s < in->n_stages; s++) {
         const rpt_run *r = &in->stages[s].runs[0];
-        double *x = new_array(cs, r->n_series), *y = new_array(cs, r->n_series);
+        /* one spare point: the lost-writes line may end with the run's total */
+        double *x = new_array(cs, r->n_series + 1), *y = new_array(cs, r->n_series + 1);
         if (!x || !y)
             return NULL;
         size_t n = 0;
@@ -165,6 +167,15 @@ static vz_series *stage_lines(const rpt_input *in, rpt_charts *cs, point_value *
                 continue;
             x[n] = r->series[i].t;
             y[n++] = value(&r->series[i]);
+        }
+        /* A promotion may come after the window closed, while the run
+         * settles its last requests (a human paged late): the series ends
+         * with the window, the run's total does not. The lost-writes line
+         * then ends with a step to the total at the right edge. */
+        if (value == v_lost && n > 0 && r->h.lost_writes > y[n - 1]) {
+            x[n] = x[n - 1];
+            y[n] = r->h.lost_writes;
+            n++;
         }
         ss[s] = (vz_series){in->stages[s].name, in->stages[s].colour, x, y, n, 0};
     }
@@ -228,13 +239,30 @@ int rpt_charts_build(const rpt_input *in, rpt_charts *cs)
         return SIM_ENOMEM;
     ch->c.series = ss;
     ch->c.n_series = (size_t)in->n_stages;
+    char late[512] = "";
+    size_t late_len = 0;
+    for (int s = 0; s < in->n_stages && late_len < sizeof late - 1; s++) {
+        const vz_series *line = &ss[s];
+        if (line->n < 2 || line->x[line->n - 1] != line->x[line->n - 2])
+            continue;
+        char num[64];
+        vz_format_count(line->y[line->n - 1] - line->y[line->n - 2], num, sizeof num);
+        late_len += (size_t)snprintf(late + late_len, sizeof late - late_len, "%s%s %s",
+                                     late_len ? ", " : "", in->stages[s].name, num);
+    }
     double most = 0;
     for (int s = 0; s < in->n_stages; s++)
         for (size_t i = 0; i < ss[s].n; i++)
             most = fmax(most, ss[s].y[i]);
     if (most < 10) /* whole writes: no axis of fractions */
         ch->c.y_max = 10;
-    snprintf(ch->caption, sizeof ch->caption, "Acknowledged writes lost when replicas were promoted, added up over the run.");
+    if (late_len)
+        snprintf(ch->caption, sizeof ch->caption,
+                 "Acknowledged writes lost when replicas were promoted, added up over the run. "
+                 "Lost by promotions after the window closed, while the run settled its last requests, "
+                 "and drawn at the right edge: %s.", late);
+    else
+        snprintf(ch->caption, sizeof ch->caption, "Acknowledged writes lost when replicas were promoted, added up over the run.");
 
     /* Share of traffic per datacenter, a small stacked chart per stage; a
      * datacenter keeps its colour in every one. */

@@ -13,7 +13,7 @@
 
 typedef struct rpt_chart {
     char file[48];              /* charts/<file>.png and .svg */
-    char caption[256];
+    char caption[768];
     double w, h;                /* size in pixels */
     vz_chart c;
 } rpt_chart;
