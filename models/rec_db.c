@@ -149,21 +149,13 @@ static void on_promote(sim_engine *e, void *subject, void *object)
     int mode = (int)(intptr_t)object;
     if (!g->promoting)
         return; /* the primary came back first */
-    if (mode == PROMOTE_AUTOMATIC) {
-        int to = best_copy(w, g, 1, 0);
-        if (to < 0) { /* no connected majority: try again when something changes */
-            g->promoting = 0;
-            return;
-        }
-        take_over(w, g, to, "the copies elected", 0);
-    } else {
-        int to = best_copy(w, g, 0, 0);
-        if (to < 0) {
-            g->promoting = 0;
-            return;
-        }
-        take_over(w, g, to, "a human", 0);
+    int elected = mode == PROMOTE_AUTOMATIC;
+    int to = best_copy(w, g, elected, 0);
+    if (to < 0) { /* no copy to promote (no connected majority): try again when something changes */
+        g->promoting = 0;
+        return;
     }
+    take_over(w, g, to, elected ? "the copies elected" : "a human", 0);
 }
 
 static void on_failover(sim_engine *e, void *subject, void *object)
