@@ -16,7 +16,7 @@ static const command commands[] = {
     {"run", cmd_run, "run a scenario on its stages: run SCENARIO [--stage S] [--scale F]"},
     {"validate", cmd_validate, "check files, reporting every error: validate FILE..."},
     {"show", cmd_show, "a file resolved and normalised: show FILE"},
-    {"bench", cmd_bench, "measure speed: bench engine"},
+    {"bench", cmd_bench, "measure speed: bench engine | bench e2e"},
     {"reference", cmd_reference, "the file keys' reference as Markdown: reference models|scenarios"},
 };
 
