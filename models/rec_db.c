@@ -13,6 +13,10 @@
 #include "flt.h"
 #include "req.h"
 
+/* Counts in the events' words are real-world, like every count dcsim
+ * writes: the simulated count divided by the scale. */
+static double real_count(const w_world *w, uint64_t n) { return round((double)n / w->scale); }
+
 static int node_up(const w_group *g, int n) { return g->nodes[n].up && g->nodes[n].dc->powered; }
 
 static const char *group_name(const w_group *g, char *buf, size_t n)
@@ -92,16 +96,16 @@ static void take_over(w_world *w, w_group *g, int to, const char *how, int parke
         g->parked += missing;
         g->parked_on = old;
         w->at_risk_writes += missing;
-        world_event(w, "switch", name, "%s: the failover layer moved it to %s; %llu writes parked at risk",
-                    name, g->nodes[to].dc->geo->name, (unsigned long long)(missing / 1));
+        world_event(w, "switch", name, "%s: the failover layer moved it to %s; %.0f writes parked at risk",
+                    name, g->nodes[to].dc->geo->name, real_count(w, missing));
     } else {
         w->lost_writes += missing;
         if (rpo > w->rpo)
             w->rpo = rpo;
         char rpo_text[SIM_TIME_TEXT_MAX];
-        sim_time_format_duration(rpo, rpo_text, sizeof rpo_text);
-        world_event(w, "promote", name, "%s: %s promoted the copy in %s; %llu acknowledged writes lost (RPO %s)",
-                    name, how, g->nodes[to].dc->geo->name, (unsigned long long)missing, rpo_text);
+        sim_time_format_duration((rpo + SIM_MS / 2) / SIM_MS * SIM_MS, rpo_text, sizeof rpo_text);
+        world_event(w, "promote", name, "%s: %s promoted the copy in %s; %.0f acknowledged writes lost (RPO %s)",
+                    name, how, g->nodes[to].dc->geo->name, real_count(w, missing), rpo_text);
     }
     incidents_note_data(w, missing, rpo, parked);
     /* The new primary's log continues from what it had. */
@@ -158,9 +162,11 @@ static void on_promote(sim_engine *e, void *subject, void *object)
     take_over(w, g, to, elected ? "the copies elected" : "a human", 0);
 }
 
+static void start_promotion(w_world *w, w_group *g, sim_time paged);
+static void on_detected(sim_engine *e, void *subject, void *object);
+
 static void on_failover(sim_engine *e, void *subject, void *object)
 {
-    (void)e;
     (void)object;
     w_group *g = subject;
     w_world *w = g->db->world;
@@ -171,26 +177,63 @@ static void on_failover(sim_engine *e, void *subject, void *object)
         if (g->nodes[i].is_failover && node_up(g, i))
             to = i;
     if (to < 0) {
+        /* No failover database left to move to (the lost primary was the
+         * failover database itself): the layer gives up and a human is
+         * paged now, as the stage's promotion says. */
         g->promoting = 0;
+        char name[96];
+        group_name(g, name, sizeof name);
+        world_event(w, "detect", name, "%s: the failover layer has no failover database to move to", name);
+        start_promotion(w, g, sim_now(e));
         return;
     }
     take_over(w, g, to, "the failover layer", 1);
 }
 
+/* object: non-NULL when the failover layer detected it, NULL when a human
+ * was paged. */
 static void on_detected(sim_engine *e, void *subject, void *object)
 {
     (void)e;
-    (void)object;
     w_group *g = subject;
     w_world *w = g->db->world;
     if (!g->promoting)
         return;
     char name[96];
     group_name(g, name, sizeof name);
-    if (g->db->def->failover.head.present)
+    if (object)
         world_event(w, "detect", name, "%s: the failover layer finds its primary unreachable", name);
     else
         world_event(w, "detect", name, "%s: its primary is unreachable; monitoring pages a human", name);
+}
+
+/* Starts the stage's promotion of a copy (manual or elected); a human is
+ * paged at `paged`. Without a promotion the group waits for its repair. */
+static void start_promotion(w_world *w, w_group *g, sim_time paged)
+{
+    const stg_database *db = g->db->def;
+    sim_time now = sim_now(w->e);
+    switch (db->promotion.mode) {
+    case PROMOTE_MANUAL:
+        g->promoting = 1;
+        /* One on-call human diagnoses the failure once: groups paged
+         * while a decision is pending are promoted with it (a runbook
+         * promotes every replica of the lost host together). */
+        if (w->promotion_decision < paged) {
+            double s = sim_dist_sample(&db->promotion.response.d, &w->human_rng);
+            w->promotion_decision = paged + (s > 0 ? (sim_time)(s * 1e9) : 0);
+        }
+        sim_event_schedule(w->e, paged, on_detected, g, NULL);
+        sim_event_schedule(w->e, w->promotion_decision, on_promote, g, (void *)(intptr_t)PROMOTE_MANUAL);
+        return;
+    case PROMOTE_AUTOMATIC:
+        g->promoting = 1;
+        sim_event_schedule(w->e, now + db->promotion.lease + db->promotion.election, on_promote, g,
+                           (void *)(intptr_t)PROMOTE_AUTOMATIC);
+        return;
+    default:
+        return;
+    }
 }
 
 void rec_dbnode_lost(w_world *w, w_group *g, int n)
@@ -211,33 +254,11 @@ void rec_dbnode_lost(w_world *w, w_group *g, int n)
     const stg_database *db = g->db->def;
     if (db->failover.head.present) {
         g->promoting = 1;
-        sim_event_schedule(w->e, now + db->failover.detect, on_detected, g, NULL);
+        sim_event_schedule(w->e, now + db->failover.detect, on_detected, g, g);
         sim_event_schedule(w->e, now + db->failover.detect + db->failover.switch_delay, on_failover, g, NULL);
         return;
     }
-    switch (db->promotion.mode) {
-    case PROMOTE_MANUAL: {
-        g->promoting = 1;
-        /* One on-call human diagnoses the failure once: groups paged
-         * while a decision is pending are promoted with it (a runbook
-         * promotes every replica of the lost host together). */
-        sim_time paged = now + db->promotion.detect;
-        if (w->promotion_decision < paged) {
-            double s = sim_dist_sample(&db->promotion.response.d, &w->human_rng);
-            w->promotion_decision = paged + (s > 0 ? (sim_time)(s * 1e9) : 0);
-        }
-        sim_event_schedule(w->e, paged, on_detected, g, NULL);
-        sim_event_schedule(w->e, w->promotion_decision, on_promote, g, (void *)(intptr_t)PROMOTE_MANUAL);
-        return;
-    }
-    case PROMOTE_AUTOMATIC:
-        g->promoting = 1;
-        sim_event_schedule(w->e, now + db->promotion.lease + db->promotion.election, on_promote, g,
-                           (void *)(intptr_t)PROMOTE_AUTOMATIC);
-        return;
-    default: /* wait for the repair */
-        return;
-    }
+    start_promotion(w, g, now + db->promotion.detect);
 }
 
 void rec_dbnode_back(w_world *w, w_group *g, int n)
@@ -252,8 +273,8 @@ void rec_dbnode_back(w_world *w, w_group *g, int n)
         return;
     }
     if (n == g->parked_on && g->parked) {
-        world_event(w, "reconcile", name, "%s: the old primary in %s is back; %llu parked writes reconciled", name,
-                    g->nodes[n].dc->geo->name, (unsigned long long)g->parked);
+        world_event(w, "reconcile", name, "%s: the old primary in %s is back; %.0f parked writes reconciled", name,
+                    g->nodes[n].dc->geo->name, real_count(w, g->parked));
         w->at_risk_writes -= g->parked;
         g->parked = 0;
         g->parked_on = -1;

@@ -246,6 +246,41 @@ static void a_manual_promotion_cannot_finish_before_the_human_response(void **st
     mdl_config_free(cfg);
 }
 
+/* The failover layer moves a lost primary to the failover database; when
+ * that database dies in turn there is no failover database left, and the
+ * stage's manual promotion takes over: a human is paged at once and
+ * promotes the replica after the response time. */
+static void a_lost_failover_database_falls_back_to_promotion(void **state)
+{
+    (void)state;
+    char rest[2048];
+    snprintf(rest, sizeof rest,
+             "duration: 100s\n%sfaults:\n"
+             "  - {at: \"00:00:10\", kind: db-primary, target: {database: db}, permanent: true}\n"
+             "  - {at: \"00:00:40\", kind: power, target: {datacenter: C}, generator: fails, permanent: true}\n",
+             writes_100);
+    char *text = three_dc("{datacenter: B, pool: app, servers: 4}",
+                          "replication: {mode: async, lag: 10ms}, promotion: {mode: manual, detect: 30s, response: 20s}, "
+                          "failover: {detect: 5s, switch: 5s}, groups: [{primary: A, replicas: [B], failover: C}]",
+                          "{kind: vip, datacenters: [B], client_latency: 0s}", "", rest);
+    mdl_config *cfg;
+    mdl_world *w = run_text(text, &cfg);
+    double moved = event_time(w, "switch", 0), promoted = event_time(w, "promote", 0);
+    print_message("failover to C at %.1f s; C lost at 40 s; promoted by hand at %.1f s\n", moved, promoted);
+    assert_true(fabs(moved - 20) < 1e-9);
+    /* The layer gives up at 40 + 5 + 5 s, the human answers 20 s later. */
+    assert_true(fabs(promoted - 70) < 1e-9);
+    const mdl_series *s = mdl_world_series(w);
+    for (size_t i = 0; i < s->n; i++) {
+        if (s->p[i].t >= 41 && s->p[i].t < 69)
+            assert_true(s->p[i].succeeded == 0);
+        if (s->p[i].t >= 72)
+            assert_true(s->p[i].succeeded > 900);
+    }
+    mdl_world_destroy(w);
+    mdl_config_free(cfg);
+}
+
 static void rto_covers_unrecovered_overlapping_and_harmless_faults(void **state)
 {
     (void)state;
@@ -458,6 +493,7 @@ int main(void)
         cmocka_unit_test(async_replication_at_a_constant_lag_loses_about_rate_times_lag),
         cmocka_unit_test(a_dns_switch_cannot_finish_before_the_ttl),
         cmocka_unit_test(a_manual_promotion_cannot_finish_before_the_human_response),
+        cmocka_unit_test(a_lost_failover_database_falls_back_to_promotion),
         cmocka_unit_test(rto_covers_unrecovered_overlapping_and_harmless_faults),
         cmocka_unit_test(every_fault_kind_moves_the_metrics_the_way_it_must),
         cmocka_unit_test(random_failures_match_the_closed_form_availability),
