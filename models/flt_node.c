@@ -119,6 +119,6 @@ void registry_refresh(w_world *w)
     w->registry_up = up;
     if (reg->head.present)
         world_event(w, up ? "registry" : "registry", "registry",
-                    up ? "the configuration center answers again" : "the configuration center is down: nothing is detected or pushed");
+                    up ? "the configuration center answers again" : "the configuration center is down: no server failure is detected through it and no change is pushed");
     rec_registry_changed(w);
 }

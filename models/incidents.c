@@ -94,10 +94,11 @@ void incidents_note_data(w_world *w, uint64_t writes, sim_time rpo, int parked)
     incident *in = open_incident(w);
     if (!in)
         in = &s->list[s->n - 1];
-    if (parked)
+    if (parked) { /* at risk, not lost: no RPO unless they are lost later */
         in->parked += writes;
-    else
-        in->lost += writes;
+        return;
+    }
+    in->lost += writes;
     if (rpo > in->rpo)
         in->rpo = rpo;
 }

@@ -189,7 +189,7 @@ static void print_table(const rpt_input *in)
         }
         printf("\n");
     }
-    printf("  (* the best of a row)\n");
+    puts("  (* the best of a row, and any within 1% of it)");
 }
 
 /* ==== The command ==== */

@@ -88,7 +88,7 @@ static void meta_line(FILE *f, const rpt_input *in)
     fprintf(f, " &middot; scale %g (a fraction %g of the users, with every capacity scaled alike; counts are given at full scale)", in->scale, in->scale);
     fputs(" &middot; dcsim ", f);
     rpt_escape(f, in->version);
-    fputs(" &middot; the stages saw the same users and arrivals, so their differences are the architectures'. &#9733; marks the best value of a row.</p>\n", f);
+    fputs(" &middot; the stages saw the same users and arrivals, so their differences are the architectures'. &#9733; marks the best value of a row and any within 1% of it.</p>\n", f);
     /* Rounding at a small scale changes what is simulated: say so here,
      * not only on the terminal. */
     int any = 0;
@@ -183,8 +183,9 @@ static void assumptions(FILE *f, const rpt_input *in)
 {
     const mdl_config *c = in->cfg;
     fputs("<section id=\"assumptions\">\n<h2>Assumptions</h2>\n", f);
-    fprintf(f, "<p>Every value the files mark <code>assumed:</code> (%zu; no published figure gives them). "
-               "The outcomes above rest on them; values with a source are not listed.</p>\n", c->n_assumptions);
+    fprintf(f, "<p>The %zu values the files mark <code>assumed:</code>, for which no published figure was found. "
+               "The outcomes above rest on them as much as on the sourced values, which are not listed.</p>\n",
+            c->n_assumptions);
     fputs("<table class=\"assumptions\"><thead><tr><th>Where</th><th>Key</th><th>Value</th><th>Why</th></tr></thead><tbody>\n", f);
     for (size_t i = 0; i < c->n_assumptions; i++) {
         const mdl_assumption *a = &c->assumptions[i];

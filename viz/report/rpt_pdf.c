@@ -168,11 +168,11 @@ int rpt_write_pdf(FILE *f, const rpt_input *in, const rpt_charts *charts)
     char meta[512];
     const rpt_stage *st0 = &in->stages[0];
     if (st0->n_runs > 1)
-        snprintf(meta, sizeof meta, "%d replicates, seeds %llu to %llu (means \u00b1 95%% confidence half-widths); scale %g; dcsim %s. * marks the best value of a row.",
+        snprintf(meta, sizeof meta, "%d replicates, seeds %llu to %llu (means \u00b1 95%% confidence half-widths); scale %g; dcsim %s. * marks the best value of a row and any within 1%% of it.",
                  st0->n_runs, (unsigned long long)st0->runs[0].seed, (unsigned long long)st0->runs[st0->n_runs - 1].seed,
                  in->scale, in->version);
     else
-        snprintf(meta, sizeof meta, "Seed %llu; scale %g; dcsim %s. * marks the best value of a row. The stages saw the same users and arrivals.",
+        snprintf(meta, sizeof meta, "Seed %llu; scale %g; dcsim %s. * marks the best value of a row and any within 1%% of it. The stages saw the same users and arrivals.",
                  (unsigned long long)st0->runs[0].seed, in->scale, in->version);
     paragraph(&p, meta, 9);
     for (int k = 0; k < in->n_stages; k++)

@@ -55,8 +55,14 @@ size_t rpt_story(const rpt_run *run, const scenario *sc, rpt_story_line *lines, 
             snprintf(L->text, sizeof L->text, "%s", run->events[i].text);
         } else {
             size_t at = (size_t)snprintf(L->text, sizeof L->text, "%zu %s: ", j - i, plural(run->events[i].kind));
-            for (size_t k = i; k < j && at < sizeof L->text; k++)
-                at += (size_t)snprintf(L->text + at, sizeof L->text - at, "%s%s", k > i ? ", " : "", run->events[k].target);
+            for (size_t k = i; k < j && at < sizeof L->text; k++) {
+                int seen = 0; /* each target once: "HZ-A, RZ01", not "HZ-A, HZ-A, RZ01" */
+                for (size_t p = i; p < k && !seen; p++)
+                    seen = !strcmp(run->events[p].target, run->events[k].target);
+                if (!seen)
+                    at += (size_t)snprintf(L->text + at, sizeof L->text - at, "%s%s", k > i ? ", " : "",
+                                           run->events[k].target);
+            }
             if (at < sizeof L->text)
                 snprintf(L->text + at, sizeof L->text - at, " (the first: %s)", run->events[i].text);
         }
