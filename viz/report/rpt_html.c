@@ -144,7 +144,7 @@ static int stage_section(FILE *f, const rpt_input *in, const rpt_charts *charts,
     cairo_surface_destroy(probe);
     char id[64];
     snprintf(id, sizeof id, "topology-%s", st->name);
-    int rc = figure(f, rpt_topology_draw, &topo, 1200, h, id, "Where everything stands: datacenters by city, the links' one-way latency.");
+    int rc = figure(f, rpt_topology_draw, &topo, 1200, h, id, "Where everything stands: datacenters by city, and the one-way latency between neighbouring cities.");
     for (int c = 0; !rc && c < charts->n; c++) {
         char want[64];
         snprintf(want, sizeof want, "dc-share-%s", st->name);

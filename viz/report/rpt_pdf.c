@@ -64,12 +64,15 @@ static void paragraph(page *p, const char *text, double size)
     p->y = vz_text_wrapped(p->cr, MARGIN, p->y + size, BODY_W, size * 1.35, text) - size + size * 0.5;
 }
 
+/* How much a drawing made for w x h pixels is scaled: as wide as the body,
+ * but no taller than half a page (less room for captions), so charts go
+ * two to a page. */
+static double drawing_scale(double w, double h) { return fmin(BODY_W / w, (PAGE_H - 2 * MARGIN - 60) / 2 / h); }
+
 /* A drawing made for w x h pixels, scaled to the body width. */
 static void drawing(page *p, vz_draw_fn *draw, const void *ctx, double w, double h)
 {
-    /* As wide as the body, but no taller than half a page: charts go two
-     * to a page. */
-    double k = fmin(BODY_W / w, (PAGE_H - 2 * MARGIN - 60) / 2 / h);
+    double k = drawing_scale(w, h);
     need(p, h * k + 8);
     cairo_save(p->cr);
     cairo_translate(p->cr, MARGIN + (BODY_W - w * k) / 2, p->y);
@@ -77,6 +80,17 @@ static void drawing(page *p, vz_draw_fn *draw, const void *ctx, double w, double
     draw(p->cr, w, h, ctx);
     cairo_restore(p->cr);
     p->y += h * k + 8;
+}
+
+/* A chart with its caption under it, kept on one page. */
+static void figure(page *p, const rpt_chart *ch)
+{
+    need(p, ch->h * drawing_scale(ch->w, ch->h) + 8 + 24);
+    drawing(p, rpt_chart_draw, ch, ch->w, ch->h);
+    if (ch->caption[0]) {
+        paragraph(p, ch->caption, 7.5);
+        p->y += 6;
+    }
 }
 
 static void table(page *p, const rpt_input *in)
@@ -185,7 +199,7 @@ int rpt_write_pdf(FILE *f, const rpt_input *in, const rpt_charts *charts)
     heading(&p, "Over time", 13);
     for (int c = 0; c < charts->n; c++)
         if (strncmp(charts->chart[c].file, "dc-share-", 9))
-            drawing(&p, rpt_chart_draw, &charts->chart[c], charts->chart[c].w, charts->chart[c].h);
+            figure(&p, &charts->chart[c]);
     for (int k = 0; k < in->n_stages; k++) {
         const rpt_stage *st = &in->stages[k];
         const stage *def = in->cfg->stages[st->index];
@@ -198,7 +212,7 @@ int rpt_write_pdf(FILE *f, const rpt_input *in, const rpt_charts *charts)
             char want[64];
             snprintf(want, sizeof want, "dc-share-%s", st->name);
             if (!strcmp(charts->chart[c].file, want))
-                drawing(&p, rpt_chart_draw, &charts->chart[c], charts->chart[c].w, charts->chart[c].h);
+                figure(&p, &charts->chart[c]);
         }
         heading(&p, "What happened", 11);
         story(&p, in, k);

@@ -1,7 +1,7 @@
 /* rpt_topology.h -- a stage drawn small: its cities side by side, each
  * datacenter a box listing what stands in it (entry points, the registry,
  * unit cells with their servers, database primaries, replicas and failover
- * copies), and the links between cities with their one-way latency. */
+ * copies), and the links between neighbouring cities with their one-way latency. */
 #ifndef RPT_TOPOLOGY_H
 #define RPT_TOPOLOGY_H
 #include <cairo.h>
