@@ -108,8 +108,8 @@ void rpt_format_metric(int metric, double value, char *buf, size_t n)
     case METRIC_USERS_AFFECTED: snprintf(buf, n, "%.4f%%", value); break;
     case METRIC_RTO:
     case METRIC_P99:
-    case METRIC_SECONDS_BELOW_SLO: snprintf(buf, n, "%.3gs", value); break;
-    default: snprintf(buf, n, "%.0f", value); break;
+    case METRIC_SECONDS_BELOW_SLO: fmt_seconds(value, buf, n); break;
+    default: vz_format_count(value, buf, n); break; /* counts: 218,180 */
     }
 }
 

@@ -22,7 +22,7 @@ typedef struct rpt_row {
 /* Fills rows (at most RPT_MAX_ROWS); returns how many. */
 int rpt_table(const rpt_input *in, rpt_row *rows);
 
-/* A verdict metric's value with its unit: "98.9762%", "658s", "44000". */
+/* A verdict metric's value with its unit: "98.9762%", "658 s", "44,000". */
 void rpt_format_metric(int metric, double value, char *buf, size_t n);
 
 #endif /* RPT_TABLE_H */
