@@ -6,8 +6,9 @@
  * fault's start to that moment. A run that ends first reports "not
  * recovered, > X s"; an incident that never broke the SLO has RTO 0. Each
  * incident also counts its failed requests, users and units affected,
- * detection and switch times, and lost writes with their RPO. Then the
- * scenario's verdicts, into summary.json and junit.xml. */
+ * detection and switch times, and lost writes with their RPO. Crossings of
+ * the SLO and recoveries are events too, so the story says when users felt
+ * it. Then the scenario's verdicts, into summary.json and junit.xml. */
 #include <math.h>
 #include <stdio.h>
 
@@ -36,6 +37,7 @@ struct w_incidents {
     uint64_t *succ, *fail;       /* the last `span` intervals */
     int span, at;
     sim_time below;              /* time below the SLO in the measured part */
+    int below_now;               /* the last measured window was below the SLO */
 };
 
 static struct w_incidents *state(w_world *w)
@@ -144,10 +146,24 @@ void incidents_record_interval(w_world *w, sim_time start, uint64_t succeeded, u
         ok += s->succ[i];
         bad += s->fail[i];
     }
-    int healthy = ok + bad == 0 || (double)ok / (double)(ok + bad) * 100 >= w->sc->slo.ratio;
+    double ratio = ok + bad ? (double)ok / (double)(ok + bad) * 100 : 100;
+    int healthy = ratio >= w->sc->slo.ratio;
     sim_time end = sim_now(w->e);
-    if (!healthy && start >= w->warmup && start < w->end)
+    int measured = start >= w->warmup && start < w->end;
+    if (!healthy && measured)
         s->below += end - start;
+    /* Crossings of the SLO, so the story says when users felt it, faults
+     * or not (an overloaded stage breaks it with no fault at all). */
+    if (measured && healthy == s->below_now) {
+        char slo[32], win[SIM_TIME_TEXT_MAX];
+        snprintf(slo, sizeof slo, "%g%%", w->sc->slo.ratio);
+        sim_time_format_duration(w->sc->slo.window, win, sizeof win);
+        if (healthy)
+            world_event(w, "slo", "SLO", "the success ratio over %s is back at or above %s", win, slo);
+        else
+            world_event(w, "slo", "SLO", "the success ratio over %s fell below %s (%.2f%%)", win, slo, ratio);
+        s->below_now = !healthy;
+    }
     incident *in = open_incident(w);
     if (!in)
         return;
@@ -163,6 +179,10 @@ void incidents_record_interval(w_world *w, sim_time start, uint64_t succeeded, u
     if (in->broke >= 0 && end - in->healthy_since >= w->sc->slo.hold) {
         in->recovered = in->healthy_since;
         in->open = 0;
+        char hold[SIM_TIME_TEXT_MAX];
+        sim_time_format_duration(w->sc->slo.hold, hold, sizeof hold);
+        world_event(w, "recovered", "incident", "recovered: the SLO has held for %s; RTO %.0f s from the first fault",
+                    hold, sim_time_to_seconds(in->recovered - in->start));
     } else if (in->broke < 0 && faults_over && end - in->healthy_since >= w->sc->slo.hold) {
         in->recovered = in->start; /* never broke the SLO */
         in->open = 0;

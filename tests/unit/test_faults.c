@@ -314,6 +314,21 @@ static void rto_covers_unrecovered_overlapping_and_harmless_faults(void **state)
     print_message("overlapping: one incident, RTO %.1f s\n", in.rto);
     assert_true(in.recovered);
     assert_true(in.rto >= 22 && in.rto <= 24); /* back at 32 s, within a second */
+    /* events.csv tells it: the SLO broken at each fault (2 s windows:
+     * the short stretch between them is healthy again), back after each,
+     * and recovered once the last stretch has held for 5 s. */
+    int crossings = 0;
+    while (event_time(w, "slo", crossings) >= 0)
+        crossings++;
+    double broke = event_time(w, "slo", 0), back = event_time(w, "slo", crossings - 1);
+    print_message("overlapping: %d SLO crossings, first at %.1f s, last at %.1f s, recovered event at %.1f s\n",
+                  crossings, broke, back, event_time(w, "recovered", 0));
+    assert_true(crossings == 4);
+    assert_true(broke >= 10 && broke <= 13);
+    /* Told at the end of the first healthy interval (1 s), and when the
+     * 5 s hold has passed. */
+    assert_true(fabs(back - (10 + in.rto + 1)) < 1e-6);
+    assert_true(fabs(event_time(w, "recovered", 0) - (10 + in.rto + 5)) < 1e-6);
     mdl_world_destroy(w);
     mdl_config_free(cfg);
 
@@ -325,6 +340,7 @@ static void rto_covers_unrecovered_overlapping_and_harmless_faults(void **state)
     w = run_text(text, &cfg);
     mdl_world_incident(w, 0, &in);
     assert_true(in.recovered && !in.broke_slo && in.rto == 0);
+    assert_true(event_time(w, "slo", 0) < 0 && event_time(w, "recovered", 0) < 0);
     mdl_world_destroy(w);
     mdl_config_free(cfg);
 }

@@ -25,7 +25,8 @@ static const char *plural(const char *kind)
         {"promote", "promotions"}, {"switch", "switches"}, {"detect", "detections"}, {"fault", "faults"},
         {"repair", "repairs"}, {"forbid", "write bans"}, {"reconcile", "reconciliations"},
         {"boot", "cells booted"}, {"dark", "buildings dark"}, {"degrade", "request types shed"},
-        {"restore", "restorations"}, {"unmatched", "faults with no target here"}};
+        {"restore", "restorations"}, {"unmatched", "faults with no target here"}, {"slo", "SLO crossings"},
+        {"recovered", "recoveries"}, {"reroute", "reroutes"}, {"power", "buildings powered"}};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (!strcmp(names[i][0], kind))
             return names[i][1];
