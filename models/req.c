@@ -117,7 +117,7 @@ void req_start_attempt(w_world *w, w_req *r)
     r->state = RQ_ENTRY;
     metrics_req(w, r, M_ATTEMPTS);
     prot_note_attempt(w, r->attempt > 0);
-    r->timeout = sim_lane_schedule(w->timeout_lane, on_timeout, r, w);
+    sim_timer_start(w->timeout_lane, &r->timeout, on_timeout, r, w);
     r->entry_dc = (uint8_t)route_entry_dc(w, r);
     w_dc *entry = &w->dcs[r->entry_dc];
     if (!entry->powered || !entry->entry_up || entry->isolated == 1) {
@@ -149,7 +149,6 @@ static void on_timeout(sim_engine *e, void *subject, void *object)
     (void)e;
     w_world *w = object;
     w_req *r = subject;
-    r->timeout = 0;
     client_failed(w, r, M_TIMEOUT);
 }
 
@@ -161,8 +160,7 @@ static void fail_fast(w_world *w, w_req *r, int cause)
         maybe_free(w, r);
         return;
     }
-    sim_event_cancel(w->e, r->timeout);
-    r->timeout = 0;
+    sim_timer_cancel(w->e, &r->timeout);
     client_failed(w, r, cause);
 }
 
@@ -374,8 +372,7 @@ static void finish(w_world *w, w_req *r)
     sim_time arrives = sim_now(w->e) + back;
     if (arrives > r->deadline) /* the client times out first */
         return;
-    sim_event_cancel(w->e, r->timeout);
-    r->timeout = 0;
+    sim_timer_cancel(w->e, &r->timeout);
     r->client_done = 1;
     metrics_success(w, r, arrives - r->born);
     maybe_free(w, r);

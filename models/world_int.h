@@ -229,7 +229,7 @@ struct w_req {
     sim_time start;             /* this attempt */
     sim_time deadline;          /* the client gives up then */
     sim_time arrived;           /* at the server (for waiting times) */
-    sim_event_id timeout;
+    sim_timer timeout;          /* the record outlives it: requests come from a free list */
     w_server *server;
     uint32_t server_epoch;
     w_group *group;             /* the call in progress */

@@ -23,11 +23,15 @@ typedef struct bench_state {
     int use_lanes;
 } bench_state;
 
-/* A chain's own memory: its pending timeout. The shared state travels as
- * each event's object, so a chain costs 8 bytes, as lean as a model's
+/* A chain's own memory: its pending timeout, an event id or (with lanes,
+ * as the models hold a request's timeout) a timer. The shared state travels
+ * as each event's object, so a chain costs 8 bytes, as lean as a model's
  * per-request record would be. */
 typedef struct chain {
-    sim_event_id timeout;
+    union {
+        sim_event_id id;
+        sim_timer timer;
+    } timeout;
 } chain;
 
 static const sim_time TIMEOUT_HOLD = 5 * SIM_SEC;
@@ -41,8 +45,7 @@ static inline sim_time exp1_ns(sim_rng *r)
 
 static void on_timeout(sim_engine *e, void *subject, void *object)
 {
-    (void)e, (void)object;
-    ((chain *)subject)->timeout = 0;
+    (void)e, (void)subject, (void)object;
 }
 
 /* Like the peers' harnesses, the plain hold event touches no per-chain
@@ -53,19 +56,23 @@ static void hold_event(sim_engine *e, void *subject, void *object)
     sim_event_schedule(e, sim_now(e) + exp1_ns(&s->rng), hold_event, s, object);
 }
 
-static void after(sim_engine *e, bench_state *s, sim_lane *lane, sim_time delay,
-                  sim_event_id *id, sim_event_fn *fn, chain *c)
+/* The chain's timeout: cancel the pending one, start the next. */
+static void restart_timeout(sim_engine *e, bench_state *s, sim_time delay, chain *c)
 {
-    *id = s->use_lanes ? sim_lane_schedule(lane, fn, c, s)
-                       : sim_event_schedule(e, sim_now(e) + delay, fn, c, s);
+    if (s->use_lanes) {
+        sim_timer_cancel(e, &c->timeout.timer);
+        sim_timer_start(s->timeout_lane, &c->timeout.timer, on_timeout, c, s);
+    } else {
+        sim_event_cancel(e, c->timeout.id);
+        c->timeout.id = sim_event_schedule(e, sim_now(e) + delay, on_timeout, c, s);
+    }
 }
 
 static void hold_cancel_event(sim_engine *e, void *subject, void *object)
 {
     chain *c = subject;
     bench_state *s = object;
-    sim_event_cancel(e, c->timeout);
-    after(e, s, s->timeout_lane, TIMEOUT_HOLD, &c->timeout, on_timeout, c);
+    restart_timeout(e, s, TIMEOUT_HOLD, c);
     sim_event_schedule(e, sim_now(e) + exp1_ns(&s->rng), hold_cancel_event, c, object);
 }
 
@@ -75,10 +82,11 @@ static void mix_service_done(sim_engine *e, void *subject, void *object)
 {
     chain *c = subject;
     bench_state *s = object;
-    sim_event_cancel(e, c->timeout);
-    after(e, s, s->timeout_lane, TIMEOUT_MIX, &c->timeout, on_timeout, c);
-    sim_event_id ignored;
-    after(e, s, s->link_lane, LINK_DELAY, &ignored, mix_link_arrive, c);
+    restart_timeout(e, s, TIMEOUT_MIX, c);
+    if (s->use_lanes)
+        sim_lane_schedule(s->link_lane, mix_link_arrive, c, s);
+    else
+        sim_event_schedule(e, sim_now(e) + LINK_DELAY, mix_link_arrive, c, s);
 }
 
 static void mix_link_arrive(sim_engine *e, void *subject, void *object)

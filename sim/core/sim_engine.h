@@ -77,6 +77,25 @@ sim_event_id sim_lane_schedule(sim_lane *lane, sim_event_fn *fn, void *subject, 
 sim_event_id sim_lane_schedule_at(sim_lane *lane, sim_time at, sim_event_fn *fn,
                                   void *subject, void *object);
 sim_time sim_lane_delay(const sim_lane *lane);
+
+/* A timer kept inside its owner's record, for the event almost every
+ * request schedules and almost always cancels (its timeout): starting it
+ * puts its event on a lane, cancelling it is one store into the record the
+ * caller is already touching, with no lookup elsewhere. The lane finds a
+ * cancelled event dead when it reaches it, by reading the timer: so the
+ * record must stay allocated (it may be reused, or zeroed) until the lane's
+ * delay has passed since the start; records from a free list qualify. A
+ * zeroed timer is idle. */
+typedef struct sim_timer {
+    uint64_t seq; /* the pending event's sequence number, marked; 0 when idle */
+} sim_timer;
+/* Starts t (idle or not: a pending start is cancelled first) to run fn at
+ * now + the lane's delay. 1, or 0 on no memory. */
+int sim_timer_start(sim_lane *lane, sim_timer *t, sim_event_fn *fn, void *subject, void *object);
+/* Cancels t's event: 1 if it was pending, 0 if idle (never started, run,
+ * or cancelled already). */
+int sim_timer_cancel(sim_engine *e, sim_timer *t);
+static inline int sim_timer_pending(const sim_timer *t) { return t->seq != 0; }
 /* The latest time scheduled on the lane so far (or -1 before the first). */
 sim_time sim_lane_last(const sim_lane *lane);
 

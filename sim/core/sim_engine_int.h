@@ -63,12 +63,18 @@ typedef struct calendar {
 } calendar;
 
 /* An event stored by value with its slot: in the radix heap's buckets and
- * in lanes. Live while its slot still holds its sequence number. */
+ * in lanes. Live while its slot still holds its sequence number; a timer's
+ * event on a lane (TIMER_MARK in its seq) has no slot but its timer, and
+ * is live while the timer holds its (marked) sequence number. */
 typedef struct queued_event {
     sim__event ev;
-    uint32_t slot;
-    uint32_t unused;
+    union {
+        uint32_t slot;
+        sim_timer *timer;
+    };
 } queued_event;
+
+#define TIMER_MARK (UINT64_C(1) << 63)
 
 /* ---- radix heap: events by value in buckets keyed on t XOR last, six
  * bits a level: bucket (level L, digit d) holds the events whose highest
@@ -160,6 +166,8 @@ static inline void slot_free(sim_engine *e, uint32_t slot)
 
 static inline int queued_live(const sim_engine *e, const queued_event *x)
 {
+    if (x->ev.seq & TIMER_MARK)
+        return x->timer->seq == x->ev.seq;
     return (e->slots[x->slot] & SEQ_MASK) == x->ev.seq;
 }
 

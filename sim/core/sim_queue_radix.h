@@ -58,7 +58,7 @@ static inline int radix_put(radix *q, unsigned k, const radix_entry *x)
 
 static inline int radix_insert(radix *q, const sim__event *ev, uint32_t slot)
 {
-    radix_entry x = {*ev, slot, 0};
+    radix_entry x = {.ev = *ev, .slot = slot};
     q->live++;
     if (ev->t > q->run_max || q->head == q->now.n)
         return radix_put(q, ev->t > q->last ? radix_bucket_of(q->last, ev->t) : RADIX_BUCKETS, &x)

@@ -234,6 +234,63 @@ static void lane_cancels_anywhere_keep_order(void **state)
     assert_int_equal(sim_engine_events_pending(f->e), 0);
 }
 
+/* A timer runs once at start + the lane's delay unless cancelled; cancel
+ * says whether it was pending; a restart replaces the pending event; after
+ * running it is idle. */
+static void a_timer_runs_once_unless_cancelled_or_restarted(void **state)
+{
+    fixture *f = *state;
+    sim_lane *lane = sim_lane_create(f->e, 100);
+    sim_timer a = {0}, b = {0}, c = {0};
+    assert_false(sim_timer_pending(&a));
+    assert_int_equal(sim_timer_cancel(f->e, &a), 0);
+    assert_int_equal(sim_timer_start(lane, &a, record, TAG(1), NULL), 1);
+    assert_int_equal(sim_timer_start(lane, &b, record, TAG(2), NULL), 1);
+    assert_int_equal(sim_timer_start(lane, &c, record, TAG(3), NULL), 1);
+    sim_event_schedule(f->e, 100, record, TAG(5), NULL); /* ties with a: after it */
+    assert_true(sim_timer_pending(&a) && sim_timer_pending(&b));
+    assert_int_equal(sim_timer_cancel(f->e, &b), 1);
+    assert_int_equal(sim_timer_cancel(f->e, &b), 0);
+    assert_int_equal(sim_engine_events_pending(f->e), 3);
+    sim_engine_run_until(f->e, 50, SIM_NO_BUDGET);
+    assert_int_equal(f->log.n, 0);
+    assert_int_equal(sim_timer_start(lane, &c, record, TAG(4), NULL), 1); /* now due at 150 */
+    assert_int_equal(sim_engine_events_pending(f->e), 3);
+    sim_engine_run_until(f->e, SIM_TIME_NEVER, SIM_NO_BUDGET);
+    assert_int_equal(f->log.n, 3);
+    assert_int_equal(f->log.tag[0], 1);
+    assert_int_equal(f->log.at[0], 100);
+    assert_int_equal(f->log.tag[1], 5);
+    assert_int_equal(f->log.tag[2], 4);
+    assert_int_equal(f->log.at[2], 150);
+    assert_false(sim_timer_pending(&a) || sim_timer_pending(&c));
+    assert_int_equal(sim_timer_cancel(f->e, &a), 0);
+    assert_int_equal(sim_engine_events_pending(f->e), 0);
+}
+
+/* Timeouts as requests use them: a million started and all but a few
+ * cancelled, the lane's memory stays bounded by what is pending. */
+static void cancelled_timers_do_not_pile_up(void **state)
+{
+    fixture *f = *state;
+    sim_lane *lane = sim_lane_create(f->e, 1000000);
+    enum { CHAINS = 64 };
+    static sim_timer t[CHAINS];
+    memset(t, 0, sizeof t);
+    long allocations = sim_alloc_count();
+    for (int i = 0; i < 1000000; i++) {
+        sim_timer_start(lane, &t[i % CHAINS], record, TAG(i), NULL);
+        if (i % 1000 == 0)
+            sim_engine_run_until(f->e, sim_now(f->e) + 10, SIM_NO_BUDGET);
+    }
+    assert_int_equal(sim_engine_events_pending(f->e), CHAINS);
+    /* The ring (64 entries at first) grew at most twice: the sweeps at
+     * full ring found 64 live events every time. */
+    assert_true(sim_alloc_count() - allocations <= 4);
+    sim_engine_run_until(f->e, SIM_TIME_NEVER, SIM_NO_BUDGET);
+    assert_int_equal(f->log.n, CHAINS);
+}
+
 /* ==== The run loop ==== */
 
 static void run_until_runs_events_at_the_limit_and_stops_there(void **state)
@@ -323,6 +380,8 @@ typedef struct ref_event {
     int tag;
     int cancelled, fired;
     sim_event_id id;
+    sim_timer timer; /* used instead of id for half the lane events */
+    int is_timer;
 } ref_event;
 
 static ref_event *ref;
@@ -355,7 +414,13 @@ static void schedule_random(sim_engine *e)
         r->t = sim_now(e) + sim_lane_delay(lane);
         if (r->t < sim_lane_last(lane))
             r->t = sim_lane_last(lane);
-        r->id = sim_lane_schedule_at(lane, r->t, random_action, TAG(ref_n), NULL);
+        if (next_rand() % 2) { /* now + delay is never before the lane's last */
+            assert_int_equal(r->t, sim_now(e) + sim_lane_delay(lane));
+            r->is_timer = 1;
+            r->id = (sim_event_id)sim_timer_start(lane, &r->timer, random_action, TAG(ref_n), NULL);
+        } else {
+            r->id = sim_lane_schedule_at(lane, r->t, random_action, TAG(ref_n), NULL);
+        }
     } else {
         /* Many exact ties: times on a coarse grid, sometimes now. */
         r->t = sim_now(e) + (pick == 3 ? 0 : (sim_time)(next_rand() % 64) * 1000);
@@ -378,7 +443,8 @@ static void random_action(sim_engine *e, void *subject, void *object)
     if (ref_n > 0 && next_rand() % 3 == 0) {
         ref_event *victim_ref = &ref[next_rand() % (uint64_t)ref_n];
         int pending = !victim_ref->cancelled && !victim_ref->fired && victim_ref != me;
-        assert_int_equal(sim_event_cancel(e, victim_ref->id), pending);
+        int was = victim_ref->is_timer ? sim_timer_cancel(e, &victim_ref->timer) : sim_event_cancel(e, victim_ref->id);
+        assert_int_equal(was, pending);
         if (pending)
             victim_ref->cancelled = 1;
     }
@@ -445,11 +511,16 @@ static void every_failed_allocation_is_a_clean_status(void **state)
         int failed = e == NULL;
         if (e) {
             sim_lane *lane = sim_lane_create(e, 5);
+            static sim_timer timers[3000];
+            memset(timers, 0, sizeof timers);
             for (int i = 0; i < 3000 && !failed; i++) {
-                sim_event_id id = lane && i % 2 ? sim_lane_schedule(lane, nop, NULL, NULL)
-                                                : sim_event_schedule(e, i, nop, NULL, NULL);
+                sim_event_id id = lane && i % 4 == 1 ? (sim_event_id)sim_timer_start(lane, &timers[i], nop, NULL, NULL)
+                                  : lane && i % 2 ? sim_lane_schedule(lane, nop, NULL, NULL)
+                                                  : sim_event_schedule(e, i, nop, NULL, NULL);
                 if (id == 0)
                     failed = 1;
+                else if (i % 3 == 0 && i % 4 == 1)
+                    sim_timer_cancel(e, &timers[i]);
                 else if (i % 3 == 0)
                     sim_event_cancel(e, id);
             }
@@ -480,6 +551,8 @@ int main(void)
         FOR_EACH_QUEUE(cancel_while_or_after_running_returns_zero),
         FOR_EACH_QUEUE(cancel_twice_returns_zero_the_second_time),
         FOR_EACH_QUEUE(lane_cancels_anywhere_keep_order),
+        FOR_EACH_QUEUE(a_timer_runs_once_unless_cancelled_or_restarted),
+        FOR_EACH_QUEUE(cancelled_timers_do_not_pile_up),
         FOR_EACH_QUEUE(run_until_runs_events_at_the_limit_and_stops_there),
         FOR_EACH_QUEUE(run_until_stops_after_the_event_budget),
         FOR_EACH_QUEUE(a_callback_can_stop_the_run),
