@@ -326,6 +326,16 @@ static int lane_arm(sim_engine *e, sim_lane *lane, const queued_event *head)
     return lane->armed;
 }
 
+/* Appends ev to the lane's ring, which has room; the caller says who owns it. */
+static inline queued_event *lane_append(sim_lane *lane, const sim__event *ev)
+{
+    queued_event *x = &lane->ring[lane->tail++ & (lane->cap - 1)];
+    x->ev = *ev;
+    lane->last = ev->t;
+    lane->engine->pending++;
+    return x;
+}
+
 sim_event_id sim_lane_schedule_at(sim_lane *lane, sim_time at, sim_event_fn *fn, void *subject,
                                   void *object)
 {
@@ -338,16 +348,9 @@ sim_event_id sim_lane_schedule_at(sim_lane *lane, sim_time at, sim_event_fn *fn,
     uint32_t slot = slot_alloc(e, lane->index + 1u, seq);
     if (slot == EV_NONE)
         return fail_nomem(e);
-    queued_event *x = &lane->ring[lane->tail++ & (lane->cap - 1)];
-    x->ev.t = at;
-    x->ev.seq = seq;
-    x->ev.fn = fn;
-    x->ev.subject = subject;
-    x->ev.object = object;
+    queued_event *x = lane_append(lane, &(sim__event){at, seq, fn, subject, object});
     x->slot = slot;
-    lane->last = at;
     lane->live++;
-    e->pending++;
     /* Unarmed means no live event was left, so this one is the head. */
     if (!lane->armed && !lane_arm(e, lane, x))
         return 0;
@@ -371,16 +374,9 @@ int sim_timer_start(sim_lane *lane, sim_timer *t, sim_event_fn *fn, void *subjec
         return 0;
     }
     uint64_t seq = next_seq(e) | TIMER_MARK;
-    queued_event *x = &lane->ring[lane->tail++ & (lane->cap - 1)];
-    x->ev.t = at;
-    x->ev.seq = seq;
-    x->ev.fn = fn;
-    x->ev.subject = subject;
-    x->ev.object = object;
+    queued_event *x = lane_append(lane, &(sim__event){at, seq, fn, subject, object});
     x->timer = t;
     t->seq = seq;
-    lane->last = at;
-    e->pending++;
     if (!lane->armed && !lane_arm(e, lane, x))
         return 0;
     return 1;
