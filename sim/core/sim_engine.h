@@ -9,7 +9,9 @@
  *  - lanes: a FIFO for events whose times never decrease, such as every
  *    event scheduled with one constant delay (a link's latency, a client's
  *    timeout). Scheduling and cancelling on a lane are O(1); the engine
- *    merges each lane with the main queue by its head.
+ *    merges each lane with the main queue by its head. A lane event can be
+ *    named by an id, or by a timer kept in its owner's record (sim_timer),
+ *    whose cancel touches nothing but that record.
  * The engine never owns or frees an event's subject or object. */
 #ifndef SIM_ENGINE_H
 #define SIM_ENGINE_H
