@@ -87,7 +87,8 @@ sim_time sim_lane_delay(const sim_lane *lane);
  * cancelled event dead when it reaches it, by reading the timer: so the
  * record must stay allocated (it may be reused, or zeroed) until the lane's
  * delay has passed since the start; records from a free list qualify. A
- * zeroed timer is idle. */
+ * zeroed timer is idle; zero one only when it is (cancel it first), or its
+ * event is dropped without being counted out of the pending events. */
 typedef struct sim_timer {
     uint64_t seq; /* the pending event's sequence number, marked; 0 when idle */
 } sim_timer;
