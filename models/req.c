@@ -13,6 +13,7 @@
 #include "prot.h"
 #include "req.h"
 #include "sim_alloc.h"
+#include "sim_assert.h"
 #include "sim_status.h"
 #include "world_int.h"
 
@@ -46,6 +47,8 @@ w_req *req_alloc(w_world *w)
 
 void req_release(w_world *w, w_req *r)
 {
+    /* Its timeout ran or was cancelled: req_alloc zeroes the timer. */
+    SIM_ASSERT(!sim_timer_pending(&r->timeout));
     r->next = w->free_reqs;
     w->free_reqs = r;
     w->in_flight--;
