@@ -125,7 +125,7 @@ void req_start_attempt(w_world *w, w_req *r)
     w_dc *entry = &w->dcs[r->entry_dc];
     if (!entry->powered || !entry->entry_up || entry->isolated == 1) {
         /* Nobody answers: the client waits for its timeout. (A building
-         * cut off with refusals answers at the entry: see entry_blocked.) */
+         * cut off with refusals answers at the entry: see entry_admits.) */
         r->work_done = 1;
         return;
     }
@@ -179,19 +179,26 @@ void req_work_lost(w_world *w, w_req *r)
 
 static void on_server_arrival(sim_engine *e, void *subject, void *object);
 
-/* The entry cannot take the request: dead, or its building cut off from
- * users (dropped silently, or refused fast). Returns 1 when it was dealt with. */
-static int entry_blocked(w_world *w, w_req *r, const w_dc *entry)
+/* The entry's checks: a dead entry, or one whose building is cut off from
+ * users, loses the request (dropped silently, or refused fast); admission
+ * control and rate limits may refuse it. Returns 1 when it may go on. */
+static int entry_admits(w_world *w, w_req *r)
 {
+    const w_dc *entry = &w->dcs[r->entry_dc];
     if (entry->isolated == 2) {
         fail_fast(w, r, M_REFUSED);
-        return 1;
+        return 0;
     }
     if (!entry->powered || !entry->entry_up || entry->isolated) {
         req_work_lost(w, r);
-        return 1;
+        return 0;
     }
-    return 0;
+    int refusal = prot_admit(w, r);
+    if (refusal) {
+        fail_fast(w, r, refusal);
+        return 0;
+    }
+    return 1;
 }
 
 static void on_entry(sim_engine *e, void *subject, void *object)
@@ -199,14 +206,8 @@ static void on_entry(sim_engine *e, void *subject, void *object)
     (void)e;
     w_world *w = object;
     w_req *r = subject;
-    w_dc *entry = &w->dcs[r->entry_dc];
-    if (entry_blocked(w, r, entry))
+    if (!entry_admits(w, r))
         return;
-    int refusal = prot_admit(w, r);
-    if (refusal) {
-        fail_fast(w, r, refusal);
-        return;
-    }
     w_cell *cell = route_cell(w, r);
     if (!cell) {
         fail_fast(w, r, M_NO_ROUTE);
@@ -231,14 +232,8 @@ static void on_entry_local(sim_engine *e, void *subject, void *object)
 {
     w_world *w = object;
     w_req *r = subject;
-    w_dc *entry = &w->dcs[r->entry_dc];
-    if (entry_blocked(w, r, entry))
+    if (!entry_admits(w, r))
         return;
-    int refusal = prot_admit(w, r);
-    if (refusal) {
-        fail_fast(w, r, refusal);
-        return;
-    }
     prot_in_flight(w, +1);
     r->admitted = 1;
     on_server_arrival(e, r, w);

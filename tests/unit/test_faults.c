@@ -21,8 +21,7 @@
 
 /* Three datacenters A, B, C in three cities, 1 ms apart; cells and copies
  * as given. Every building without batteries, so power loss is immediate. */
-static char *three_dc(const char *cells, const char *db, const char *entry, const char *extra_stage,
-                      const char *scenario_rest)
+static char *three_dc(const char *cells, const char *db, const char *entry, const char *scenario_rest)
 {
     char *buf = malloc(16384);
     snprintf(buf, 16384,
@@ -44,11 +43,10 @@ static char *three_dc(const char *cells, const char *db, const char *entry, cons
              "    pools: [{name: app, workers: 1000, boot: 0s, service_time: {w: 1ms}}]\n"
              "    units: [{name: u, cells: [%s]}]\n"
              "    databases: [{name: db, holds: [user, global], connections: 100000, workers: 10000, read: 1ms, write: 1ms, recovery: 0s, %s}]\n"
-             "%s"
              "start: \"00:00:00\"\nwarmup: 0s\n"
              "slo: {ratio: 99%%, window: 2s, hold: 5s}\n"
              "%s",
-             entry, cells, db, extra_stage, scenario_rest);
+             entry, cells, db, scenario_rest);
     return buf;
 }
 
@@ -84,7 +82,7 @@ static void losing_the_only_datacenter_gives_zero_success_until_repair(void **st
     snprintf(rest, sizeof rest, "duration: 60s\n%sfaults:\n  - {at: \"00:00:10\", kind: power, target: {datacenter: A}, generator: fails, duration: 20s}\n",
              writes_100);
     char *text = three_dc("{datacenter: A, pool: app, servers: 4}",
-                          "groups: [{primary: A}]", "{kind: vip, datacenters: [A], client_latency: 0s}", "", rest);
+                          "groups: [{primary: A}]", "{kind: vip, datacenters: [A], client_latency: 0s}", rest);
     mdl_config *cfg;
     mdl_world *w = run_text(text, &cfg);
     const mdl_series *s = mdl_world_series(w);
@@ -113,7 +111,7 @@ static void a_majority_quorum_loses_no_acknowledged_write_when_any_datacenter_di
                  writes_100, victims[v]);
         char *text = three_dc("{datacenter: A, pool: app, servers: 4, share: 34%}, {datacenter: B, pool: app, servers: 4, share: 33%}, {datacenter: C, pool: app, servers: 4, share: 33%}",
                               "replication: {mode: quorum}, promotion: {mode: automatic, lease: 2s, election: 1s}, groups: [{primary: A, replicas: [B, C]}]",
-                              "{kind: dns, datacenters: [A, B, C], ttl: 5s, client_latency: 0s}", "", rest);
+                              "{kind: dns, datacenters: [A, B, C], ttl: 5s, client_latency: 0s}", rest);
         mdl_config *cfg;
         mdl_world *w = run_text(text, &cfg);
         mdl_headline h;
@@ -182,7 +180,7 @@ static void async_replication_at_a_constant_lag_loses_about_rate_times_lag(void 
              writes_100);
     char *text = three_dc("{datacenter: B, pool: app, servers: 4}",
                           "replication: {mode: async, lag: 1s}, promotion: {mode: manual, detect: 0s, response: 0s}, groups: [{primary: A, replicas: [B]}]",
-                          "{kind: vip, datacenters: [B], client_latency: 0s}", "", rest);
+                          "{kind: vip, datacenters: [B], client_latency: 0s}", rest);
     mdl_config *cfg;
     mdl_world *w = run_text(text, &cfg);
     /* 1000 writes/s, each acknowledged at once; the replica was 1 s plus
@@ -205,7 +203,7 @@ static void a_dns_switch_cannot_finish_before_the_ttl(void **state)
     char *text = three_dc("{datacenter: A, pool: app, servers: 4, share: 50%}, {datacenter: B, pool: app, servers: 4, share: 50%}",
                           "groups: [{primary: C}]",
                           "{kind: dns, datacenters: [A, B], ttl: 30s, client_latency: 0s, health_check: {interval: 2s, threshold: 2, timeout: 1s}}",
-                          "", rest);
+                          rest);
     mdl_config *cfg;
     mdl_world *w = run_text(text, &cfg);
     double detected = event_time(w, "detect", 0);
@@ -232,7 +230,7 @@ static void a_manual_promotion_cannot_finish_before_the_human_response(void **st
              writes_100);
     char *text = three_dc("{datacenter: B, pool: app, servers: 4}",
                           "replication: {mode: async, lag: 10ms}, promotion: {mode: manual, detect: 10s, response: {uniform: {min: 100s, max: 150s}}}, groups: [{primary: A, replicas: [B]}]",
-                          "{kind: vip, datacenters: [B], client_latency: 0s}", "", rest);
+                          "{kind: vip, datacenters: [B], client_latency: 0s}", rest);
     mdl_config *cfg;
     mdl_world *w = run_text(text, &cfg);
     double promoted = event_time(w, "promote", 0), paged = event_time(w, "detect", 0);
@@ -262,7 +260,7 @@ static void a_lost_failover_database_falls_back_to_promotion(void **state)
     char *text = three_dc("{datacenter: B, pool: app, servers: 4}",
                           "replication: {mode: async, lag: 10ms}, promotion: {mode: manual, detect: 30s, response: 20s}, "
                           "failover: {detect: 5s, switch: 5s}, groups: [{primary: A, replicas: [B], failover: C}]",
-                          "{kind: vip, datacenters: [B], client_latency: 0s}", "", rest);
+                          "{kind: vip, datacenters: [B], client_latency: 0s}", rest);
     mdl_config *cfg;
     mdl_world *w = run_text(text, &cfg);
     double moved = event_time(w, "switch", 0), promoted = event_time(w, "promote", 0);
@@ -289,7 +287,7 @@ static void rto_covers_unrecovered_overlapping_and_harmless_faults(void **state)
     snprintf(rest, sizeof rest, "duration: 60s\n%sfaults:\n  - {at: \"00:00:10\", kind: power, target: {datacenter: A}, generator: fails, permanent: true}\n",
              writes_100);
     char *text = three_dc("{datacenter: A, pool: app, servers: 4}", "groups: [{primary: A}]",
-                          "{kind: vip, datacenters: [A], client_latency: 0s}", "", rest);
+                          "{kind: vip, datacenters: [A], client_latency: 0s}", rest);
     mdl_config *cfg;
     mdl_world *w = run_text(text, &cfg);
     mdl_incident in;
@@ -307,7 +305,7 @@ static void rto_covers_unrecovered_overlapping_and_harmless_faults(void **state)
              "  - {at: \"00:00:22\", kind: power, target: {datacenter: A}, generator: fails, duration: 10s}\n",
              writes_100);
     text = three_dc("{datacenter: A, pool: app, servers: 4}", "groups: [{primary: A}]",
-                    "{kind: vip, datacenters: [A], client_latency: 0s}", "", rest);
+                    "{kind: vip, datacenters: [A], client_latency: 0s}", rest);
     w = run_text(text, &cfg);
     assert_int_equal(mdl_world_incidents(w), 1);
     mdl_world_incident(w, 0, &in);
@@ -336,7 +334,7 @@ static void rto_covers_unrecovered_overlapping_and_harmless_faults(void **state)
     snprintf(rest, sizeof rest, "duration: 60s\n%sfaults:\n  - {at: \"00:00:10\", kind: feed, target: {datacenter: A}, duration: 10s}\n",
              writes_100);
     text = three_dc("{datacenter: A, pool: app, servers: 4}", "groups: [{primary: A}]",
-                    "{kind: vip, datacenters: [A], client_latency: 0s}", "", rest);
+                    "{kind: vip, datacenters: [A], client_latency: 0s}", rest);
     w = run_text(text, &cfg);
     mdl_world_incident(w, 0, &in);
     assert_true(in.recovered && !in.broke_slo && in.rto == 0);
@@ -365,7 +363,7 @@ static void random_failures_match_the_closed_form_availability(void **state)
         "  - {component: server, mtbf: 100h, mttr: {exponential: {mean: 10h}}}\n"
         "  - {component: balancer, mtbf: 500h, mttr: {exponential: {mean: 5h}}}\n";
     char *text = three_dc("{datacenter: A, pool: app, servers: 2}", "groups: [{primary: A}]",
-                          "{kind: vip, datacenters: [A], client_latency: 0s}", "", rest);
+                          "{kind: vip, datacenters: [A], client_latency: 0s}", rest);
     mdl_config *cfg = tiny_load(text);
     mdl_world *w = tiny_world(cfg, 1, 99);
     free(text);

@@ -149,15 +149,22 @@ static double v_served(const mdl_series_point *p) { return p->succeeded; }
 static double v_offered(const mdl_series_point *p) { return p->offered; }
 static double v_lost(const mdl_series_point *p) { return p->lost_writes; }
 
-/* One line per stage: value(point) over the measured part. */
-static vz_series *stage_lines(const rpt_input *in, rpt_charts *cs, point_value *value, int extra)
+typedef double run_value(const rpt_run *r);
+static double total_lost(const rpt_run *r) { return r->h.lost_writes; }
+
+/* One line per stage: value(point) over the measured part; with `total`,
+ * a cumulative line that ends with a step to the run's total at the right
+ * edge when the run counted more after the window closed (a promotion while
+ * it settles its last requests: a human paged late). */
+static vz_series *stage_lines(const rpt_input *in, rpt_charts *cs, point_value *value, run_value *total,
+                              int extra)
 {
     vz_series *ss = new_block(cs, (size_t)(in->n_stages + extra + 1) * sizeof *ss);
     if (!ss)
         return NULL;
     for (int s = 0; s < in->n_stages; s++) {
         const rpt_run *r = &in->stages[s].runs[0];
-        /* one spare point: the lost-writes line may end with the run's total */
+        /* one spare point, for the step to the total */
         double *x = new_array(cs, r->n_series + 1), *y = new_array(cs, r->n_series + 1);
         if (!x || !y)
             return NULL;
@@ -168,13 +175,9 @@ static vz_series *stage_lines(const rpt_input *in, rpt_charts *cs, point_value *
             x[n] = r->series[i].t;
             y[n++] = value(&r->series[i]);
         }
-        /* A promotion may come after the window closed, while the run
-         * settles its last requests (a human paged late): the series ends
-         * with the window, the run's total does not. The lost-writes line
-         * then ends with a step to the total at the right edge. */
-        if (value == v_lost && n > 0 && r->h.lost_writes > y[n - 1]) {
+        if (total && n > 0 && total(r) > y[n - 1]) {
             x[n] = x[n - 1];
-            y[n] = r->h.lost_writes;
+            y[n] = total(r);
             n++;
         }
         ss[s] = (vz_series){in->stages[s].name, in->stages[s].colour, x, y, n, 0};
@@ -191,7 +194,7 @@ int rpt_charts_build(const rpt_input *in, rpt_charts *cs)
     const double W = 1200, H = 400;
 
     /* Success ratio: from 0 unless every stage stays high, then zoomed. */
-    vz_series *ss = stage_lines(in, cs, v_success, 0);
+    vz_series *ss = stage_lines(in, cs, v_success, NULL, 0);
     rpt_chart *ch = ss ? add_chart(cs, &co, "success-ratio", "Success ratio", "successful / offered", W, H) : NULL;
     if (!ch)
         return SIM_ENOMEM;
@@ -208,7 +211,7 @@ int rpt_charts_build(const rpt_input *in, rpt_charts *cs)
     snprintf(ch->caption, sizeof ch->caption, "Requests answered successfully out of those offered, per %s interval.",
              "time-series");
 
-    ss = stage_lines(in, cs, v_p99, 0);
+    ss = stage_lines(in, cs, v_p99, NULL, 0);
     ch = ss ? add_chart(cs, &co, "p99-latency", "p99 latency (log scale)", "seconds", W, H) : NULL;
     if (!ch)
         return SIM_ENOMEM;
@@ -220,8 +223,8 @@ int rpt_charts_build(const rpt_input *in, rpt_charts *cs)
 
     /* Throughput: the offered load is the same for every stage (shared
      * arrivals), drawn once, dashed. */
-    ss = stage_lines(in, cs, v_served, 1);
-    vz_series *offered = ss ? stage_lines(in, cs, v_offered, 0) : NULL;
+    ss = stage_lines(in, cs, v_served, NULL, 1);
+    vz_series *offered = ss ? stage_lines(in, cs, v_offered, NULL, 0) : NULL;
     ch = offered ? add_chart(cs, &co, "throughput", "Offered and served throughput", "requests/s", W, H) : NULL;
     if (!ch)
         return SIM_ENOMEM;
@@ -233,7 +236,7 @@ int rpt_charts_build(const rpt_input *in, rpt_charts *cs)
     ch->c.n_series = (size_t)in->n_stages + 1;
     snprintf(ch->caption, sizeof ch->caption, "Offered load (the same users and arrivals for every stage) and successful requests per second.");
 
-    ss = stage_lines(in, cs, v_lost, 0);
+    ss = stage_lines(in, cs, v_lost, total_lost, 0);
     ch = ss ? add_chart(cs, &co, "lost-writes", "Lost writes (cumulative)", "writes", W, H) : NULL;
     if (!ch)
         return SIM_ENOMEM;
