@@ -8,6 +8,7 @@
  * which can be long after the client left: a request whose client gave up
  * keeps its worker unless the pool drops expired work). */
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "prot.h"
@@ -120,7 +121,7 @@ void req_start_attempt(w_world *w, w_req *r)
     r->state = RQ_ENTRY;
     metrics_req(w, r, M_ATTEMPTS);
     prot_note_attempt(w, r->attempt > 0);
-    sim_timer_start(w->timeout_lane, &r->timeout, on_timeout, r, w);
+    sim_timer_start(w->timeout_lane, &r->timeout);
     r->entry_dc = (uint8_t)route_entry_dc(w, r);
     w_dc *entry = &w->dcs[r->entry_dc];
     if (!entry->powered || !entry->entry_up || entry->isolated == 1) {
@@ -153,6 +154,12 @@ static void on_timeout(sim_engine *e, void *subject, void *object)
     w_world *w = object;
     w_req *r = subject;
     client_failed(w, r, M_TIMEOUT);
+}
+
+sim_timer_lane *req_timeout_lane_create(w_world *w)
+{
+    return sim_timer_lane_create(w->e, w->sc->traffic.client.timeout, on_timeout, w,
+                                 offsetof(w_req, timeout));
 }
 
 /* The attempt failed fast: the client hears it on the way back. */

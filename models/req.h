@@ -7,6 +7,8 @@
 enum { CALL_OK = 0, CALL_LOST = -1 }; /* else a failure measure (M_...) */
 
 void req_start_attempt(w_world *w, w_req *r);
+/* The lane of the client's timeouts (timer r->timeout runs on_timeout). */
+sim_timer_lane *req_timeout_lane_create(w_world *w);
 void req_next_call(w_world *w, w_req *r);
 /* The call in progress ended: CALL_OK, CALL_LOST or a failure cause. */
 void req_call_done(w_world *w, w_req *r, int cause);

@@ -335,7 +335,7 @@ static int build_traffic(w_world *w)
             return SIM_ENOMEM;
     }
     w->client_lane = sim_lane_create(w->e, w->client_latency);
-    w->timeout_lane = sim_lane_create(w->e, sc->traffic.client.timeout);
+    w->timeout_lane = req_timeout_lane_create(w);
     if (!w->client_lane || !w->timeout_lane)
         return SIM_ENOMEM;
     for (size_t i = 0; i < w->st->entry.datacenters.n && w->n_entry_dcs < 64; i++)

@@ -301,7 +301,7 @@ struct w_world {
     sim_rng arrivals_rng, users_rng, types_rng, retry_rng, detect_rng, human_rng;
     sim_time promotion_decision; /* when the on-call human acts on the database pages pending */
     sim_lane *client_lane;      /* user to entry */
-    sim_lane *timeout_lane;     /* the client's timeout */
+    sim_timer_lane *timeout_lane; /* the client's timeout */
     sim_time client_latency;
     int entry_dcs[64];
     int n_entry_dcs;

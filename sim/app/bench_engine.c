@@ -9,6 +9,7 @@
 #include "bench_engine.h"
 
 #include <math.h>
+#include <stddef.h>
 
 #include "app.h"
 #include "sim_alloc.h"
@@ -18,7 +19,8 @@
 
 typedef struct bench_state {
     sim_rng rng;
-    sim_lane *timeout_lane, *link_lane;
+    sim_timer_lane *timeout_lane;
+    sim_lane *link_lane;
     double ln_mu, ln_sigma;
     int use_lanes;
 } bench_state;
@@ -61,7 +63,7 @@ static void restart_timeout(sim_engine *e, bench_state *s, sim_time delay, chain
 {
     if (s->use_lanes) {
         sim_timer_cancel(e, &c->timeout.timer);
-        sim_timer_start(s->timeout_lane, &c->timeout.timer, on_timeout, c, s);
+        sim_timer_start(s->timeout_lane, &c->timeout.timer);
     } else {
         sim_event_cancel(e, c->timeout.id);
         c->timeout.id = sim_event_schedule(e, sim_now(e) + delay, on_timeout, c, s);
@@ -113,7 +115,8 @@ int bench_engine_run(const bench_config *cfg, bench_result *out)
     sim_rng_init(&s.rng, cfg->seed, "bench");
     const char *why;
     sim_lognormal_from_mean_p99(0.005, 0.025, &s.ln_mu, &s.ln_sigma, &why);
-    s.timeout_lane = sim_lane_create(e, cfg->workload == BENCH_MIX ? TIMEOUT_MIX : TIMEOUT_HOLD);
+    s.timeout_lane = sim_timer_lane_create(e, cfg->workload == BENCH_MIX ? TIMEOUT_MIX : TIMEOUT_HOLD,
+                                           on_timeout, &s, offsetof(chain, timeout.timer));
     s.link_lane = sim_lane_create(e, LINK_DELAY);
     if (!s.timeout_lane || !s.link_lane)
         goto done;

@@ -67,7 +67,7 @@ static inline sim_event_id make_id(uint32_t slot, uint64_t seq)
     return (seq & 0xffffffffu) << 32 | (slot + 1u);
 }
 
-static sim_event_id fail_nomem(sim_engine *e)
+sim_event_id sim__fail_nomem(sim_engine *e)
 {
     e->status = SIM_ENOMEM;
     e->stop = 1;
@@ -80,15 +80,15 @@ static sim_event_id fail_nomem(sim_engine *e)
 static inline sim_event_id queue_insert(sim_engine *e, const sim__event *ev)
 {
     if (e->kind == SIM_QUEUE_HEAP4 && sim__heap4_reserve(&e->heap))
-        return fail_nomem(e);
+        return sim__fail_nomem(e);
     uint32_t slot = slot_alloc(e, 0, ev->seq);
     if (slot == EV_NONE)
-        return fail_nomem(e);
+        return sim__fail_nomem(e);
     switch (e->kind) {
     case SIM_QUEUE_RADIX:
         if (radix_insert(&e->rdx, ev, slot)) {
             slot_free(e, slot);
-            return fail_nomem(e);
+            return sim__fail_nomem(e);
         }
         break;
     case SIM_QUEUE_HEAP4:
@@ -119,6 +119,8 @@ static inline sim__event *queue_peek(sim_engine *e, sim_time limit, uint32_t *sl
         return heap4_peek(&e->heap, slot);
     return cal_peek(&e->cal, slot);
 }
+
+sim_event_id sim__queue_insert(sim_engine *e, const sim__event *ev) { return queue_insert(e, ev); }
 
 /* Takes the event queue_peek() returned (due at or before its limit). */
 static inline void queue_pop(sim_engine *e, uint32_t slot, const sim_queue_kind kind)
@@ -178,6 +180,11 @@ void sim_engine_destroy(sim_engine *e)
         sim_free(e->lanes[i]);
     }
     sim_free(e->lanes);
+    while (e->timer_lanes) {
+        sim_timer_lane *next = e->timer_lanes->next;
+        sim__timer_lane_free(e->timer_lanes);
+        e->timer_lanes = next;
+    }
     if (e->kind == SIM_QUEUE_RADIX)
         sim__radix_fini(&e->rdx);
     else if (e->kind == SIM_QUEUE_HEAP4)
@@ -191,18 +198,12 @@ void sim_engine_destroy(sim_engine *e)
 
 /* ==== Scheduling ==== */
 
-static inline uint64_t next_seq(sim_engine *e)
-{
-    SIM_ASSERT(e->seq < SEQ_LIMIT);
-    return e->seq++;
-}
-
 sim_event_id sim_event_schedule(sim_engine *e, sim_time at, sim_event_fn *fn, void *subject,
                                 void *object)
 {
     SIM_ASSERT(fn != NULL);
     SIM_ASSERT(at >= e->now);
-    sim__event ev = {at, next_seq(e), fn, subject, object};
+    sim__event ev = {at, sim__next_seq(e), fn, subject, object};
     sim_event_id id = queue_insert(e, &ev);
     if (id)
         e->pending++;
@@ -248,6 +249,17 @@ int sim_event_cancel(sim_engine *e, sim_event_id id)
 
 /* ==== Lanes ==== */
 
+void *sim__lane_alloc(size_t size, size_t entry_size, void **ring)
+{
+    void *lane = sim_calloc(1, size);
+    *ring = lane ? sim_malloc(LANE_RING_START * entry_size) : NULL;
+    if (!*ring) {
+        sim_free(lane);
+        return NULL;
+    }
+    return lane;
+}
+
 sim_lane *sim_lane_create(sim_engine *e, sim_time delay)
 {
     SIM_ASSERT(delay >= 0);
@@ -255,15 +267,12 @@ sim_lane *sim_lane_create(sim_engine *e, sim_time delay)
         return NULL;
     if (sim_grow((void **)&e->lanes, &e->lanes_cap, e->n_lanes + 1, sizeof *e->lanes))
         return NULL;
-    sim_lane *lane = sim_calloc(1, sizeof *lane);
+    void *ring;
+    sim_lane *lane = sim__lane_alloc(sizeof *lane, sizeof *lane->ring, &ring);
     if (!lane)
         return NULL;
-    lane->cap = 64;
-    lane->ring = sim_malloc(lane->cap * sizeof *lane->ring);
-    if (!lane->ring) {
-        sim_free(lane);
-        return NULL;
-    }
+    lane->ring = ring;
+    lane->cap = LANE_RING_START;
     lane->engine = e;
     lane->delay = delay;
     lane->last = -1;
@@ -286,10 +295,9 @@ static int lane_grow(sim_lane *lane)
     return SIM_OK;
 }
 
-/* The ring is full: sweep out the tombstones (a timer's cancel does not
- * count them), and grow if that leaves it more than a quarter full, so a
- * sweep scans at most 4/3 entries per push since the last (half full cost
- * twice as many sweeps on bench hold+cancel, 40 instructions a push). */
+/* The ring is full: sweep out the tombstones, and grow if that leaves it
+ * more than a quarter full, so a sweep scans at most 4/3 entries per push
+ * since the last. */
 static int lane_make_room(sim_engine *e, sim_lane *lane)
 {
     lane_sweep(e, lane);
@@ -299,8 +307,7 @@ static int lane_make_room(sim_engine *e, sim_lane *lane)
 }
 
 /* Removes every tombstone, keeping the order of the live events (ids name
- * slots, timers name themselves, not positions: moving events keeps them
- * valid). */
+ * slots, not positions: moving events keeps them valid). */
 static void lane_sweep(sim_engine *e, sim_lane *lane)
 {
     const uint64_t mask = lane->cap - 1;
@@ -320,7 +327,7 @@ static void lane_sweep(sim_engine *e, sim_lane *lane)
 /* Puts a proxy for `head` on the main queue. */
 static int lane_arm(sim_engine *e, sim_lane *lane, const queued_event *head)
 {
-    sim__event proxy = {head->ev.t, head->ev.seq & SEQ_MASK, NULL, lane, NULL};
+    sim__event proxy = {head->ev.t, head->ev.seq, NULL, lane, NULL};
     lane->proxy = queue_insert(e, &proxy);
     lane->armed = lane->proxy != 0;
     return lane->armed;
@@ -343,11 +350,11 @@ sim_event_id sim_lane_schedule_at(sim_lane *lane, sim_time at, sim_event_fn *fn,
     SIM_ASSERT(fn != NULL);
     SIM_ASSERT(at >= e->now && at >= lane->last);
     if (lane->tail - lane->head == lane->cap && lane_make_room(e, lane))
-        return fail_nomem(e);
-    uint64_t seq = next_seq(e);
+        return sim__fail_nomem(e);
+    uint64_t seq = sim__next_seq(e);
     uint32_t slot = slot_alloc(e, lane->index + 1u, seq);
     if (slot == EV_NONE)
-        return fail_nomem(e);
+        return sim__fail_nomem(e);
     queued_event *x = lane_append(lane, &(sim__event){at, seq, fn, subject, object});
     x->slot = slot;
     lane->live++;
@@ -362,37 +369,6 @@ sim_event_id sim_lane_schedule(sim_lane *lane, sim_event_fn *fn, void *subject, 
     return sim_lane_schedule_at(lane, lane->engine->now + lane->delay, fn, subject, object);
 }
 
-int sim_timer_start(sim_lane *lane, sim_timer *t, sim_event_fn *fn, void *subject, void *object)
-{
-    sim_engine *e = lane->engine;
-    SIM_ASSERT(fn != NULL);
-    sim_time at = e->now + lane->delay;
-    if (t->seq)
-        sim_timer_cancel(e, t);
-    if (lane->tail - lane->head == lane->cap && lane_make_room(e, lane)) {
-        fail_nomem(e);
-        return 0;
-    }
-    uint64_t seq = next_seq(e) | TIMER_MARK;
-    queued_event *x = lane_append(lane, &(sim__event){at, seq, fn, subject, object});
-    x->timer = t;
-    t->seq = seq;
-    if (!lane->armed && !lane_arm(e, lane, x))
-        return 0;
-    return 1;
-}
-
-int sim_timer_cancel(sim_engine *e, sim_timer *t)
-{
-    if (!t->seq)
-        return 0;
-    /* Its copy on the lane is a tombstone now, found when the lane reaches
-     * it or sweeps. */
-    t->seq = 0;
-    e->pending--;
-    return 1;
-}
-
 sim_time sim_lane_delay(const sim_lane *lane) { return lane->delay; }
 sim_time sim_lane_last(const sim_lane *lane) { return lane->last; }
 
@@ -404,8 +380,7 @@ static queued_event *lane_first_live(sim_engine *e, sim_lane *lane)
         queued_event *x = &lane->ring[lane->head & mask];
         if (queued_live(e, x))
             return x;
-        if (!(x->ev.seq & TIMER_MARK))
-            lane->dead--;
+        lane->dead--;
         lane->head++;
     }
     return NULL;
@@ -438,7 +413,10 @@ run_loop(sim_engine *e, sim_time limit, uint64_t budget, const sim_queue_kind ki
         /* Time moves to every item taken, even a proxy whose event was
          * cancelled: the radix heap needs now >= its base. */
         e->now = ev.t;
-        if (!ev.fn) {
+        if (!ev.fn && !ev.subject) {
+            if (!sim__timer_lane_take(e, ev.object, &ev))
+                continue;
+        } else if (!ev.fn) {
             /* A lane's proxy: run the lane's head if it is still the event
              * the proxy stood for, and put a proxy for the next live one. */
             sim_lane *lane = ev.subject;
@@ -446,18 +424,14 @@ run_loop(sim_engine *e, sim_time limit, uint64_t budget, const sim_queue_kind ki
             lane->armed = 0;
             if (!head)
                 continue;
-            if ((head->ev.seq & SEQ_MASK) != ev.seq) { /* that one was cancelled */
+            if (head->ev.seq != ev.seq) { /* that one was cancelled */
                 lane_arm(e, lane, head);
                 continue;
             }
             ev = head->ev;
             lane->head++;
-            if (ev.seq & TIMER_MARK) {
-                head->timer->seq = 0; /* idle again: it has run */
-            } else {
-                slot_free(e, head->slot);
-                lane->live--;
-            }
+            slot_free(e, head->slot);
+            lane->live--;
             queued_event *next = lane_first_live(e, lane);
             if (next)
                 lane_arm(e, lane, next);

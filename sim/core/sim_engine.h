@@ -9,9 +9,9 @@
  *  - lanes: a FIFO for events whose times never decrease, such as every
  *    event scheduled with one constant delay (a link's latency, a client's
  *    timeout). Scheduling and cancelling on a lane are O(1); the engine
- *    merges each lane with the main queue by its head. A lane event can be
- *    named by an id, or by a timer kept in its owner's record (sim_timer),
- *    whose cancel touches nothing but that record.
+ *    merges each lane with the main queue by its head. A lane event is
+ *    named by an id; a timer lane's by a timer kept in its owner's record
+ *    (sim_timer), whose cancel touches nothing but that record.
  * The engine never owns or frees an event's subject or object. */
 #ifndef SIM_ENGINE_H
 #define SIM_ENGINE_H
@@ -79,28 +79,37 @@ sim_event_id sim_lane_schedule(sim_lane *lane, sim_event_fn *fn, void *subject, 
 sim_event_id sim_lane_schedule_at(sim_lane *lane, sim_time at, sim_event_fn *fn,
                                   void *subject, void *object);
 sim_time sim_lane_delay(const sim_lane *lane);
+/* The latest time scheduled on the lane so far (or -1 before the first). */
+sim_time sim_lane_last(const sim_lane *lane);
 
-/* A timer kept inside its owner's record, for the event almost every
- * request schedules and almost always cancels (its timeout): starting it
- * puts its event on a lane, cancelling it is one store into the record the
- * caller is already touching, with no lookup elsewhere. The lane finds a
- * cancelled event dead when it reaches it, by reading the timer: so the
+/* Timers: for the event almost every request schedules and almost always
+ * cancels (its timeout). A timer lives inside its owner's record; a timer
+ * lane gives all its timers one delay, one function and one object, and
+ * passes the record holding the timer as the subject (found from the
+ * timer's offset in it, as offsetof gives). Starting a timer appends 24
+ * bytes to the lane; cancelling it is one store into the record the caller
+ * is already touching, with no lookup elsewhere. The lane finds a
+ * cancelled start dead when it reaches it, by reading the timer: so the
  * record must stay allocated (it may be reused, or zeroed) until the lane's
  * delay has passed since the start; records from a free list qualify. A
  * zeroed timer is idle; zero one only when it is (cancel it first), or its
  * event is dropped without being counted out of the pending events. */
+typedef struct sim_timer_lane sim_timer_lane;
 typedef struct sim_timer {
-    uint64_t seq; /* the pending event's sequence number, marked; 0 when idle */
+    uint64_t seq; /* the pending start's sequence number; 0 when idle */
 } sim_timer;
-/* Starts t (idle or not: a pending start is cancelled first) to run fn at
+/* A lane whose timers run fn(e, record, object) `delay` after their start,
+ * where record = (char *)timer - timer_offset. Owned by the engine; NULL
+ * when out of memory. */
+sim_timer_lane *sim_timer_lane_create(sim_engine *e, sim_time delay, sim_event_fn *fn,
+                                      void *object, size_t timer_offset);
+/* Starts t (idle or not: a pending start is cancelled first) to run at
  * now + the lane's delay. 1, or 0 on no memory. */
-int sim_timer_start(sim_lane *lane, sim_timer *t, sim_event_fn *fn, void *subject, void *object);
-/* Cancels t's event: 1 if it was pending, 0 if idle (never started, run,
- * or cancelled already). */
+int sim_timer_start(sim_timer_lane *lane, sim_timer *t);
+/* Cancels t's pending start: 1 if there was one, 0 if idle (never started,
+ * run, or cancelled already). */
 int sim_timer_cancel(sim_engine *e, sim_timer *t);
 static inline int sim_timer_pending(const sim_timer *t) { return t->seq != 0; }
-/* The latest time scheduled on the lane so far (or -1 before the first). */
-sim_time sim_lane_last(const sim_lane *lane);
 
 /* ==== Running ==== */
 

@@ -49,6 +49,11 @@ static inline int radix_put(radix *q, unsigned k, const radix_entry *x)
     if (b->n == b->cap && sim__radix_grow(b))
         return -1;
     b->a[b->n++] = *x;
+    /* Each bucket's end is a write stream of its own, too many for the
+     * hardware to follow: ask for the line two entries on (hold at
+     * N = 100,000 gained 15%, hold+cancel 30%). Integer arithmetic, as the
+     * address may lie past the array. */
+    __builtin_prefetch((const void *)((uintptr_t)(b->a + b->n) + 2 * sizeof *b->a), 1);
     if (k != RADIX_BUCKETS) {
         q->digits[k / RADIX_WAYS] |= (uint64_t)1 << (k % RADIX_WAYS);
         q->levels |= (uint64_t)1 << (k / RADIX_WAYS);

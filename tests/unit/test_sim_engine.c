@@ -234,37 +234,62 @@ static void lane_cancels_anywhere_keep_order(void **state)
     assert_int_equal(sim_engine_events_pending(f->e), 0);
 }
 
-/* A timer runs once at start + the lane's delay unless cancelled; cancel
- * says whether it was pending; a restart replaces the pending event; after
- * running it is idle. */
+/* A record holding a timer, as a request holds its timeout. */
+typedef struct timed {
+    intptr_t tag;
+    sim_timer timer;
+} timed;
+
+static int timed_object; /* the timer lanes' object, checked when they run */
+
+/* A timer lane's function: logs the tag of the record it was given. */
+static void record_timed(sim_engine *e, void *subject, void *object)
+{
+    assert_ptr_equal(object, &timed_object);
+    record(e, TAG(((timed *)subject)->tag), object);
+}
+
+static sim_timer_lane *timed_lane(sim_engine *e, sim_time delay)
+{
+    return sim_timer_lane_create(e, delay, record_timed, &timed_object, offsetof(timed, timer));
+}
+
+/* A timer runs once at start + the lane's delay unless cancelled, given
+ * its record; cancel says whether it was pending; a restart replaces the
+ * pending start; after running it is idle. Ties with events on the main
+ * queue and on a lane of the same delay run in scheduling order. */
 static void a_timer_runs_once_unless_cancelled_or_restarted(void **state)
 {
     fixture *f = *state;
-    sim_lane *lane = sim_lane_create(f->e, 100);
-    sim_timer a = {0}, b = {0}, c = {0};
-    assert_false(sim_timer_pending(&a));
-    assert_int_equal(sim_timer_cancel(f->e, &a), 0);
-    assert_int_equal(sim_timer_start(lane, &a, record, TAG(1), NULL), 1);
-    assert_int_equal(sim_timer_start(lane, &b, record, TAG(2), NULL), 1);
-    assert_int_equal(sim_timer_start(lane, &c, record, TAG(3), NULL), 1);
-    sim_event_schedule(f->e, 100, record, TAG(5), NULL); /* ties with a: after it */
-    assert_true(sim_timer_pending(&a) && sim_timer_pending(&b));
-    assert_int_equal(sim_timer_cancel(f->e, &b), 1);
-    assert_int_equal(sim_timer_cancel(f->e, &b), 0);
-    assert_int_equal(sim_engine_events_pending(f->e), 3);
+    sim_timer_lane *lane = timed_lane(f->e, 100);
+    sim_lane *events = sim_lane_create(f->e, 100);
+    timed a = {.tag = 1}, b = {.tag = 2}, c = {.tag = 3};
+    assert_false(sim_timer_pending(&a.timer));
+    assert_int_equal(sim_timer_cancel(f->e, &a.timer), 0);
+    assert_int_equal(sim_timer_start(lane, &a.timer), 1);
+    assert_int_equal(sim_timer_start(lane, &b.timer), 1);
+    sim_lane_schedule(events, record, TAG(6), NULL);    /* ties with a: after it */
+    assert_int_equal(sim_timer_start(lane, &c.timer), 1);
+    sim_event_schedule(f->e, 100, record, TAG(5), NULL); /* after both */
+    assert_true(sim_timer_pending(&a.timer) && sim_timer_pending(&b.timer));
+    assert_int_equal(sim_timer_cancel(f->e, &b.timer), 1);
+    assert_int_equal(sim_timer_cancel(f->e, &b.timer), 0);
+    assert_int_equal(sim_engine_events_pending(f->e), 4);
     sim_engine_run_until(f->e, 50, SIM_NO_BUDGET);
     assert_int_equal(f->log.n, 0);
-    assert_int_equal(sim_timer_start(lane, &c, record, TAG(4), NULL), 1); /* now due at 150 */
-    assert_int_equal(sim_engine_events_pending(f->e), 3);
+    c.tag = 4;
+    assert_int_equal(sim_timer_start(lane, &c.timer), 1); /* now due at 150 */
+    assert_int_equal(sim_engine_events_pending(f->e), 4);
     sim_engine_run_until(f->e, SIM_TIME_NEVER, SIM_NO_BUDGET);
-    assert_int_equal(f->log.n, 3);
-    assert_int_equal(f->log.tag[0], 1);
-    assert_int_equal(f->log.at[0], 100);
-    assert_int_equal(f->log.tag[1], 5);
-    assert_int_equal(f->log.tag[2], 4);
-    assert_int_equal(f->log.at[2], 150);
-    assert_false(sim_timer_pending(&a) || sim_timer_pending(&c));
-    assert_int_equal(sim_timer_cancel(f->e, &a), 0);
+    const intptr_t tags[] = {1, 6, 5, 4};
+    const sim_time at[] = {100, 100, 100, 150};
+    assert_int_equal(f->log.n, 4);
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(f->log.tag[i], tags[i]);
+        assert_int_equal(f->log.at[i], at[i]);
+    }
+    assert_false(sim_timer_pending(&a.timer) || sim_timer_pending(&c.timer));
+    assert_int_equal(sim_timer_cancel(f->e, &a.timer), 0);
     assert_int_equal(sim_engine_events_pending(f->e), 0);
 }
 
@@ -273,22 +298,25 @@ static void a_timer_runs_once_unless_cancelled_or_restarted(void **state)
 static void cancelled_timers_do_not_pile_up(void **state)
 {
     fixture *f = *state;
-    sim_lane *lane = sim_lane_create(f->e, 1000000);
+    sim_timer_lane *lane = timed_lane(f->e, 1000000);
     enum { CHAINS = 64 };
-    static sim_timer t[CHAINS];
+    static timed t[CHAINS];
     memset(t, 0, sizeof t);
     long allocations = sim_alloc_count();
     for (int i = 0; i < 1000000; i++) {
-        sim_timer_start(lane, &t[i % CHAINS], record, TAG(i), NULL);
+        t[i % CHAINS].tag = i;
+        sim_timer_start(lane, &t[i % CHAINS].timer);
         if (i % 1000 == 0)
             sim_engine_run_until(f->e, sim_now(f->e) + 10, SIM_NO_BUDGET);
     }
     assert_int_equal(sim_engine_events_pending(f->e), CHAINS);
     /* The ring (64 entries at first) grew at most twice: the sweeps at
-     * full ring found 64 live events every time. */
+     * full ring found 64 live starts every time. */
     assert_true(sim_alloc_count() - allocations <= 4);
     sim_engine_run_until(f->e, SIM_TIME_NEVER, SIM_NO_BUDGET);
     assert_int_equal(f->log.n, CHAINS);
+    for (int i = 0; i < CHAINS; i++)
+        assert_int_equal(f->log.tag[i], 1000000 - CHAINS + i);
 }
 
 /* ==== The run loop ==== */
@@ -387,6 +415,7 @@ typedef struct ref_event {
 static ref_event *ref;
 static int ref_n;
 static sim_lane *ref_lanes[3];
+static sim_timer_lane *ref_timer_lanes[3]; /* with the same delays */
 static uint64_t rng_state;
 
 static uint64_t next_rand(void)
@@ -398,6 +427,12 @@ static uint64_t next_rand(void)
 }
 
 static void random_action(sim_engine *e, void *subject, void *object);
+
+/* A timer lane passes the record: the action wants its index. */
+static void random_timer_action(sim_engine *e, void *subject, void *object)
+{
+    random_action(e, TAG((ref_event *)subject - ref), object);
+}
 
 /* Schedules one random event (main queue or a lane); all go through here
  * so the reference knows the scheduling order. */
@@ -414,10 +449,10 @@ static void schedule_random(sim_engine *e)
         r->t = sim_now(e) + sim_lane_delay(lane);
         if (r->t < sim_lane_last(lane))
             r->t = sim_lane_last(lane);
-        if (next_rand() % 2) { /* now + delay is never before the lane's last */
-            assert_int_equal(r->t, sim_now(e) + sim_lane_delay(lane));
+        if (next_rand() % 2) { /* on the timer lane of the same delay */
+            r->t = sim_now(e) + sim_lane_delay(lane);
             r->is_timer = 1;
-            r->id = (sim_event_id)sim_timer_start(lane, &r->timer, random_action, TAG(ref_n), NULL);
+            r->id = (sim_event_id)sim_timer_start(ref_timer_lanes[pick], &r->timer);
         } else {
             r->id = sim_lane_schedule_at(lane, r->t, random_action, TAG(ref_n), NULL);
         }
@@ -465,8 +500,11 @@ static void random_schedules_and_cancels_match_a_sorting_reference(void **state)
     assert_non_null(ref);
     ref_n = 0;
     rng_state = 0x853c49e6748fea9bULL + (uint64_t)f->kind;
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 3; i++) {
         ref_lanes[i] = sim_lane_create(f->e, (sim_time)(i + 1) * 7000);
+        ref_timer_lanes[i] = sim_timer_lane_create(f->e, (sim_time)(i + 1) * 7000, random_timer_action,
+                                                   NULL, offsetof(ref_event, timer));
+    }
     for (int i = 0; i < 500; i++)
         schedule_random(f->e);
     /* Run in slices, as the live view does, to exercise the stop paths. */
@@ -511,16 +549,17 @@ static void every_failed_allocation_is_a_clean_status(void **state)
         int failed = e == NULL;
         if (e) {
             sim_lane *lane = sim_lane_create(e, 5);
-            static sim_timer timers[3000];
+            sim_timer_lane *timers_lane = sim_timer_lane_create(e, 5, nop, NULL, offsetof(timed, timer));
+            static timed timers[3000];
             memset(timers, 0, sizeof timers);
             for (int i = 0; i < 3000 && !failed; i++) {
-                sim_event_id id = lane && i % 4 == 1 ? (sim_event_id)sim_timer_start(lane, &timers[i], nop, NULL, NULL)
+                sim_event_id id = timers_lane && i % 4 == 1 ? (sim_event_id)sim_timer_start(timers_lane, &timers[i].timer)
                                   : lane && i % 2 ? sim_lane_schedule(lane, nop, NULL, NULL)
                                                   : sim_event_schedule(e, i, nop, NULL, NULL);
                 if (id == 0)
                     failed = 1;
                 else if (i % 3 == 0 && i % 4 == 1)
-                    sim_timer_cancel(e, &timers[i]);
+                    sim_timer_cancel(e, &timers[i].timer);
                 else if (i % 3 == 0)
                     sim_event_cancel(e, id);
             }

@@ -1,0 +1,132 @@
+/* sim_timer.c -- timer lanes: a ring of starts in time order, merged with
+ * the main queue by a proxy for its first live start, as lanes are. A
+ * cancelled or restarted timer leaves its old start behind as a tombstone,
+ * found dead (its timer no longer holds its seq) when the head reaches it
+ * or when the ring fills and is swept. */
+#include <stddef.h>
+
+#include "sim_alloc.h"
+#include "sim_assert.h"
+#include "sim_engine.h"
+#include "sim_engine_int.h"
+#include "sim_status.h"
+
+sim_timer_lane *sim_timer_lane_create(sim_engine *e, sim_time delay, sim_event_fn *fn,
+                                      void *object, size_t timer_offset)
+{
+    SIM_ASSERT(delay >= 0 && fn != NULL);
+    void *ring;
+    sim_timer_lane *lane = sim__lane_alloc(sizeof *lane, sizeof *lane->ring, &ring);
+    if (!lane)
+        return NULL;
+    *lane = (sim_timer_lane){.engine = e, .delay = delay, .fn = fn, .object = object,
+                             .offset = timer_offset, .ring = ring, .cap = LANE_RING_START,
+                             .next = e->timer_lanes};
+    e->timer_lanes = lane; /* a list: nothing names a timer lane by number */
+    return lane;
+}
+
+void sim__timer_lane_free(sim_timer_lane *lane)
+{
+    sim_free(lane->ring);
+    sim_free(lane);
+}
+
+static inline int start_live(const timer_entry *x) { return x->timer->seq == x->seq; }
+
+/* The ring is full: moves the live starts to the front, in order, and
+ * doubles the ring if they fill more than a quarter of it, so a sweep
+ * reads at most 4/3 entries per start since the last. */
+static int make_room(sim_timer_lane *lane)
+{
+    const uint64_t mask = lane->cap - 1;
+    uint64_t to = lane->head;
+    for (uint64_t p = lane->head; p < lane->tail; p++) {
+        const timer_entry *x = &lane->ring[p & mask];
+        if (start_live(x)) {
+            if (to != p)
+                lane->ring[to & mask] = *x;
+            to++;
+        }
+    }
+    lane->tail = to;
+    if (4 * (lane->tail - lane->head) <= lane->cap)
+        return SIM_OK;
+    uint64_t cap = lane->cap * 2;
+    timer_entry *ring = sim_malloc(cap * sizeof *ring);
+    if (!ring)
+        return SIM_ENOMEM;
+    for (uint64_t p = lane->head; p < lane->tail; p++)
+        ring[p & (cap - 1)] = lane->ring[p & mask];
+    sim_free(lane->ring);
+    lane->ring = ring;
+    lane->cap = cap;
+    return SIM_OK;
+}
+
+/* Drops the tombstones at the head; returns the first live start, or NULL. */
+static timer_entry *first_live(sim_timer_lane *lane)
+{
+    const uint64_t mask = lane->cap - 1;
+    for (; lane->head < lane->tail; lane->head++) {
+        timer_entry *x = &lane->ring[lane->head & mask];
+        if (start_live(x))
+            return x;
+    }
+    return NULL;
+}
+
+/* Queues a proxy for start x; 1, or 0 when out of memory. */
+static int arm(sim_engine *e, sim_timer_lane *lane, const timer_entry *x)
+{
+    lane->armed = sim__queue_insert(e, &(sim__event){x->t, x->seq, NULL, NULL, lane}) != 0;
+    return lane->armed;
+}
+
+int sim_timer_start(sim_timer_lane *lane, sim_timer *t)
+{
+    sim_engine *e = lane->engine;
+    if (t->seq) {
+        t->seq = 0;
+        e->pending--;
+    }
+    if (lane->tail - lane->head == lane->cap && make_room(lane)) {
+        sim__fail_nomem(e);
+        return 0;
+    }
+    timer_entry *x = &lane->ring[lane->tail++ & (lane->cap - 1)];
+    *x = (timer_entry){e->now + lane->delay, sim__next_seq(e), t};
+    t->seq = x->seq;
+    e->pending++;
+    /* Unarmed means no live start was left, so this one is the head. */
+    return lane->armed || arm(e, lane, x);
+}
+
+int sim_timer_cancel(sim_engine *e, sim_timer *t)
+{
+    if (!t->seq)
+        return 0;
+    t->seq = 0;
+    e->pending--;
+    return 1;
+}
+
+int sim__timer_lane_take(sim_engine *e, sim_timer_lane *lane, sim__event *ev)
+{
+    lane->armed = 0;
+    timer_entry *head = first_live(lane);
+    if (!head)
+        return 0;
+    if (head->seq != ev->seq) { /* that start was cancelled */
+        arm(e, lane, head);
+        return 0;
+    }
+    sim_timer *t = head->timer;
+    *ev = (sim__event){head->t, head->seq, lane->fn, (char *)t - lane->offset, lane->object};
+    t->seq = 0; /* idle again: it runs now */
+    lane->head++;
+    head = first_live(lane);
+    if (head)
+        arm(e, lane, head);
+    return 1;
+}
