@@ -175,7 +175,7 @@ static const scn_call *current_call(const w_world *w, const w_req *r)
 static void call_lost_later(w_world *w, w_req *r)
 {
     sim_time now = sim_now(w->e);
-    sim_event_schedule(w->e, r->deadline > now ? r->deadline : now, on_call_lost, r, w);
+    sim_event_post(w->e, r->deadline > now ? r->deadline : now, on_call_lost, r, w);
 }
 
 void db_call_abandoned(w_world *w, w_req *r) { call_lost_later(w, r); }
@@ -276,7 +276,7 @@ static void db_exec(w_world *w, w_group *g, w_req *r)
     r->state = RQ_DB_EXEC;
     if (r->node == g->primary)
         g->busy++;
-    sim_event_schedule(w->e, sim_now(w->e) + (s > 0 ? (sim_time)(s * 1e9) : 0), on_db_done, r, w);
+    sim_event_post(w->e, sim_now(w->e) + (s > 0 ? (sim_time)(s * 1e9) : 0), on_db_done, r, w);
 }
 
 static void on_db_arrival(sim_engine *e, void *subject, void *object)
@@ -370,10 +370,10 @@ static void on_db_done(sim_engine *e, void *subject, void *object)
             if (at == r->cell_dc) {
                 /* The answer waits for the commit, then crosses the
                  * building: one event, no link queue to respect. */
-                sim_event_schedule(w->e, now + wait + w->dcs[at].geo->internal_latency, on_db_response, r, w);
+                sim_event_post(w->e, now + wait + w->dcs[at].geo->internal_latency, on_db_response, r, w);
                 return;
             }
-            sim_event_schedule(w->e, now + wait, on_commit, r, w);
+            sim_event_post(w->e, now + wait, on_commit, r, w);
             return;
         }
     } else {

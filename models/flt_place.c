@@ -57,14 +57,14 @@ void dc_light(w_world *w, int dc)
     for (int c = 0; c < w->n_cells; c++) {
         w_cell *cell = w->cells[c];
         if (cell->dc == d)
-            sim_event_schedule(w->e, sim_now(w->e) + cell->pool->def->boot, on_server_booted, cell, w);
+            sim_event_post(w->e, sim_now(w->e) + cell->pool->def->boot, on_server_booted, cell, w);
     }
     for (int db = 0; db < w->n_dbs; db++)
         for (int g = 0; g < w->dbs[db].n_groups; g++) {
             w_group *grp = &w->dbs[db].groups[g];
             for (int n = 0; n < grp->n_nodes; n++)
                 if (grp->nodes[n].dc == d)
-                    sim_event_schedule(w->e, sim_now(w->e) + grp->db->def->recovery, on_db_recovered,
+                    sim_event_post(w->e, sim_now(w->e) + grp->db->def->recovery, on_db_recovered,
                                        grp, (void *)(intptr_t)(n + 1) /* node + 1 */);
         }
     registry_refresh(w);

@@ -301,9 +301,9 @@ static void power_loss(w_fault *f, int dc)
                 starts ? "%s lost utility power; its batteries last %s, its generator needs %s"
                        : "%s lost utility power and its generator failed to start; its batteries last %s",
                 w->dcs[dc].geo->name, ups, gen);
-    sim_event_schedule(w->e, now + pw->ups, on_dark, f, (void *)(intptr_t)(dc + 1));
+    sim_event_post(w->e, now + pw->ups, on_dark, f, (void *)(intptr_t)(dc + 1));
     if (starts)
-        sim_event_schedule(w->e, now + pw->generator_start, on_generator, f, (void *)(intptr_t)(dc + 1));
+        sim_event_post(w->e, now + pw->generator_start, on_generator, f, (void *)(intptr_t)(dc + 1));
 }
 
 static void power_back(w_fault *f, int dc)
@@ -519,7 +519,7 @@ static void on_fault_start(sim_engine *e, void *subject, void *object)
     incidents_note_fault(w, now, f->end);
     apply(f, 1);
     if (f->end != SIM_TIME_NEVER)
-        sim_event_schedule(e, f->end > now ? f->end : now, on_fault_end, f, NULL);
+        sim_event_post(e, f->end > now ? f->end : now, on_fault_end, f, NULL);
 }
 
 static void on_fault_end(sim_engine *e, void *subject, void *object)
@@ -529,7 +529,7 @@ static void on_fault_end(sim_engine *e, void *subject, void *object)
     apply(f, 0);
     if (f->random_class >= 0) { /* the next failure of the same component */
         double gap = -log(sim_rng_uniform_pos(&f->rng)) * (double)f->mtbf;
-        sim_event_schedule(e, sim_now(e) + (sim_time)gap, on_fault_start, f, NULL);
+        sim_event_post(e, sim_now(e) + (sim_time)gap, on_fault_start, f, NULL);
     }
 }
 
@@ -706,7 +706,7 @@ void faults_on_event(w_world *w, const char *kind)
         if (a->fired || !a->def->on || strcmp(a->def->on, kind) != 0)
             continue;
         a->fired = 1;
-        sim_event_schedule(w->e, sim_now(w->e) + a->def->delay, on_action, (void *)a->def, w);
+        sim_event_post(w->e, sim_now(w->e) + a->def->delay, on_action, (void *)a->def, w);
     }
 }
 
@@ -747,11 +747,11 @@ int faults_init(w_world *w)
     for (size_t i = 0; i < fs->n; i++) {
         w_fault *f = &fs->list[i];
         if (i < scheduled) {
-            if (!sim_event_schedule(w->e, f->start, on_fault_start, f, NULL))
+            if (!sim_event_post(w->e, f->start, on_fault_start, f, NULL))
                 return SIM_ENOMEM;
         } else {
             double gap = -log(sim_rng_uniform_pos(&f->rng)) * (double)f->mtbf;
-            if (!sim_event_schedule(w->e, (sim_time)gap, on_fault_start, f, NULL))
+            if (!sim_event_post(w->e, (sim_time)gap, on_fault_start, f, NULL))
                 return SIM_ENOMEM;
         }
     }
@@ -767,7 +767,7 @@ int faults_init(w_world *w)
             const char *why;
             sim_time_parse_clock(a->at->text, &clock, &why);
             fs->actions[i].fired = 1;
-            if (!sim_event_schedule(w->e, mdl_clock_to_run(sc, clock) > 0 ? mdl_clock_to_run(sc, clock) : 0,
+            if (!sim_event_post(w->e, mdl_clock_to_run(sc, clock) > 0 ? mdl_clock_to_run(sc, clock) : 0,
                                     on_action, (void *)a, w))
                 return SIM_ENOMEM;
         }

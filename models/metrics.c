@@ -257,7 +257,7 @@ static void on_tick(sim_engine *e, void *subject, void *object)
     }
     w->interval_start = now;
     if (now < w->end)
-        sim_event_schedule(e, now + w->interval < w->end ? now + w->interval : w->end, on_tick, w, NULL);
+        sim_event_post(e, now + w->interval < w->end ? now + w->interval : w->end, on_tick, w, NULL);
 }
 
 
@@ -278,7 +278,7 @@ int world_metrics_init(w_world *w)
     int rc = prot_init(w);
     if (rc)
         return rc;
-    if (!sim_event_schedule(w->e, w->interval < w->end ? w->interval : w->end, on_tick, w, NULL))
+    if (!sim_event_post(w->e, w->interval < w->end ? w->interval : w->end, on_tick, w, NULL))
         return SIM_ENOMEM;
     return SIM_OK;
 }

@@ -63,7 +63,7 @@ int net_send(w_world *w, int from, int to, double bytes, sim_event_fn *fn, void 
     if (ld->loss > 0 && sim_rng_uniform(&ld->rng) < ld->loss) {
         /* Lost once and sent again: only its own connection waits for the
          * retransmission, so it leaves the link's in-order stream. */
-        sim_event_schedule(w->e, arrive + ld->geo->retransmit, fn, subject, w);
+        sim_event_post(w->e, arrive + ld->geo->retransmit, fn, subject, w);
         return NET_SENT;
     }
     if (arrive < ld->last_arrival)

@@ -223,12 +223,12 @@ static void start_promotion(w_world *w, w_group *g, sim_time paged)
             double s = sim_dist_sample(&db->promotion.response.d, &w->human_rng);
             w->promotion_decision = paged + (s > 0 ? (sim_time)(s * 1e9) : 0);
         }
-        sim_event_schedule(w->e, paged, on_detected, g, NULL);
-        sim_event_schedule(w->e, w->promotion_decision, on_promote, g, (void *)(intptr_t)PROMOTE_MANUAL);
+        sim_event_post(w->e, paged, on_detected, g, NULL);
+        sim_event_post(w->e, w->promotion_decision, on_promote, g, (void *)(intptr_t)PROMOTE_MANUAL);
         return;
     case PROMOTE_AUTOMATIC:
         g->promoting = 1;
-        sim_event_schedule(w->e, now + db->promotion.lease + db->promotion.election, on_promote, g,
+        sim_event_post(w->e, now + db->promotion.lease + db->promotion.election, on_promote, g,
                            (void *)(intptr_t)PROMOTE_AUTOMATIC);
         return;
     default:
@@ -254,8 +254,8 @@ void rec_dbnode_lost(w_world *w, w_group *g, int n)
     const stg_database *db = g->db->def;
     if (db->failover.head.present) {
         g->promoting = 1;
-        sim_event_schedule(w->e, now + db->failover.detect, on_detected, g, g);
-        sim_event_schedule(w->e, now + db->failover.detect + db->failover.switch_delay, on_failover, g, NULL);
+        sim_event_post(w->e, now + db->failover.detect, on_detected, g, g);
+        sim_event_post(w->e, now + db->failover.detect + db->failover.switch_delay, on_failover, g, NULL);
         return;
     }
     start_promotion(w, g, now + db->promotion.detect);
@@ -336,7 +336,7 @@ void rec_group_check(w_world *w, w_group *g)
     g->primary_lost_at = now;
     g->lsn_at_loss = g->lsn;
     g->promoting = 1;
-    sim_event_schedule(w->e, now + db->promotion.lease + db->promotion.election, on_promote, g,
+    sim_event_post(w->e, now + db->promotion.lease + db->promotion.election, on_promote, g,
                        (void *)(intptr_t)PROMOTE_AUTOMATIC);
 }
 

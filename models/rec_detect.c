@@ -57,7 +57,7 @@ static void on_remove(sim_engine *e, void *subject, void *object)
 
 void rec_server_down(w_world *w, w_server *sv)
 {
-    sim_event_schedule(w->e, sim_now(w->e) + rec_server_detection(w), on_remove, sv, w);
+    sim_event_post(w->e, sim_now(w->e) + rec_server_detection(w), on_remove, sv, w);
 }
 
 static void on_add(sim_engine *e, void *subject, void *object)
@@ -83,7 +83,7 @@ void rec_server_up(w_world *w, w_server *sv)
         return; /* it never left */
     sim_time delay = w->st->balancer.membership == MEMBERS_REGISTRY ? w->st->registry.heartbeat + w->st->registry.push_delay
                                                                    : w->st->balancer.health_check.interval;
-    sim_event_schedule(w->e, sim_now(w->e) + delay, on_add, sv, w);
+    sim_event_post(w->e, sim_now(w->e) + delay, on_add, sv, w);
 }
 
 void rec_registry_changed(w_world *w)
@@ -93,7 +93,7 @@ void rec_registry_changed(w_world *w)
         for (int c = 0; c < w->n_cells; c++)
             for (int s = 0; s < w->cells[c]->n_servers; s++)
                 if (w->cells[c]->servers[s].pending_removal)
-                    sim_event_schedule(w->e, sim_now(w->e) + w->st->registry.push_delay, on_remove,
+                    sim_event_post(w->e, sim_now(w->e) + w->st->registry.push_delay, on_remove,
                                        &w->cells[c]->servers[s], w);
     for (int c = 0; c < w->n_cells; c++)
         rec_cell_changed(w, w->cells[c]);
@@ -190,7 +190,7 @@ void rec_entry_changed(w_world *w, int dc)
         double u = sim_rng_uniform(&w->detect_rng);
         sim_time delay = up ? hc->interval
                             : (sim_time)(u * (double)hc->interval) + (hc->threshold - 1) * hc->interval + hc->timeout;
-        sim_event_schedule(w->e, sim_now(w->e) + delay, on_gslb_check, w, (void *)(intptr_t)(i + 1));
+        sim_event_post(w->e, sim_now(w->e) + delay, on_gslb_check, w, (void *)(intptr_t)(i + 1));
     }
 }
 

@@ -72,10 +72,10 @@ static void on_catch_up(sim_engine *e, void *subject, void *object)
     }
     sim_time now = sim_now(e);
     if (!ready && now - job->started < cfg->catch_up_bound) {
-        sim_event_schedule(e, now + 100 * SIM_MS, on_catch_up, job, w); /* look again */
+        sim_event_post(e, now + 100 * SIM_MS, on_catch_up, job, w); /* look again */
         return;
     }
-    sim_event_schedule(e, now + cfg->push_delay, on_pushed, job, w);
+    sim_event_post(e, now + cfg->push_delay, on_pushed, job, w);
 }
 
 static void on_pushed(sim_engine *e, void *subject, void *object)
@@ -119,7 +119,7 @@ void rec_switch_unit(w_world *w, w_unit *u, w_cell *to, const char *why)
     }
     world_event(w, "forbid", u->def->name, "unit %s: writes forbidden while it moves to %s", u->def->name,
                 to->dc->geo->name);
-    sim_event_schedule(w->e, sim_now(w->e), on_catch_up, job, w);
+    sim_event_post(w->e, sim_now(w->e), on_catch_up, job, w);
 }
 
 static void on_unit_detected(sim_engine *e, void *subject, void *object)
@@ -133,7 +133,7 @@ static void on_unit_detected(sim_engine *e, void *subject, void *object)
     const stg_unit_switch *cfg = &w->st->unit_switch;
     if (cfg->trigger == TRIGGER_MANUAL) {
         double s = sim_dist_sample(&cfg->response.d, &w->human_rng);
-        sim_event_schedule(w->e, sim_now(w->e) + (s > 0 ? (sim_time)(s * 1e9) : 0), on_unit_decided, u, w);
+        sim_event_post(w->e, sim_now(w->e) + (s > 0 ? (sim_time)(s * 1e9) : 0), on_unit_decided, u, w);
         return;
     }
     rec_switch_unit(w, u, standby_of(w, u), "automatic");
@@ -160,7 +160,7 @@ void rec_cell_changed(w_world *w, w_cell *c)
     const stg_registry *reg = &w->st->registry;
     double jitter = sim_rng_uniform(&w->detect_rng) * (double)reg->heartbeat;
     u->detecting = 1;
-    sim_event_schedule(w->e, sim_now(w->e) + reg->threshold * reg->heartbeat - (sim_time)jitter, on_unit_detected_clear, u, w);
+    sim_event_post(w->e, sim_now(w->e) + reg->threshold * reg->heartbeat - (sim_time)jitter, on_unit_detected_clear, u, w);
 }
 
 static void on_unit_detected_clear(sim_engine *e, void *subject, void *object)
@@ -201,7 +201,7 @@ void rec_rollback_now(w_world *w, const char *why)
     w->rolling_back = 1;
     if (!strcmp(why, "automatic")) /* the operator's action has its own row */
         world_event(w, "detect", "green", "the green group fails too often: rolling back");
-    sim_event_schedule(w->e, sim_now(w->e) + w->st->blue_green.rollback_delay, on_rolled_back, NULL, w);
+    sim_event_post(w->e, sim_now(w->e) + w->st->blue_green.rollback_delay, on_rolled_back, NULL, w);
 }
 
 void rec_green_tick(w_world *w)

@@ -100,7 +100,7 @@ static void client_failed(w_world *w, w_req *r, int cause)
             double j = cl->jitter / 100 * (2 * sim_rng_uniform(&w->retry_rng) - 1);
             sim_time wait = (sim_time)(base * (1 + j));
             metrics_req(w, r, M_RETRIES);
-            sim_event_schedule(w->e, now + (wait > 0 ? wait : 0), on_retry, next, w);
+            sim_event_post(w->e, now + (wait > 0 ? wait : 0), on_retry, next, w);
         }
     } else {
         metrics_req(w, r, M_FAILED);
@@ -265,7 +265,7 @@ static void start_service(w_world *w, w_req *r, w_server *sv)
     cell->waited += waited > 0;
     double s = sim_dist_sample(&cell->pool->service[r->type], &cell->rng) * sv->slowdown;
     sim_time t = s > 0 ? (sim_time)(s * 1e9) : 0;
-    sim_event_schedule(w->e, sim_now(w->e) + t, on_service_done, r, w);
+    sim_event_post(w->e, sim_now(w->e) + t, on_service_done, r, w);
 }
 
 /* A worker of sv is free: start the next waiting request, skipping

@@ -71,7 +71,7 @@ static void schedule_next(w_world *w, sim_time now)
     double rate = traffic_rate(w, now) * w->scale;
     if (rate > 0) {
         sim_time gap = (sim_time)(-log(sim_rng_uniform_pos(&w->arrivals_rng)) / rate * 1e9);
-        sim_event_schedule(w->e, now + gap, on_arrival, w, NULL);
+        sim_event_post(w->e, now + gap, on_arrival, w, NULL);
         return;
     }
     const scn_curve *cv = &w->sc->traffic.curve;
@@ -84,7 +84,7 @@ static void schedule_next(w_world *w, sim_time now)
     if (cv->points.n == 0)
         next = now + SIM_SEC; /* the shape may rise again: look each second */
     if (next != SIM_TIME_NEVER && next < w->end)
-        sim_event_schedule(w->e, next, on_arrival_look, w, NULL);
+        sim_event_post(w->e, next, on_arrival_look, w, NULL);
 }
 
 int world_traffic_start(w_world *w)

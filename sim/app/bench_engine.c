@@ -26,7 +26,9 @@ typedef struct bench_state {
 } bench_state;
 
 /* A chain's own memory: its pending timeout, an event id or (with lanes,
- * as the models hold a request's timeout) a timer. The shared state travels
+ * as the models hold a request's timeout) a timer. The chain's own events
+ * are never cancelled, so they are posted, with no id, as the models'
+ * are. The shared state travels
  * as each event's object, so a chain costs 8 bytes, as lean as a model's
  * per-request record would be. */
 typedef struct chain {
@@ -55,7 +57,7 @@ static void on_timeout(sim_engine *e, void *subject, void *object)
 static void hold_event(sim_engine *e, void *subject, void *object)
 {
     bench_state *s = subject;
-    sim_event_schedule(e, sim_now(e) + exp1_ns(&s->rng), hold_event, s, object);
+    sim_event_post(e, sim_now(e) + exp1_ns(&s->rng), hold_event, s, object);
 }
 
 /* The chain's timeout: cancel the pending one, start the next. */
@@ -75,7 +77,7 @@ static void hold_cancel_event(sim_engine *e, void *subject, void *object)
     chain *c = subject;
     bench_state *s = object;
     restart_timeout(e, s, TIMEOUT_HOLD, c);
-    sim_event_schedule(e, sim_now(e) + exp1_ns(&s->rng), hold_cancel_event, c, object);
+    sim_event_post(e, sim_now(e) + exp1_ns(&s->rng), hold_cancel_event, c, object);
 }
 
 static void mix_link_arrive(sim_engine *e, void *subject, void *object);
@@ -88,7 +90,7 @@ static void mix_service_done(sim_engine *e, void *subject, void *object)
     if (s->use_lanes)
         sim_lane_schedule(s->link_lane, mix_link_arrive, c, s);
     else
-        sim_event_schedule(e, sim_now(e) + LINK_DELAY, mix_link_arrive, c, s);
+        sim_event_post(e, sim_now(e) + LINK_DELAY, mix_link_arrive, c, s);
 }
 
 static void mix_link_arrive(sim_engine *e, void *subject, void *object)
@@ -96,7 +98,7 @@ static void mix_link_arrive(sim_engine *e, void *subject, void *object)
     chain *c = subject;
     bench_state *s = object;
     double service = sim_rand_lognormal(&s->rng, s->ln_mu, s->ln_sigma);
-    sim_event_schedule(e, sim_now(e) + (sim_time)(service * 1e9), mix_service_done, c, object);
+    sim_event_post(e, sim_now(e) + (sim_time)(service * 1e9), mix_service_done, c, object);
 }
 
 const char *bench_workload_name(bench_workload w)
@@ -130,7 +132,7 @@ int bench_engine_run(const bench_config *cfg, bench_result *out)
                                                                 : mix_link_arrive;
         if (cfg->workload == BENCH_MIX)
             first /= 1000; /* spread the chains over the first millisecond */
-        sim_event_schedule(e, first, fn, cfg->workload == BENCH_HOLD ? (void *)&s : (void *)c, &s);
+        sim_event_post(e, first, fn, cfg->workload == BENCH_HOLD ? (void *)&s : (void *)c, &s);
     }
     double t1 = app_wall_seconds();
     int stop = sim_engine_run_until(e, SIM_TIME_NEVER, cfg->events);

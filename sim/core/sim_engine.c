@@ -76,9 +76,18 @@ sim_event_id sim__fail_nomem(sim_engine *e)
 
 /* ==== The main queue, whichever structure it is ==== */
 
-/* Puts ev on the main queue; returns its id, or 0 when out of memory. */
-static inline sim_event_id queue_insert(sim_engine *e, const sim__event *ev)
+/* Puts ev on the main queue; returns its id, or 0 when out of memory.
+ * Without want_id it returns 1 for success, and the radix heap stores the
+ * event with no slot (EV_NONE): nothing can cancel it, and its run saves
+ * the slot's allocation and the store into a cold line of the slot table
+ * that freeing it costs. */
+static inline sim_event_id queue_insert(sim_engine *e, const sim__event *ev, const int want_id)
 {
+    if (e->kind == SIM_QUEUE_RADIX && !want_id) {
+        if (radix_insert(&e->rdx, ev, EV_NONE))
+            return sim__fail_nomem(e);
+        return 1;
+    }
     if (e->kind == SIM_QUEUE_HEAP4 && sim__heap4_reserve(&e->heap))
         return sim__fail_nomem(e);
     uint32_t slot = slot_alloc(e, 0, ev->seq);
@@ -120,17 +129,20 @@ static inline sim__event *queue_peek(sim_engine *e, sim_time limit, uint32_t *sl
     return cal_peek(&e->cal, slot);
 }
 
-sim_event_id sim__queue_insert(sim_engine *e, const sim__event *ev) { return queue_insert(e, ev); }
+int sim__queue_post(sim_engine *e, const sim__event *ev) { return queue_insert(e, ev, 0) != 0; }
 
 /* Takes the event queue_peek() returned (due at or before its limit). */
 static inline void queue_pop(sim_engine *e, uint32_t slot, const sim_queue_kind kind)
 {
-    if (kind == SIM_QUEUE_RADIX)
+    if (kind == SIM_QUEUE_RADIX) {
         radix_pop(&e->rdx);
-    else if (kind == SIM_QUEUE_HEAP4)
+        if (slot == EV_NONE) /* posted: it has no slot */
+            return;
+    } else if (kind == SIM_QUEUE_HEAP4) {
         heap4_pop(&e->heap);
-    else
+    } else {
         cal_remove(&e->cal, slot);
+    }
     slot_free(e, slot);
 }
 
@@ -204,10 +216,21 @@ sim_event_id sim_event_schedule(sim_engine *e, sim_time at, sim_event_fn *fn, vo
     SIM_ASSERT(fn != NULL);
     SIM_ASSERT(at >= e->now);
     sim__event ev = {at, sim__next_seq(e), fn, subject, object};
-    sim_event_id id = queue_insert(e, &ev);
+    sim_event_id id = queue_insert(e, &ev, 1);
     if (id)
         e->pending++;
     return id;
+}
+
+int sim_event_post(sim_engine *e, sim_time at, sim_event_fn *fn, void *subject, void *object)
+{
+    SIM_ASSERT(fn != NULL);
+    SIM_ASSERT(at >= e->now);
+    sim__event ev = {at, sim__next_seq(e), fn, subject, object};
+    if (!queue_insert(e, &ev, 0))
+        return 0;
+    e->pending++;
+    return 1;
 }
 
 int sim_event_pending(const sim_engine *e, sim_event_id id)
@@ -328,8 +351,7 @@ static void lane_sweep(sim_engine *e, sim_lane *lane)
 static int lane_arm(sim_engine *e, sim_lane *lane, const queued_event *head)
 {
     sim__event proxy = {head->ev.t, head->ev.seq, NULL, lane, NULL};
-    lane->proxy = queue_insert(e, &proxy);
-    lane->armed = lane->proxy != 0;
+    lane->armed = queue_insert(e, &proxy, 0) != 0;
     return lane->armed;
 }
 

@@ -65,7 +65,8 @@ typedef struct calendar {
 } calendar;
 
 /* An event stored by value with its slot: in the radix heap's buckets and
- * in lanes. Live while its slot still holds its sequence number. */
+ * in lanes. Live while its slot still holds its sequence number (or, in
+ * the radix heap, with slot EV_NONE: posted, so never cancelled). */
 typedef struct queued_event {
     sim__event ev;
     uint32_t slot;
@@ -121,7 +122,6 @@ struct sim_lane {
     uint64_t live, dead;
     uint32_t index;     /* in the engine's lane table */
     int armed;          /* a proxy for the head (maybe since cancelled) is queued */
-    sim_event_id proxy; /* its id there */
 };
 
 /* ---- timer lanes (sim_timer.c) */
@@ -203,6 +203,13 @@ static inline int queued_live(const sim_engine *e, const queued_event *x)
     return (e->slots[x->slot] & SEQ_MASK) == x->ev.seq;
 }
 
+/* The radix heap also holds posted events, which have no slot and are
+ * live until taken. */
+static inline int radix_entry_live(const sim_engine *e, const queued_event *x)
+{
+    return x->slot == EV_NONE || queued_live(e, x);
+}
+
 /* ---- engine services for the timer lanes */
 
 static inline uint64_t sim__next_seq(sim_engine *e)
@@ -211,9 +218,9 @@ static inline uint64_t sim__next_seq(sim_engine *e)
     return e->seq++;
 }
 
-/* Puts ev on the main queue; its id, or 0 (and the run stops with
- * SIM_ENOMEM) when out of memory. */
-sim_event_id sim__queue_insert(sim_engine *e, const sim__event *ev);
+/* Puts ev on the main queue with no id (as sim_event_post); 1, or 0 (and
+ * the run stops with SIM_ENOMEM) when out of memory. */
+int sim__queue_post(sim_engine *e, const sim__event *ev);
 /* Stops the run with SIM_ENOMEM; returns 0. */
 sim_event_id sim__fail_nomem(sim_engine *e);
 

@@ -48,7 +48,7 @@ static void drop_dead(sim_engine *e, radix_bucket *b, size_t from)
         return;
     size_t kept = from;
     for (size_t k = from; k < b->n; k++) {
-        if (queued_live(e, &b->a[k])) {
+        if (radix_entry_live(e, &b->a[k])) {
             if (kept != k)
                 b->a[kept] = b->a[k];
             kept++;

@@ -104,7 +104,7 @@ static inline radix_entry *radix_peek(sim_engine *e, sim_time limit)
         radix_bucket *z = &q->now;
         while (q->head < z->n) {
             radix_entry *x = &z->a[q->head];
-            if (q->dead == 0 || queued_live(e, x))
+            if (q->dead == 0 || radix_entry_live(e, x))
                 return x;
             q->head++; /* a tombstone */
             q->dead--;

@@ -79,27 +79,39 @@ static timer_entry *first_live(sim_timer_lane *lane)
 /* Queues a proxy for start x; 1, or 0 when out of memory. */
 static int arm(sim_engine *e, sim_timer_lane *lane, const timer_entry *x)
 {
-    lane->armed = sim__queue_insert(e, &(sim__event){x->t, x->seq, NULL, NULL, lane}) != 0;
+    lane->armed = sim__queue_post(e, &(sim__event){x->t, x->seq, NULL, NULL, lane});
     return lane->armed;
+}
+
+/* sim_timer_start() when the ring is full: out of line, so that the usual
+ * start saves no registers (it is 20-odd instructions). */
+static __attribute__((noinline)) int start_after_making_room(sim_timer_lane *lane, sim_timer *t)
+{
+    sim_engine *e = lane->engine;
+    sim_timer_cancel(e, t); /* its old start, if pending, is swept out */
+    if (make_room(lane)) {
+        sim__fail_nomem(e);
+        return 0;
+    }
+    return sim_timer_start(lane, t);
+}
+
+static __attribute__((noinline)) int arm_first(sim_timer_lane *lane, const timer_entry *x)
+{
+    return arm(lane->engine, lane, x);
 }
 
 int sim_timer_start(sim_timer_lane *lane, sim_timer *t)
 {
+    if (lane->tail - lane->head == lane->cap)
+        return start_after_making_room(lane, t);
     sim_engine *e = lane->engine;
-    if (t->seq) {
-        t->seq = 0;
-        e->pending--;
-    }
-    if (lane->tail - lane->head == lane->cap && make_room(lane)) {
-        sim__fail_nomem(e);
-        return 0;
-    }
+    e->pending += t->seq == 0; /* a pending start is replaced: one either way */
     timer_entry *x = &lane->ring[lane->tail++ & (lane->cap - 1)];
     *x = (timer_entry){e->now + lane->delay, sim__next_seq(e), t};
     t->seq = x->seq;
-    e->pending++;
     /* Unarmed means no live start was left, so this one is the head. */
-    return lane->armed || arm(e, lane, x);
+    return lane->armed || arm_first(lane, x);
 }
 
 int sim_timer_cancel(sim_engine *e, sim_timer *t)

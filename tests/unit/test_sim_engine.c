@@ -88,13 +88,17 @@ static void same_time_events_run_in_schedule_order(void **state)
     fixture *f = *state;
     sim_lane *lane = sim_lane_create(f->e, 100);
     assert_non_null(lane);
-    /* Interleave main-queue and lane events due at exactly t = 100. */
+    /* Interleave main-queue (with and without ids) and lane events due at
+     * exactly t = 100. */
     for (int i = 0; i < 60; i++) {
         if (i % 3 == 1)
             sim_lane_schedule(lane, record, TAG(i), NULL);
+        else if (i % 3 == 2)
+            sim_event_post(f->e, 100, record, TAG(i), NULL);
         else
             sim_event_schedule(f->e, 100, record, TAG(i), NULL);
     }
+    assert_int_equal(sim_engine_events_pending(f->e), 60);
     sim_engine_run_until(f->e, SIM_TIME_NEVER, SIM_NO_BUDGET);
     assert_int_equal(f->log.n, 60);
     for (int i = 0; i < 60; i++)
@@ -410,6 +414,7 @@ typedef struct ref_event {
     sim_event_id id;
     sim_timer timer; /* used instead of id for half the lane events */
     int is_timer;
+    int posted;      /* on the main queue with no id: never cancelled */
 } ref_event;
 
 static ref_event *ref;
@@ -459,9 +464,13 @@ static void schedule_random(sim_engine *e)
     } else {
         /* Many exact ties: times on a coarse grid, sometimes now. */
         r->t = sim_now(e) + (pick == 3 ? 0 : (sim_time)(next_rand() % 64) * 1000);
-        r->id = sim_event_schedule(e, r->t, random_action, TAG(ref_n), NULL);
+        r->posted = next_rand() % 3 == 0;
+        if (r->posted)
+            assert_int_equal(sim_event_post(e, r->t, random_action, TAG(ref_n), NULL), 1);
+        else
+            r->id = sim_event_schedule(e, r->t, random_action, TAG(ref_n), NULL);
     }
-    assert_true(r->id != 0);
+    assert_true(r->id != 0 || r->posted);
     ref_n++;
 }
 
@@ -477,6 +486,8 @@ static void random_action(sim_engine *e, void *subject, void *object)
         schedule_random(e);
     if (ref_n > 0 && next_rand() % 3 == 0) {
         ref_event *victim_ref = &ref[next_rand() % (uint64_t)ref_n];
+        if (victim_ref->posted)
+            return; /* nothing names it */
         int pending = !victim_ref->cancelled && !victim_ref->fired && victim_ref != me;
         int was = victim_ref->is_timer ? sim_timer_cancel(e, &victim_ref->timer) : sim_event_cancel(e, victim_ref->id);
         assert_int_equal(was, pending);
@@ -555,12 +566,13 @@ static void every_failed_allocation_is_a_clean_status(void **state)
             for (int i = 0; i < 3000 && !failed; i++) {
                 sim_event_id id = timers_lane && i % 4 == 1 ? (sim_event_id)sim_timer_start(timers_lane, &timers[i].timer)
                                   : lane && i % 2 ? sim_lane_schedule(lane, nop, NULL, NULL)
+                                  : i % 4 == 2    ? (sim_event_id)sim_event_post(e, i, nop, NULL, NULL)
                                                   : sim_event_schedule(e, i, nop, NULL, NULL);
                 if (id == 0)
                     failed = 1;
                 else if (i % 3 == 0 && i % 4 == 1)
                     sim_timer_cancel(e, &timers[i].timer);
-                else if (i % 3 == 0)
+                else if (i % 3 == 0 && i % 4 != 2)
                     sim_event_cancel(e, id);
             }
             int rc = sim_engine_run_until(e, SIM_TIME_NEVER, SIM_NO_BUDGET);
