@@ -5,7 +5,8 @@
  *
  * Two ways to schedule:
  *  - sim_event_schedule(): any absolute time; cancel is O(log n) or O(1)
- *    depending on the queue structure chosen at creation.
+ *    depending on the queue structure chosen at creation. An event nothing
+ *    will cancel is cheaper posted (sim_event_post()), with no id.
  *  - lanes: a FIFO for events whose times never decrease, such as every
  *    event scheduled with one constant delay (a link's latency, a client's
  *    timeout). Scheduling and cancelling on a lane are O(1); the engine

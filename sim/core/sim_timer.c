@@ -84,7 +84,8 @@ static int arm(sim_engine *e, sim_timer_lane *lane, const timer_entry *x)
 }
 
 /* sim_timer_start() when the ring is full: out of line, so that the usual
- * start saves no registers (it is 20-odd instructions). */
+ * start saves no registers (it is about 30 instructions; with the sweep
+ * inlined it saved six registers on every call, 4% of bench hold+cancel). */
 static __attribute__((noinline)) int start_after_making_room(sim_timer_lane *lane, sim_timer *t)
 {
     sim_engine *e = lane->engine;
