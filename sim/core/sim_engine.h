@@ -95,10 +95,12 @@ sim_time sim_lane_last(const sim_lane *lane);
  * bytes to the lane; cancelling it is one store into the record the caller
  * is already touching, with no lookup elsewhere. The lane finds a
  * cancelled start dead when it reaches it, by reading the timer: so the
- * record must stay allocated (it may be reused, or zeroed) until the lane's
- * delay has passed since the start; records from a free list qualify. A
- * zeroed timer is idle; zero one only when it is (cancel it first), or its
- * event is dropped without being counted out of the pending events. */
+ * record must stay allocated (it may be reused, or zeroed) until the delay
+ * of every lane it was started on has passed since that start, even if it
+ * was restarted on a lane of shorter delay and has run since; records from
+ * a free list qualify. A zeroed timer is idle; zero one only when it is
+ * (cancel it first), or its event is dropped without being counted out of
+ * the pending events. */
 typedef struct sim_timer_lane sim_timer_lane;
 typedef struct sim_timer {
     uint64_t seq; /* the pending start's sequence number; 0 when idle */
@@ -109,7 +111,8 @@ typedef struct sim_timer {
 sim_timer_lane *sim_timer_lane_create(sim_engine *e, sim_time delay, sim_event_fn *fn,
                                       void *object, size_t timer_offset);
 /* Starts t (idle or not: a pending start is cancelled first) to run at
- * now + the lane's delay. 1, or 0 on no memory. */
+ * now + the lane's delay. 1, or 0 on no memory: the run then stops with
+ * SIM_ENOMEM, and whether t still counts as pending is unspecified. */
 int sim_timer_start(sim_timer_lane *lane, sim_timer *t);
 /* Cancels t's pending start: 1 if there was one, 0 if idle (never started,
  * run, or cancelled already). */

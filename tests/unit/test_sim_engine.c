@@ -323,6 +323,59 @@ static void cancelled_timers_do_not_pile_up(void **state)
         assert_int_equal(f->log.tag[i], 1000000 - CHAINS + i);
 }
 
+/* A ring whose head has moved on wraps around its end before it fills;
+ * growing it then must keep every start, in order (64 entries at first:
+ * 32 run, 65 more wrap and grow it). */
+static void a_wrapped_timer_ring_grows_in_order(void **state)
+{
+    fixture *f = *state;
+    sim_timer_lane *lane = timed_lane(f->e, 1000);
+    static timed r[97];
+    memset(r, 0, sizeof r);
+    for (int i = 0; i < 32; i++) {
+        r[i].tag = i;
+        sim_timer_start(lane, &r[i].timer);
+    }
+    sim_engine_run_until(f->e, 1000, SIM_NO_BUDGET);
+    assert_int_equal(f->log.n, 32);
+    for (int i = 32; i < 97; i++) {
+        r[i].tag = i;
+        sim_timer_start(lane, &r[i].timer);
+    }
+    sim_engine_run_until(f->e, SIM_TIME_NEVER, SIM_NO_BUDGET);
+    assert_int_equal(f->log.n, 97);
+    for (int i = 0; i < 97; i++) {
+        assert_int_equal(f->log.tag[i], i);
+        assert_int_equal(f->log.at[i], i < 32 ? 1000 : 2000);
+    }
+}
+
+/* A pending timer restarted on another timer lane runs there, once, at
+ * the new lane's delay; sim_engine_next_time() sees posted events and
+ * timer lanes' heads. */
+static void a_timer_restarted_on_another_lane_runs_there_once(void **state)
+{
+    fixture *f = *state;
+    sim_timer_lane *slow = timed_lane(f->e, 300), *fast = timed_lane(f->e, 50);
+    timed a = {.tag = 1};
+    sim_timer_start(slow, &a.timer);
+    assert_int_equal(sim_engine_next_time(f->e), 300);
+    sim_event_post(f->e, 200, record, TAG(2), NULL);
+    assert_int_equal(sim_engine_next_time(f->e), 200);
+    sim_engine_run_until(f->e, 20, SIM_NO_BUDGET);
+    sim_timer_start(fast, &a.timer); /* due at 70 now, not 300 */
+    assert_int_equal(sim_engine_events_pending(f->e), 2);
+    assert_int_equal(sim_engine_next_time(f->e), 70);
+    sim_engine_run_until(f->e, SIM_TIME_NEVER, SIM_NO_BUDGET);
+    assert_int_equal(f->log.n, 2);
+    assert_int_equal(f->log.tag[0], 1);
+    assert_int_equal(f->log.at[0], 70);
+    assert_int_equal(f->log.tag[1], 2);
+    assert_int_equal(f->log.at[1], 200);
+    assert_false(sim_timer_pending(&a.timer));
+    assert_int_equal(sim_engine_events_pending(f->e), 0);
+}
+
 /* ==== The run loop ==== */
 
 static void run_until_runs_events_at_the_limit_and_stops_there(void **state)
@@ -604,6 +657,8 @@ int main(void)
         FOR_EACH_QUEUE(lane_cancels_anywhere_keep_order),
         FOR_EACH_QUEUE(a_timer_runs_once_unless_cancelled_or_restarted),
         FOR_EACH_QUEUE(cancelled_timers_do_not_pile_up),
+        FOR_EACH_QUEUE(a_wrapped_timer_ring_grows_in_order),
+        FOR_EACH_QUEUE(a_timer_restarted_on_another_lane_runs_there_once),
         FOR_EACH_QUEUE(run_until_runs_events_at_the_limit_and_stops_there),
         FOR_EACH_QUEUE(run_until_stops_after_the_event_budget),
         FOR_EACH_QUEUE(a_callback_can_stop_the_run),
