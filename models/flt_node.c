@@ -118,7 +118,7 @@ void registry_refresh(w_world *w)
         return;
     w->registry_up = up;
     if (reg->head.present)
-        world_event(w, up ? "registry" : "registry", "registry",
+        world_event(w, "registry", "registry",
                     up ? "the configuration center answers again" : "the configuration center is down: no server failure is detected through it and no change is pushed");
     rec_registry_changed(w);
 }

@@ -4,6 +4,8 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cfg_value.h"
@@ -412,36 +414,6 @@ static void print_dist(FILE *out, const mdl_dist *d)
 
 /* ==== Loading ==== */
 
-/* Appends text to b (cap bytes, kept NUL-terminated); *at counts what
- * would have been written, so *at >= cap says it was cut. */
-static void put_text(char *b, size_t cap, size_t *at, const char *text)
-{
-    for (; *text; text++, (*at)++)
-        if (*at + 1 < cap)
-            b[*at] = *text;
-    b[*at + 1 < cap ? *at : cap - 1] = '\0';
-}
-
-/* Appends node n in YAML's flow style ("{lognormal: {mean: 20m, p99: 60m}}"). */
-static void append_flow(const cfg_node *n, char *b, size_t cap, size_t *at)
-{
-    if (n->kind == CFG_SCALAR) {
-        put_text(b, cap, at, n->text);
-        return;
-    }
-    int map = n->keys != NULL;
-    put_text(b, cap, at, map ? "{" : "[");
-    for (size_t i = 0; i < n->n; i++) {
-        put_text(b, cap, at, i ? ", " : "");
-        if (map) {
-            put_text(b, cap, at, n->keys[i]->text);
-            put_text(b, cap, at, ": ");
-        }
-        append_flow(n->items[i], b, cap, at);
-    }
-    put_text(b, cap, at, map ? "}" : "]");
-}
-
 static void note_assumption(mdl_load *ld, const cfg_node *n, const char *path)
 {
     const char *c = n->comment;
@@ -457,12 +429,18 @@ static void note_assumption(mdl_load *ld, const cfg_node *n, const char *path)
         reason++;
     const char *value = n->text;
     if (n->kind != CFG_SCALAR) {
-        char buf[200] = "";
-        size_t at = 0;
-        append_flow(n, buf, sizeof buf, &at);
-        if (at >= sizeof buf) /* cut, and said so */
-            memcpy(buf + sizeof buf - 5, " ...", 5);
-        value = sim_arena_strdup(ld->arena, buf);
+        /* In flow style, as `dcsim show` prints it, cut at 200 bytes. */
+        char *flow = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&flow, &len);
+        if (f) {
+            mdl_print_node(f, n);
+            fclose(f);
+        }
+        if (flow && len >= 200) /* cut, and said so */
+            memcpy(flow + 195, " ...", 5);
+        value = flow ? sim_arena_strdup(ld->arena, flow) : NULL;
+        free(flow);
         if (!value) {
             ld->oom = 1;
             return;

@@ -179,11 +179,9 @@ static void on_failover(sim_engine *e, void *subject, void *object)
     if (to < 0) {
         /* No failover database left to move to (the lost primary was the
          * failover database itself): the layer gives up and a human is
-         * paged now, as the stage's promotion says. */
+         * paged now, as the stage's promotion says (its detection is the
+         * one event this writes). */
         g->promoting = 0;
-        char name[96];
-        group_name(g, name, sizeof name);
-        world_event(w, "detect", name, "%s: the failover layer has no failover database to move to", name);
         start_promotion(w, g, sim_now(e));
         return;
     }
@@ -335,9 +333,7 @@ void rec_group_check(w_world *w, w_group *g)
     g->lost_primary = g->primary;
     g->primary_lost_at = now;
     g->lsn_at_loss = g->lsn;
-    g->promoting = 1;
-    sim_event_post(w->e, now + db->promotion.lease + db->promotion.election, on_promote, g,
-                       (void *)(intptr_t)PROMOTE_AUTOMATIC);
+    start_promotion(w, g, now);
 }
 
 void rec_promote_now(w_world *w, w_group *g, const char *why)

@@ -26,11 +26,10 @@ typedef struct bench_state {
 } bench_state;
 
 /* A chain's own memory: its pending timeout, an event id or (with lanes,
- * as the models hold a request's timeout) a timer. The chain's own events
- * are never cancelled, so they are posted, with no id, as the models'
- * are. The shared state travels
- * as each event's object, so a chain costs 8 bytes, as lean as a model's
- * per-request record would be. */
+ * as the models hold a request's timeout) a timer. The shared state
+ * travels as each event's object, so a chain costs 8 bytes, as lean as a
+ * model's per-request record would be. The chain's own events are never
+ * cancelled, so they are posted with no id, as the models' are. */
 typedef struct chain {
     union {
         sim_event_id id;

@@ -210,27 +210,28 @@ void sim_engine_destroy(sim_engine *e)
 
 /* ==== Scheduling ==== */
 
-sim_event_id sim_event_schedule(sim_engine *e, sim_time at, sim_event_fn *fn, void *subject,
-                                void *object)
+/* sim_event_schedule() and sim_event_post(): 0 when out of memory. */
+static inline sim_event_id schedule(sim_engine *e, sim_time at, sim_event_fn *fn, void *subject,
+                                    void *object, const int want_id)
 {
     SIM_ASSERT(fn != NULL);
     SIM_ASSERT(at >= e->now);
     sim__event ev = {at, sim__next_seq(e), fn, subject, object};
-    sim_event_id id = queue_insert(e, &ev, 1);
+    sim_event_id id = queue_insert(e, &ev, want_id);
     if (id)
         e->pending++;
     return id;
 }
 
+sim_event_id sim_event_schedule(sim_engine *e, sim_time at, sim_event_fn *fn, void *subject,
+                                void *object)
+{
+    return schedule(e, at, fn, subject, object, 1);
+}
+
 int sim_event_post(sim_engine *e, sim_time at, sim_event_fn *fn, void *subject, void *object)
 {
-    SIM_ASSERT(fn != NULL);
-    SIM_ASSERT(at >= e->now);
-    sim__event ev = {at, sim__next_seq(e), fn, subject, object};
-    if (!queue_insert(e, &ev, 0))
-        return 0;
-    e->pending++;
-    return 1;
+    return schedule(e, at, fn, subject, object, 0) != 0;
 }
 
 int sim_event_pending(const sim_engine *e, sim_event_id id)
@@ -355,16 +356,6 @@ static int lane_arm(sim_engine *e, sim_lane *lane, const queued_event *head)
     return lane->armed;
 }
 
-/* Appends ev to the lane's ring, which has room; the caller says who owns it. */
-static inline queued_event *lane_append(sim_lane *lane, const sim__event *ev)
-{
-    queued_event *x = &lane->ring[lane->tail++ & (lane->cap - 1)];
-    x->ev = *ev;
-    lane->last = ev->t;
-    lane->engine->pending++;
-    return x;
-}
-
 sim_event_id sim_lane_schedule_at(sim_lane *lane, sim_time at, sim_event_fn *fn, void *subject,
                                   void *object)
 {
@@ -377,9 +368,11 @@ sim_event_id sim_lane_schedule_at(sim_lane *lane, sim_time at, sim_event_fn *fn,
     uint32_t slot = slot_alloc(e, lane->index + 1u, seq);
     if (slot == EV_NONE)
         return sim__fail_nomem(e);
-    queued_event *x = lane_append(lane, &(sim__event){at, seq, fn, subject, object});
-    x->slot = slot;
+    queued_event *x = &lane->ring[lane->tail++ & (lane->cap - 1)];
+    *x = (queued_event){{at, seq, fn, subject, object}, slot};
+    lane->last = at;
     lane->live++;
+    e->pending++;
     /* Unarmed means no live event was left, so this one is the head. */
     if (!lane->armed && !lane_arm(e, lane, x))
         return 0;
@@ -436,6 +429,7 @@ run_loop(sim_engine *e, sim_time limit, uint64_t budget, const sim_queue_kind ki
          * cancelled: the radix heap needs now >= its base. */
         e->now = ev.t;
         if (!ev.fn && !ev.subject) {
+            /* A timer lane's proxy. */
             if (!sim__timer_lane_take(e, ev.object, &ev))
                 continue;
         } else if (!ev.fn) {

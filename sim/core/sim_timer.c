@@ -76,8 +76,9 @@ static timer_entry *first_live(sim_timer_lane *lane)
     return NULL;
 }
 
-/* Queues a proxy for start x; 1, or 0 when out of memory. */
-static int arm(sim_engine *e, sim_timer_lane *lane, const timer_entry *x)
+/* Queues a proxy for start x; 1, or 0 when out of memory. Out of line:
+ * sim_timer_start() calls it only on an empty lane. */
+static __attribute__((noinline)) int arm(sim_engine *e, sim_timer_lane *lane, const timer_entry *x)
 {
     lane->armed = sim__queue_post(e, &(sim__event){x->t, x->seq, NULL, NULL, lane});
     return lane->armed;
@@ -97,11 +98,6 @@ static __attribute__((noinline)) int start_after_making_room(sim_timer_lane *lan
     return sim_timer_start(lane, t);
 }
 
-static __attribute__((noinline)) int arm_first(sim_timer_lane *lane, const timer_entry *x)
-{
-    return arm(lane->engine, lane, x);
-}
-
 int sim_timer_start(sim_timer_lane *lane, sim_timer *t)
 {
     if (lane->tail - lane->head == lane->cap)
@@ -112,7 +108,7 @@ int sim_timer_start(sim_timer_lane *lane, sim_timer *t)
     *x = (timer_entry){e->now + lane->delay, sim__next_seq(e), t};
     t->seq = x->seq;
     /* Unarmed means no live start was left, so this one is the head. */
-    return lane->armed || arm_first(lane, x);
+    return lane->armed || arm(e, lane, x);
 }
 
 int sim_timer_cancel(sim_engine *e, sim_timer *t)

@@ -268,6 +268,12 @@ static void a_lost_failover_database_falls_back_to_promotion(void **state)
     assert_true(fabs(moved - 20) < 1e-9);
     /* The layer gives up at 40 + 5 + 5 s, the human answers 20 s later. */
     assert_true(fabs(promoted - 70) < 1e-9);
+    int detected_at_50 = 0; /* the page, once */
+    for (size_t i = 0; i < mdl_world_events(w); i++) {
+        const w_event_row *row = mdl_world_event(w, i);
+        detected_at_50 += !strcmp(row->kind, "detect") && row->t == 50 * SIM_SEC;
+    }
+    assert_int_equal(detected_at_50, 1);
     const mdl_series *s = mdl_world_series(w);
     for (size_t i = 0; i < s->n; i++) {
         if (s->p[i].t >= 41 && s->p[i].t < 69)

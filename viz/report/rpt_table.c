@@ -20,6 +20,10 @@ typedef struct measure {
     getter_fn *get;
     format_fn *format;
     int better;
+    /* Values within this fraction of the best are marked best too (one
+     * seed cannot tell 550,680/s from 550,320/s apart). Not availability:
+     * in percent, 99.0 lies within 1% of 99.99. */
+    double tie;
 } measure;
 
 /* ==== Getters ==== */
@@ -86,19 +90,19 @@ static void fmt_money(double v, char *b, size_t n)
 }
 
 static const measure measures[] = {
-    {"Availability", "successful / offered requests over the measured run (real-world counts)", get_availability, fmt_percent, HIGHER_IS_BETTER},
-    {"Nines", "-log10(1 - availability)", get_nines, fmt_nines, HIGHER_IS_BETTER},
-    {"Seconds below the SLO", "seconds in which the success ratio over the SLO window was below the SLO", get_below_slo, fmt_seconds, LOWER_IS_BETTER},
-    {"RTO", "per incident: from the first fault until the success ratio is back above the SLO and holds there; the worst is compared", get_rto, fmt_seconds, LOWER_IS_BETTER},
-    {"Lost writes", "acknowledged writes that no surviving copy had when a replica was promoted", get_lost, fmt_count, LOWER_IS_BETTER},
-    {"RPO", "the age of the oldest lost write", get_rpo, fmt_seconds, LOWER_IS_BETTER},
-    {"Writes at risk", "acknowledged writes a failover parked on a primary that had not come back by the end: lost if it never does", get_at_risk, fmt_count, LOWER_IS_BETTER},
-    {"Users affected", "distinct users with at least one failed request (the blast radius)", get_users, fmt_count, LOWER_IS_BETTER},
-    {"Latency p50 at the peak", "median latency of successful requests over the busiest minute of offered load", get_p50, fmt_ms, LOWER_IS_BETTER},
-    {"Latency p99 at the peak", "99th percentile over the busiest minute", get_p99, fmt_ms, LOWER_IS_BETTER},
-    {"Latency p99.9 at the peak", "99.9th percentile over the busiest minute", get_p999, fmt_ms, LOWER_IS_BETTER},
-    {"Peak throughput served", "successful requests per second in the best interval", get_served, fmt_rate, HIGHER_IS_BETTER},
-    {"Cost", "servers x cost per server-hour plus datacenters x cost per hour, for the run's length", get_cost, fmt_money, LOWER_IS_BETTER},
+    {"Availability", "successful / offered requests over the measured run (real-world counts)", get_availability, fmt_percent, HIGHER_IS_BETTER, 0},
+    {"Nines", "-log10(1 - availability)", get_nines, fmt_nines, HIGHER_IS_BETTER, 0.01},
+    {"Seconds below the SLO", "seconds in which the success ratio over the SLO window was below the SLO", get_below_slo, fmt_seconds, LOWER_IS_BETTER, 0.01},
+    {"RTO", "per incident: from the first fault until the success ratio is back above the SLO and holds there; the worst is compared", get_rto, fmt_seconds, LOWER_IS_BETTER, 0.01},
+    {"Lost writes", "acknowledged writes that no surviving copy had when a replica was promoted", get_lost, fmt_count, LOWER_IS_BETTER, 0.01},
+    {"RPO", "the age of the oldest lost write", get_rpo, fmt_seconds, LOWER_IS_BETTER, 0.01},
+    {"Writes at risk", "acknowledged writes a failover parked on a primary that had not come back by the end: lost if it never does", get_at_risk, fmt_count, LOWER_IS_BETTER, 0.01},
+    {"Users affected", "distinct users with at least one failed request (the blast radius)", get_users, fmt_count, LOWER_IS_BETTER, 0.01},
+    {"Latency p50 at the peak", "median latency of successful requests over the busiest minute of offered load", get_p50, fmt_ms, LOWER_IS_BETTER, 0.01},
+    {"Latency p99 at the peak", "99th percentile over the busiest minute", get_p99, fmt_ms, LOWER_IS_BETTER, 0.01},
+    {"Latency p99.9 at the peak", "99.9th percentile over the busiest minute", get_p999, fmt_ms, LOWER_IS_BETTER, 0.01},
+    {"Peak throughput served", "successful requests per second in the best interval", get_served, fmt_rate, HIGHER_IS_BETTER, 0.01},
+    {"Cost", "servers x cost per server-hour plus datacenters x cost per hour, for the run's length", get_cost, fmt_money, LOWER_IS_BETTER, 0.01},
 };
 
 void rpt_format_metric(int metric, double value, char *buf, size_t n)
@@ -177,18 +181,17 @@ static void measure_row(const rpt_input *in, const measure *m, rpt_row *row)
             }
         }
     }
-    /* The best, and every value within 1% of it: one seed cannot tell
-     * 550,680/s from 550,320/s apart. Nothing is marked when all are that
-     * close. */
+    /* The best, and every value within the measure's tie of it. Nothing is
+     * marked when all are that close. */
     double best = m->better > 0 ? -INFINITY : INFINITY;
     for (int s = 0; s < in->n_stages && s < RPT_MAX_STAGES; s++) {
         double v = isnan(means[s]) ? (m->better > 0 ? -INFINITY : INFINITY) : means[s];
         if (m->better > 0 ? v > best : v < best)
             best = v;
     }
-    double tolerance = isfinite(best) ? fabs(best) * 0.01 : 0;
-    int marked = 0, stages = 0;
-    for (int s = 0; s < in->n_stages && s < RPT_MAX_STAGES; s++, stages++) {
+    double tolerance = isfinite(best) ? fabs(best) * m->tie : 0;
+    int marked = 0, stages = in->n_stages < RPT_MAX_STAGES ? in->n_stages : RPT_MAX_STAGES;
+    for (int s = 0; s < stages; s++) {
         row->best[s] = !isnan(means[s]) && fabs(means[s] - best) <= tolerance;
         marked += row->best[s];
     }
