@@ -14,12 +14,13 @@ static const char *const usage =
     "                          [--events N] [--reps K] [--peer PATH]\n"
     "\n"
     "Runs the hold, hold+cancel and mix workloads at N = 1,000 and 100,000\n"
-    "pending events and prints the median events fired per second of K runs.\n"
+    "pending events and prints the median events fired per second of K runs,\n"
+    "with their range; ratios are the median (and range) of each run's own.\n"
     "  --queue Q       the main queue's structure (default: the engine's default)\n"
     "  --no-lanes      schedule constant-delay events on the main queue too\n"
     "  --candidates    every structure, with and without lanes, one block each\n"
     "  --events N      events fired per run (default 10000000)\n"
-    "  --reps K        repetitions, the median is printed (default 5)\n"
+    "  --reps K        repetitions: the median and the range are printed (default 5)\n"
     "  --peer PATH     also run a peer hold harness (bench-peers/c/hold_bheap)\n"
     "                  at the same N and events, interleaved, and print ratios\n"
     "  --workload W    only hold, hold+cancel or mix (for profiling)\n"
@@ -72,21 +73,46 @@ static double run_peer(const char *path, uint64_t n, uint64_t events)
     return eps;
 }
 
+/* A measure over runs: the median and the range. */
+typedef struct spread {
+    double median, lo, hi;
+} spread;
+
+/* The spread of v[0..n); sorts v in place. */
+static spread spread_of(double *v, int n)
+{
+    spread s = {median(v, n), v[0], v[n - 1]};
+    return s;
+}
+
+/* a[r] / b[r] for each run r: the ratio of two workloads run back to back,
+ * so a slow spell of the machine falls on both. */
+static spread ratio_spread(const double *a, const double *b, int n)
+{
+    double r[64];
+    for (int i = 0; i < n; i++)
+        r[i] = a[i] / b[i];
+    return spread_of(r, n);
+}
+
 /* One block: for each N, the three workloads (and the peer) run in turn,
  * rep after rep, so that a slow spell on a shared machine falls on all of
- * them alike and the ratios stay fair. */
+ * them alike and the ratios stay fair. Each line gives the median and the
+ * range of the runs; the ratios are medians of the runs' own ratios, with
+ * their range, so that a noisy machine shows as a wide range rather than
+ * as a different figure. */
 static int run_block(sim_queue_kind queue, int lanes, const bench_options *opt)
 {
     static const uint64_t sizes[] = {1000, 100000};
     enum { W = 3 };
-    printf("engine: %s queue, constant delays %s; median of %d runs of %llu events\n",
+    printf("engine: %s queue, constant delays %s; median (and range) of %d runs of %llu events\n",
            sim_queue_kind_name(queue), lanes ? "on lanes" : "on the main queue", opt->reps,
            (unsigned long long)opt->events);
-    double lines[W][2], peer_lines[2] = {-1, -1};
     for (size_t s = 0; s < 2; s++) {
         if (opt->only_n && sizes[s] != opt->only_n)
             continue;
         double ours[W][64], peer[64];
+        int ran[W] = {0};
         int peer_ok = opt->peer != NULL && (opt->only_workload < 0 || opt->only_workload == 0);
         for (int r = 0; r < opt->reps; r++) {
             for (int w = 0; w < W; w++) {
@@ -100,33 +126,36 @@ static int run_block(sim_queue_kind queue, int lanes, const bench_options *opt)
                     return EXIT_RUN_FAILED;
                 }
                 ours[w][r] = res.events_per_second;
+                ran[w] = 1;
                 if (w == BENCH_HOLD && peer_ok &&
                     (peer[r] = run_peer(opt->peer, sizes[s], opt->events)) < 0)
                     peer_ok = 0;
             }
         }
-        for (int w = 0; w < W; w++)
-            lines[w][s] = opt->only_workload < 0 || opt->only_workload == w ? median(ours[w], opt->reps) : -1;
-        if (peer_ok)
-            peer_lines[s] = median(peer, opt->reps);
-        else if (opt->peer)
+        if (opt->peer && !peer_ok)
             fprintf(stderr, "dcsim: bench: the peer %s did not run\n", opt->peer);
-    }
-    for (int w = 0; w < W; w++)
-        for (size_t s = 0; s < 2; s++) {
-            if (opt->only_n && sizes[s] != opt->only_n)
+        /* Ratios first: spread_of() sorts the rates it is given. */
+        spread vs_peer = {0}, vs_hold = {0};
+        if (peer_ok)
+            vs_peer = ratio_spread(ours[BENCH_HOLD], peer, opt->reps);
+        if (ran[BENCH_HOLD] && ran[BENCH_HOLD_CANCEL])
+            vs_hold = ratio_spread(ours[BENCH_HOLD_CANCEL], ours[BENCH_HOLD], opt->reps);
+        for (int w = 0; w < W; w++) {
+            if (!ran[w])
                 continue;
-            if (lines[w][s] < 0)
-                continue;
-            printf("%s N=%llu: %.2f M events/s", bench_workload_name((bench_workload)w),
-                   (unsigned long long)sizes[s], lines[w][s] / 1e6);
-            if (w == BENCH_HOLD && peer_lines[s] > 0)
-                printf("   (plain C binary heap %.2f M events/s: %.2fx)", peer_lines[s] / 1e6,
-                       lines[w][s] / peer_lines[s]);
-            if (w == BENCH_HOLD_CANCEL && lines[BENCH_HOLD][s] > 0)
-                printf("   (%.2fx hold)", lines[w][s] / lines[BENCH_HOLD][s]);
+            spread m = spread_of(ours[w], opt->reps);
+            printf("%s N=%llu: %.2f M events/s (%.2f-%.2f)", bench_workload_name((bench_workload)w),
+                   (unsigned long long)sizes[s], m.median / 1e6, m.lo / 1e6, m.hi / 1e6);
+            if (w == BENCH_HOLD && peer_ok) {
+                spread p = spread_of(peer, opt->reps);
+                printf("   (plain C binary heap %.2f M events/s: %.2fx, %.2f-%.2fx)", p.median / 1e6,
+                       vs_peer.median, vs_peer.lo, vs_peer.hi);
+            }
+            if (w == BENCH_HOLD_CANCEL && vs_hold.median > 0)
+                printf("   (%.2fx hold, %.2f-%.2fx)", vs_hold.median, vs_hold.lo, vs_hold.hi);
             printf("\n");
         }
+    }
     fflush(stdout);
     return EXIT_DONE;
 }
