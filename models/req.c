@@ -170,7 +170,7 @@ static void fail_fast(w_world *w, w_req *r, int cause)
         maybe_free(w, r);
         return;
     }
-    sim_timer_cancel(w->e, &r->timeout);
+    sim_timer_cancel(&r->timeout);
     client_failed(w, r, cause);
 }
 
@@ -377,7 +377,7 @@ static void finish(w_world *w, w_req *r)
     sim_time arrives = sim_now(w->e) + back;
     if (arrives > r->deadline) /* the client times out first */
         return;
-    sim_timer_cancel(w->e, &r->timeout);
+    sim_timer_cancel(&r->timeout);
     r->client_done = 1;
     metrics_success(w, r, arrives - r->born);
     maybe_free(w, r);

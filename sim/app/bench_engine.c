@@ -63,7 +63,7 @@ static void hold_event(sim_engine *e, void *subject, void *object)
 static void restart_timeout(sim_engine *e, bench_state *s, sim_time delay, chain *c)
 {
     if (s->use_lanes) {
-        sim_timer_cancel(e, &c->timeout.timer);
+        sim_timer_cancel(&c->timeout.timer);
         sim_timer_start(s->timeout_lane, &c->timeout.timer);
     } else {
         sim_event_cancel(e, c->timeout.id);

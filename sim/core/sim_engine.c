@@ -429,30 +429,33 @@ run_loop(sim_engine *e, sim_time limit, uint64_t budget, const sim_queue_kind ki
          * cancelled: the radix heap needs now >= its base. */
         e->now = ev.t;
         if (!ev.fn && !ev.subject) {
-            /* A timer lane's proxy. */
+            /* A timer lane's proxy (its starts are not in e->pending). */
             if (!sim__timer_lane_take(e, ev.object, &ev))
                 continue;
-        } else if (!ev.fn) {
-            /* A lane's proxy: run the lane's head if it is still the event
-             * the proxy stood for, and put a proxy for the next live one. */
-            sim_lane *lane = ev.subject;
-            queued_event *head = lane_first_live(e, lane);
-            lane->armed = 0;
-            if (!head)
-                continue;
-            if (head->ev.seq != ev.seq) { /* that one was cancelled */
-                lane_arm(e, lane, head);
-                continue;
+        } else {
+            if (!ev.fn) {
+                /* A lane's proxy: run the lane's head if it is still the
+                 * event the proxy stood for, and put a proxy for the next
+                 * live one. */
+                sim_lane *lane = ev.subject;
+                queued_event *head = lane_first_live(e, lane);
+                lane->armed = 0;
+                if (!head)
+                    continue;
+                if (head->ev.seq != ev.seq) { /* that one was cancelled */
+                    lane_arm(e, lane, head);
+                    continue;
+                }
+                ev = head->ev;
+                lane->head++;
+                slot_free(e, head->slot);
+                lane->live--;
+                queued_event *next = lane_first_live(e, lane);
+                if (next)
+                    lane_arm(e, lane, next);
             }
-            ev = head->ev;
-            lane->head++;
-            slot_free(e, head->slot);
-            lane->live--;
-            queued_event *next = lane_first_live(e, lane);
-            if (next)
-                lane_arm(e, lane, next);
+            e->pending--;
         }
-        e->pending--;
         ev.fn(e, ev.subject, ev.object);
         ran++;
         e->fired++;
@@ -494,7 +497,13 @@ sim_time sim_now(const sim_engine *e) { return e->now; }
 uint64_t sim_engine_seed(const sim_engine *e) { return e->seed; }
 sim_queue_kind sim_engine_queue_kind(const sim_engine *e) { return e->kind; }
 uint64_t sim_engine_events_fired(const sim_engine *e) { return e->fired; }
-uint64_t sim_engine_events_pending(const sim_engine *e) { return e->pending; }
+uint64_t sim_engine_events_pending(const sim_engine *e)
+{
+    uint64_t n = e->pending;
+    for (const sim_timer_lane *lane = e->timer_lanes; lane; lane = lane->next)
+        n += sim__timer_lane_pending(lane);
+    return n;
+}
 
 sim_time sim_engine_next_time(sim_engine *e)
 {

@@ -98,9 +98,8 @@ sim_time sim_lane_last(const sim_lane *lane);
  * record must stay allocated (it may be reused, or zeroed) until the delay
  * of every lane it was started on has passed since that start, even if it
  * was restarted on a lane of shorter delay and has run since; records from
- * a free list qualify. A zeroed timer is idle; zero one only when it is
- * (cancel it first), or its event is dropped without being counted out of
- * the pending events. */
+ * a free list qualify. A zeroed timer is idle: zeroing a pending one
+ * cancels it. */
 typedef struct sim_timer_lane sim_timer_lane;
 typedef struct sim_timer {
     uint64_t seq; /* the pending start's sequence number; 0 when idle */
@@ -115,8 +114,14 @@ sim_timer_lane *sim_timer_lane_create(sim_engine *e, sim_time delay, sim_event_f
  * SIM_ENOMEM, and whether t still counts as pending is unspecified. */
 int sim_timer_start(sim_timer_lane *lane, sim_timer *t);
 /* Cancels t's pending start: 1 if there was one, 0 if idle (never started,
- * run, or cancelled already). */
-int sim_timer_cancel(sim_engine *e, sim_timer *t);
+ * run, or cancelled already). It touches nothing but t: the lane finds the
+ * start dead when it reaches it. */
+static inline int sim_timer_cancel(sim_timer *t)
+{
+    int was = t->seq != 0;
+    t->seq = 0;
+    return was;
+}
 static inline int sim_timer_pending(const sim_timer *t) { return t->seq != 0; }
 
 /* ==== Running ==== */
@@ -138,7 +143,10 @@ uint64_t sim_engine_seed(const sim_engine *e);
 sim_queue_kind sim_engine_queue_kind(const sim_engine *e);
 /* Events run since creation (cancelled events never count). */
 uint64_t sim_engine_events_fired(const sim_engine *e);
-/* Events scheduled and neither run nor cancelled. */
+/* Events scheduled and neither run nor cancelled. Timer starts are not
+ * counted as they come and go (that would put a read of the timer on every
+ * start's path) but when asked, by reading each timer lane: for tests and
+ * reports, not for every event. */
 uint64_t sim_engine_events_pending(const sim_engine *e);
 /* The time of the next pending event (or earlier, when an event at the
  * head of a lane was cancelled), or SIM_TIME_NEVER. */

@@ -155,6 +155,8 @@ struct sim_timer_lane {
  * is queued. */
 int sim__timer_lane_take(sim_engine *e, sim_timer_lane *lane, sim__event *ev);
 void sim__timer_lane_free(sim_timer_lane *lane);
+/* Its live starts, counted by reading the ring and the timers. */
+uint64_t sim__timer_lane_pending(const sim_timer_lane *lane);
 
 struct sim_engine {
     sim_time now;
@@ -170,7 +172,7 @@ struct sim_engine {
     sim_lane **lanes;
     size_t n_lanes, lanes_cap;
     sim_timer_lane *timer_lanes; /* a list */
-    uint64_t fired, pending;
+    uint64_t fired, pending; /* pending: on the main queue and lanes, not timer lanes */
     int stop;           /* asked to stop, or a schedule failed */
     int status;         /* SIM_OK or SIM_ENOMEM */
     sim_hook_fn *hook;

@@ -269,15 +269,15 @@ static void a_timer_runs_once_unless_cancelled_or_restarted(void **state)
     sim_lane *events = sim_lane_create(f->e, 100);
     timed a = {.tag = 1}, b = {.tag = 2}, c = {.tag = 3};
     assert_false(sim_timer_pending(&a.timer));
-    assert_int_equal(sim_timer_cancel(f->e, &a.timer), 0);
+    assert_int_equal(sim_timer_cancel(&a.timer), 0);
     assert_int_equal(sim_timer_start(lane, &a.timer), 1);
     assert_int_equal(sim_timer_start(lane, &b.timer), 1);
     sim_lane_schedule(events, record, TAG(6), NULL);    /* ties with a: after it */
     assert_int_equal(sim_timer_start(lane, &c.timer), 1);
     sim_event_schedule(f->e, 100, record, TAG(5), NULL); /* after both */
     assert_true(sim_timer_pending(&a.timer) && sim_timer_pending(&b.timer));
-    assert_int_equal(sim_timer_cancel(f->e, &b.timer), 1);
-    assert_int_equal(sim_timer_cancel(f->e, &b.timer), 0);
+    assert_int_equal(sim_timer_cancel(&b.timer), 1);
+    assert_int_equal(sim_timer_cancel(&b.timer), 0);
     assert_int_equal(sim_engine_events_pending(f->e), 4);
     sim_engine_run_until(f->e, 50, SIM_NO_BUDGET);
     assert_int_equal(f->log.n, 0);
@@ -293,8 +293,40 @@ static void a_timer_runs_once_unless_cancelled_or_restarted(void **state)
         assert_int_equal(f->log.at[i], at[i]);
     }
     assert_false(sim_timer_pending(&a.timer) || sim_timer_pending(&c.timer));
-    assert_int_equal(sim_timer_cancel(f->e, &a.timer), 0);
+    assert_int_equal(sim_timer_cancel(&a.timer), 0);
     assert_int_equal(sim_engine_events_pending(f->e), 0);
+}
+
+/* Timer starts are counted when asked (not as they come and go): the
+ * count follows a start superseded on another lane, a timer zeroed (which
+ * cancels it) and a timer that ran. */
+static void pending_timer_starts_are_counted_when_asked(void **state)
+{
+    fixture *f = *state;
+    sim_timer_lane *slow = timed_lane(f->e, 100), *fast = timed_lane(f->e, 50);
+    timed a = {.tag = 1}, b = {.tag = 2}, c = {.tag = 3};
+    sim_timer_start(slow, &a.timer);
+    sim_timer_start(slow, &b.timer);
+    assert_int_equal(sim_engine_events_pending(f->e), 2);
+    sim_timer_start(fast, &a.timer); /* its start on the slow lane is dead */
+    assert_int_equal(sim_engine_events_pending(f->e), 2);
+    memset(&b.timer, 0, sizeof b.timer);
+    assert_false(sim_timer_pending(&b.timer));
+    assert_int_equal(sim_engine_events_pending(f->e), 1);
+    sim_timer_start(slow, &c.timer);
+    sim_event_post(f->e, 70, record, TAG(4), NULL);
+    assert_int_equal(sim_engine_events_pending(f->e), 3);
+    sim_engine_run_until(f->e, 60, SIM_NO_BUDGET);
+    assert_int_equal(sim_engine_events_pending(f->e), 2);
+    sim_engine_run_until(f->e, SIM_TIME_NEVER, SIM_NO_BUDGET);
+    assert_int_equal(sim_engine_events_pending(f->e), 0);
+    const intptr_t tags[] = {1, 4, 3};
+    const sim_time at[] = {50, 70, 100};
+    assert_int_equal(f->log.n, 3);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(f->log.tag[i], tags[i]);
+        assert_int_equal(f->log.at[i], at[i]);
+    }
 }
 
 /* Timeouts as requests use them: a million started and all but a few
@@ -542,7 +574,7 @@ static void random_action(sim_engine *e, void *subject, void *object)
         if (victim_ref->posted)
             return; /* nothing names it */
         int pending = !victim_ref->cancelled && !victim_ref->fired && victim_ref != me;
-        int was = victim_ref->is_timer ? sim_timer_cancel(e, &victim_ref->timer) : sim_event_cancel(e, victim_ref->id);
+        int was = victim_ref->is_timer ? sim_timer_cancel(&victim_ref->timer) : sim_event_cancel(e, victim_ref->id);
         assert_int_equal(was, pending);
         if (pending)
             victim_ref->cancelled = 1;
@@ -624,7 +656,7 @@ static void every_failed_allocation_is_a_clean_status(void **state)
                 if (id == 0)
                     failed = 1;
                 else if (i % 3 == 0 && i % 4 == 1)
-                    sim_timer_cancel(e, &timers[i].timer);
+                    sim_timer_cancel(&timers[i].timer);
                 else if (i % 3 == 0 && i % 4 != 2)
                     sim_event_cancel(e, id);
             }
@@ -656,6 +688,7 @@ int main(void)
         FOR_EACH_QUEUE(cancel_twice_returns_zero_the_second_time),
         FOR_EACH_QUEUE(lane_cancels_anywhere_keep_order),
         FOR_EACH_QUEUE(a_timer_runs_once_unless_cancelled_or_restarted),
+        FOR_EACH_QUEUE(pending_timer_starts_are_counted_when_asked),
         FOR_EACH_QUEUE(cancelled_timers_do_not_pile_up),
         FOR_EACH_QUEUE(a_wrapped_timer_ring_grows_in_order),
         FOR_EACH_QUEUE(a_timer_restarted_on_another_lane_runs_there_once),
