@@ -70,7 +70,7 @@ static double run_peer(const char *path, uint64_t n, uint64_t events)
             eps = strtod(at + strlen("events_per_s="), NULL);
     }
     pclose(p);
-    return eps;
+    return eps > 0 ? eps : -1; /* 0 or unreadable: did not run */
 }
 
 /* A measure over runs: the median and the range. */

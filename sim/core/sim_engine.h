@@ -95,8 +95,8 @@ sim_time sim_lane_last(const sim_lane *lane);
  * bytes to the lane; cancelling it is one store into the record the caller
  * is already touching, with no lookup elsewhere. The lane finds a
  * cancelled start dead when it reaches it, by reading the timer: so the
- * record must stay allocated (it may be reused, or zeroed) until the delay
- * of every lane it was started on has passed since that start, even if it
+ * record must stay allocated (it may be reused, or zeroed) until strictly
+ * after start + delay for every lane it was started on, even if it
  * was restarted on a lane of shorter delay and has run since; records from
  * a free list qualify. A zeroed timer is idle: zeroing a pending one
  * cancels it. */
@@ -145,8 +145,9 @@ sim_queue_kind sim_engine_queue_kind(const sim_engine *e);
 uint64_t sim_engine_events_fired(const sim_engine *e);
 /* Events scheduled and neither run nor cancelled. Timer starts are not
  * counted as they come and go (that would put a read of the timer on every
- * start's path) but when asked, by reading each timer lane: for tests and
- * reports, not for every event. */
+ * start's path) but when asked, by reading each timer lane and the timers
+ * still in it: for tests and reports, not for every event, and only while
+ * those timers' records are allocated (as the lanes' own contract asks). */
 uint64_t sim_engine_events_pending(const sim_engine *e);
 /* The time of the next pending event (or earlier, when an event at the
  * head of a lane was cancelled), or SIM_TIME_NEVER. */
