@@ -401,6 +401,29 @@ static queued_event *lane_first_live(sim_engine *e, sim_lane *lane)
     return NULL;
 }
 
+/* A lane's proxy was taken: 1 with *ev set to the lane's head if that is
+ * still the event the proxy stood for, else 0; either way a proxy for the
+ * next live event is queued (as sim__timer_lane_take() does for timers). */
+static inline int lane_take(sim_engine *e, sim_lane *lane, sim__event *ev)
+{
+    queued_event *head = lane_first_live(e, lane);
+    lane->armed = 0;
+    if (!head)
+        return 0;
+    if (head->ev.seq != ev->seq) { /* that one was cancelled */
+        lane_arm(e, lane, head);
+        return 0;
+    }
+    *ev = head->ev;
+    lane->head++;
+    slot_free(e, head->slot);
+    lane->live--;
+    queued_event *next = lane_first_live(e, lane);
+    if (next)
+        lane_arm(e, lane, next);
+    return 1;
+}
+
 /* ==== Running ==== */
 
 static inline __attribute__((always_inline)) int
@@ -433,27 +456,8 @@ run_loop(sim_engine *e, sim_time limit, uint64_t budget, const sim_queue_kind ki
             if (!sim__timer_lane_take(e, ev.object, &ev))
                 continue;
         } else {
-            if (!ev.fn) {
-                /* A lane's proxy: run the lane's head if it is still the
-                 * event the proxy stood for, and put a proxy for the next
-                 * live one. */
-                sim_lane *lane = ev.subject;
-                queued_event *head = lane_first_live(e, lane);
-                lane->armed = 0;
-                if (!head)
-                    continue;
-                if (head->ev.seq != ev.seq) { /* that one was cancelled */
-                    lane_arm(e, lane, head);
-                    continue;
-                }
-                ev = head->ev;
-                lane->head++;
-                slot_free(e, head->slot);
-                lane->live--;
-                queued_event *next = lane_first_live(e, lane);
-                if (next)
-                    lane_arm(e, lane, next);
-            }
+            if (!ev.fn && !lane_take(e, ev.subject, &ev))
+                continue;
             e->pending--;
         }
         ev.fn(e, ev.subject, ev.object);
