@@ -189,7 +189,7 @@ static void print_table(const rpt_input *in)
         }
         printf("\n");
     }
-    puts("  (* the best of a row, and any within 1% of it)");
+    puts("  (* the best of a row, and any within 1% of it; for availability only an equal one)");
 }
 
 /* ==== The command ==== */

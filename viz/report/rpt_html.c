@@ -88,7 +88,7 @@ static void meta_line(FILE *f, const rpt_input *in)
     fprintf(f, " &middot; scale %g (a fraction %g of the users, with every capacity scaled alike; counts are given at full scale)", in->scale, in->scale);
     fputs(" &middot; dcsim ", f);
     rpt_escape(f, in->version);
-    fputs(" &middot; the stages saw the same users and arrivals, so their differences are the architectures'. &#9733; marks the best value of a row and any within 1% of it.</p>\n", f);
+    fputs(" &middot; the stages saw the same users and arrivals, so their differences are the architectures'. &#9733; marks the best value of a row and any within 1% of it (for availability, only an equal one).</p>\n", f);
     /* Rounding at a small scale changes what is simulated: say so here,
      * not only on the terminal. */
     int any = 0;
