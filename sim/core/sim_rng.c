@@ -3,23 +3,18 @@
 
 #include <string.h>
 
+#include "sim_hash.h"
+
 /* SplitMix64 (Steele, Lea, Flood 2014): the seeding generator the
  * xoshiro authors recommend; it turns any 64-bit key into well-mixed state. */
 static uint64_t splitmix64(uint64_t *x)
 {
-    uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
+    return sim_hash_mix(*x += SIM_HASH_GOLDEN);
 }
 
 uint64_t sim_rng_hash(const char *name)
 {
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-        h ^= *p;
-        h *= 0x100000001b3ULL;
-    }
+    uint64_t h = sim_hash_str(name);
     return splitmix64(&h);
 }
 

@@ -1,7 +1,7 @@
 /* rpt_html.c -- report.html: one self-contained page (inline CSS and SVG,
  * no script, nothing fetched), readable on screen and printable. */
 #include "rpt_html.h"
-#include "rpt_escape.h"
+#include "sim_escape.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -41,7 +41,7 @@ static void stage_header(FILE *f, const rpt_input *in, int s)
     char hex[8];
     vz_colour_hex(in->stages[s].colour, hex);
     fprintf(f, "<span class=\"sw\" style=\"background:%s\"></span>", hex);
-    rpt_escape(f, in->stages[s].name);
+    sim_escape_markup(f, in->stages[s].name);
 }
 
 static void headline(FILE *f, const rpt_input *in)
@@ -58,15 +58,15 @@ static void headline(FILE *f, const rpt_input *in)
     for (int r = 0; r < n; r++) {
         const rpt_row *row = &rows[r];
         fputs("<tr><td>", f);
-        rpt_escape(f, row->label);
+        sim_escape_markup(f, row->label);
         fputs("</td><td class=\"def\">", f);
-        rpt_escape(f, row->definition);
+        sim_escape_markup(f, row->definition);
         fputs("</td>", f);
         for (int s = 0; s < in->n_stages; s++) {
             const char *cls = row->verdict ? (row->pass[s] < 0 ? "v na" : row->pass[s] ? "v pass" : "v fail")
                                            : row->best[s] ? "v best" : "v";
             fprintf(f, "<td class=\"%s\">", cls);
-            rpt_escape(f, row->cell[s]);
+            sim_escape_markup(f, row->cell[s]);
             fputs("</td>", f);
         }
         fputs("</tr>\n", f);
@@ -87,7 +87,7 @@ static void meta_line(FILE *f, const rpt_input *in)
     }
     fprintf(f, " &middot; scale %g (a fraction %g of the users, with every capacity scaled alike; counts are given at full scale)", in->scale, in->scale);
     fputs(" &middot; dcsim ", f);
-    rpt_escape(f, in->version);
+    sim_escape_markup(f, in->version);
     fputs(" &middot; the stages saw the same users and arrivals, so their differences are the architectures'. &#9733; marks the best value of a row and any within 1% of it (for availability, only an equal one).</p>\n", f);
     /* Rounding at a small scale changes what is simulated: say so here,
      * not only on the terminal. */
@@ -100,9 +100,9 @@ static void meta_line(FILE *f, const rpt_input *in)
     for (int s = 0; s < in->n_stages; s++)
         for (int i = 0; i < in->stages[s].runs[0].n_warnings; i++) {
             fputs("<li>", f);
-            rpt_escape(f, in->stages[s].name);
+            sim_escape_markup(f, in->stages[s].name);
             fputs(": ", f);
-            rpt_escape(f, in->stages[s].runs[0].warnings[i]);
+            sim_escape_markup(f, in->stages[s].runs[0].warnings[i]);
             fputs("</li>\n", f);
         }
     fputs("</ul></div>\n", f);
@@ -120,7 +120,7 @@ static int figure(FILE *f, vz_draw_fn *draw, const void *ctx, double w, double h
     sim_free(svg);
     if (caption) {
         fputs("<figcaption>", f);
-        rpt_escape(f, caption);
+        sim_escape_markup(f, caption);
         fputs("</figcaption>", f);
     }
     fputs("</figure>\n", f);
@@ -134,7 +134,7 @@ static int stage_section(FILE *f, const rpt_input *in, const rpt_charts *charts,
     fputs("<section class=\"stage\">\n<h3>", f);
     stage_header(f, in, s);
     fputs("</h3>\n<p>", f);
-    rpt_escape(f, def->description);
+    sim_escape_markup(f, def->description);
     fputs("</p>\n", f);
     rpt_topology topo = {def, in->cfg->stage_geos[st->index], st->colour};
     cairo_surface_t *probe = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 8, 8);
@@ -164,11 +164,11 @@ static int stage_section(FILE *f, const rpt_input *in, const rpt_charts *charts,
         fputs("<ol class=\"story\">\n", f);
     for (size_t i = 0; i < n; i++) {
         fputs("<li><time>", f);
-        rpt_escape(f, lines[i].clock);
+        sim_escape_markup(f, lines[i].clock);
         fputs("</time> <span class=\"k\">", f);
-        rpt_escape(f, lines[i].kind);
+        sim_escape_markup(f, lines[i].kind);
         fputs("</span> ", f);
-        rpt_escape(f, lines[i].text);
+        sim_escape_markup(f, lines[i].text);
         fputs("</li>\n", f);
     }
     if (n)
@@ -191,13 +191,13 @@ static void assumptions(FILE *f, const rpt_input *in)
         const mdl_assumption *a = &c->assumptions[i];
         const char *file = strrchr(a->file, '/');
         fputs("<tr><td class=\"where\">", f);
-        rpt_escape(f, file ? file + 1 : a->file);
+        sim_escape_markup(f, file ? file + 1 : a->file);
         fprintf(f, ":%d</td><td><code>", a->line);
-        rpt_escape(f, a->key);
+        sim_escape_markup(f, a->key);
         fputs("</code></td><td>", f);
-        rpt_escape(f, a->value);
+        sim_escape_markup(f, a->value);
         fputs("</td><td>", f);
-        rpt_escape(f, a->reason);
+        sim_escape_markup(f, a->reason);
         fputs("</td></tr>\n", f);
     }
     fputs("</tbody></table>\n</section>\n", f);
@@ -207,13 +207,13 @@ int rpt_write_html(FILE *f, const rpt_input *in, const rpt_charts *charts)
 {
     const scenario *sc = in->cfg->scn;
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>dcsim: ", f);
-    rpt_escape(f, sc->name);
+    sim_escape_markup(f, sc->name);
     fputs(", stages compared</title>\n<style>", f);
     fputs(css, f);
     fputs("</style>\n</head>\n<body>\n<header>\n<h1>", f);
-    rpt_escape(f, sc->name);
+    sim_escape_markup(f, sc->name);
     fputs("</h1>\n<p class=\"desc\">", f);
-    rpt_escape(f, sc->description ? sc->description : "");
+    sim_escape_markup(f, sc->description ? sc->description : "");
     fputs("</p>\n</header>\n<section id=\"headline\">\n<h2>Stages compared</h2>\n", f);
     headline(f, in);
     meta_line(f, in);
@@ -233,7 +233,7 @@ int rpt_write_html(FILE *f, const rpt_input *in, const rpt_charts *charts)
     /* The command line stays in each stage's meta.json: --jobs or --out
      * must not change a byte of the report. */
     fputs("<footer><p class=\"meta\">Written by dcsim ", f);
-    rpt_escape(f, in->version);
+    sim_escape_markup(f, in->version);
     fputs(". Every figure here was computed from simulated requests.</p></footer>\n</body>\n</html>\n", f);
     return rc;
 }

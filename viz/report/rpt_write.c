@@ -5,7 +5,7 @@
 
 #include "mdl_files.h"
 #include "rpt.h"
-#include "rpt_escape.h"
+#include "sim_escape.h"
 #include "rpt_charts.h"
 #include "rpt_html.h"
 #include "rpt_pdf.h"
@@ -26,7 +26,7 @@ static void junit(FILE *f, const rpt_input *in)
                 failures += !in->stages[s].runs[r].verdicts[v].pass;
             }
     fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"");
-    rpt_escape(f, scn);
+    sim_escape_markup(f, scn);
     fprintf(f, "\" tests=\"%d\" failures=\"%d\">\n", tests, failures);
     for (int s = 0; s < in->n_stages; s++) {
         const rpt_stage *st = &in->stages[s];
@@ -37,7 +37,7 @@ static void junit(FILE *f, const rpt_input *in)
                 fl += !st->runs[r].verdicts[v].pass;
             }
         fputs("  <testsuite name=\"", f);
-        rpt_escape(f, st->name);
+        sim_escape_markup(f, st->name);
         fprintf(f, "\" tests=\"%d\" failures=\"%d\">\n", t, fl);
         for (int r = 0; r < st->n_runs; r++)
             for (int v = 0; v < st->runs[r].n_verdicts; v++) {
@@ -50,11 +50,11 @@ static void junit(FILE *f, const rpt_input *in)
                     snprintf(name + len, sizeof name - len, " (seed %llu)", (unsigned long long)st->runs[r].seed);
                 }
                 fputs("    <testcase classname=\"", f);
-                rpt_escape(f, scn);
+                sim_escape_markup(f, scn);
                 fputc('.', f);
-                rpt_escape(f, st->name);
+                sim_escape_markup(f, st->name);
                 fputs("\" name=\"", f);
-                rpt_escape(f, name);
+                sim_escape_markup(f, name);
                 if (vd->pass) {
                     fputs("\"/>\n", f);
                     continue;
@@ -64,7 +64,7 @@ static void junit(FILE *f, const rpt_input *in)
                 else
                     rpt_format_metric(vd->metric, vd->value, got, sizeof got);
                 fputs("\">\n      <failure message=\"got ", f);
-                rpt_escape(f, got);
+                sim_escape_markup(f, got);
                 fputs("\"/>\n    </testcase>\n", f);
             }
         fputs("  </testsuite>\n", f);
