@@ -46,6 +46,9 @@ typedef struct app_run_args {
 struct mdl_config;
 struct mdl_headline;
 int app_parse_run_options(int argc, char **argv, int first, app_run_args *a, const char *command);
+/* Loads any dcsim file, printing every error: EXIT_DONE with *cfg, else
+ * EXIT_BAD_INPUT (bad input) or EXIT_RUN_FAILED (out of memory). */
+int app_load_config(const char *path, struct mdl_config **cfg);
 /* Loads a scenario and settles the scale: --scale if given, else the
  * scenario's own, else `default_scale`. */
 int app_load_scenario(const char *path, double *scale, double default_scale, struct mdl_config **cfg);

@@ -1,5 +1,9 @@
-/* app_util.c -- wall clock, machine description and usage errors. */
+/* app_util.c -- wall clock, machine description, usage errors and
+ * loading a file with every error printed. */
 #include "app.h"
+
+#include "mdl_config.h"
+#include "sim_status.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -71,4 +75,19 @@ void app_join_argv(char *buf, size_t size, int argc, char **argv, const char *co
     size_t at = (size_t)snprintf(buf, size, "dcsim %s", command);
     for (int i = 1; i < argc && at < size; i++)
         at += (size_t)snprintf(buf + at, size - at, " %s", argv[i]);
+}
+
+int app_load_config(const char *path, mdl_config **cfg)
+{
+    mdl_errors errs;
+    int rc = mdl_config_load(path, cfg, &errs);
+    if (rc == SIM_ENOMEM) {
+        fprintf(stderr, "dcsim: out of memory loading %s\n", path);
+        return EXIT_RUN_FAILED;
+    }
+    if (rc) {
+        mdl_errors_print(stderr, &errs);
+        return EXIT_BAD_INPUT;
+    }
+    return EXIT_DONE;
 }

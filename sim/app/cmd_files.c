@@ -7,21 +7,6 @@
 #include "mdl_config.h"
 #include "sim_status.h"
 
-static int load_or_report(const char *path, mdl_config **cfg)
-{
-    mdl_errors errs;
-    int rc = mdl_config_load(path, cfg, &errs);
-    if (rc == SIM_ENOMEM) {
-        fprintf(stderr, "dcsim: %s: out of memory\n", path);
-        return EXIT_RUN_FAILED;
-    }
-    if (rc) {
-        mdl_errors_print(stderr, &errs);
-        return EXIT_BAD_INPUT;
-    }
-    return EXIT_DONE;
-}
-
 int cmd_validate(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0) {
@@ -35,14 +20,13 @@ int cmd_validate(int argc, char **argv)
     int worst = EXIT_DONE;
     for (int i = 1; i < argc; i++) {
         mdl_config *cfg = NULL;
-        int rc = load_or_report(argv[i], &cfg);
+        int rc = app_load_config(argv[i], &cfg);
         if (rc == EXIT_DONE) {
-            static const char *const kinds[] = {"geography", "stage", "scenario"};
-            if (cfg->kind == 2)
+            if (cfg->kind == MDL_FILE_SCENARIO)
                 printf("%s: valid scenario (%zu stages, %zu assumed values)\n", argv[i], cfg->n_stages,
                        cfg->n_assumptions);
             else
-                printf("%s: valid %s (%zu assumed values)\n", argv[i], kinds[cfg->kind], cfg->n_assumptions);
+                printf("%s: valid %s (%zu assumed values)\n", argv[i], mdl_file_kinds[cfg->kind], cfg->n_assumptions);
         }
         mdl_config_free(cfg);
         if (rc > worst || (rc == EXIT_RUN_FAILED && worst == EXIT_DONE))
@@ -62,7 +46,7 @@ int cmd_show(int argc, char **argv)
         return argc != 2 ? EXIT_BAD_INPUT : EXIT_DONE;
     }
     mdl_config *cfg = NULL;
-    int rc = load_or_report(argv[1], &cfg);
+    int rc = app_load_config(argv[1], &cfg);
     if (rc == EXIT_DONE) {
         printf("# %s, resolved by dcsim show\n", argv[1]);
         mdl_config_print(stdout, cfg);

@@ -103,19 +103,12 @@ void app_stage_dir(char *buf, size_t size, const char *out, const char *scenario
 
 int app_load_scenario(const char *path, double *scale_io, double default_scale, mdl_config **cfg)
 {
-    mdl_errors errs;
-    int rc = mdl_config_load(path, cfg, &errs);
-    if (rc == SIM_ENOMEM) {
-        fprintf(stderr, "dcsim: out of memory loading %s\n", path);
-        return EXIT_RUN_FAILED;
-    }
-    if (rc) {
-        mdl_errors_print(stderr, &errs);
-        return EXIT_BAD_INPUT;
-    }
-    if ((*cfg)->kind != 2) {
+    int rc = app_load_config(path, cfg);
+    if (rc)
+        return rc;
+    if ((*cfg)->kind != MDL_FILE_SCENARIO) {
         fprintf(stderr, "%s:1:1: error: kind: expected a scenario (this is a %s file)\n", path,
-                (*cfg)->kind == 0 ? "geography" : "stage");
+                mdl_file_kinds[(*cfg)->kind]);
         mdl_config_free(*cfg);
         *cfg = NULL;
         return EXIT_BAD_INPUT;

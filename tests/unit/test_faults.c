@@ -16,7 +16,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "flt.h"
+#include "world_event.h"
 #include "tiny_world.h"
 
 /* Three datacenters A, B, C in three cities, 1 ms apart; cells and copies
@@ -68,8 +68,8 @@ static mdl_world *run_text(char *text, mdl_config **cfg_out)
 static double event_time(const mdl_world *w, const char *kind, int nth)
 {
     for (size_t i = 0; i < mdl_world_events(w); i++) {
-        const w_event_row *row = mdl_world_event(w, i);
-        if (!strcmp(row->kind, kind) && nth-- == 0)
+        const mdl_event_row *row = mdl_world_event(w, i);
+        if (!strcmp(mdl_event_kinds[row->kind], kind) && nth-- == 0)
             return sim_time_to_seconds(row->t);
     }
     return -1;
@@ -270,8 +270,8 @@ static void a_lost_failover_database_falls_back_to_promotion(void **state)
     assert_true(fabs(promoted - 70) < 1e-9);
     int detected_at_50 = 0; /* the page, once */
     for (size_t i = 0; i < mdl_world_events(w); i++) {
-        const w_event_row *row = mdl_world_event(w, i);
-        detected_at_50 += !strcmp(row->kind, "detect") && row->t == 50 * SIM_SEC;
+        const mdl_event_row *row = mdl_world_event(w, i);
+        detected_at_50 += row->kind == EV_DETECT && row->t == 50 * SIM_SEC;
     }
     assert_int_equal(detected_at_50, 1);
     const mdl_series *s = mdl_world_series(w);

@@ -3,7 +3,9 @@
  * serves exactly its bandwidth; more concurrency than a connection limit
  * gives "no connection" failures; a tripped breaker fails fast; a retry
  * budget bounds the load a slow database sees; degradation sheds the
- * lowest-priority types; runs are deterministic and seeds matter. */
+ * lowest-priority types; a breaker's window and blue-green's are as long as
+ * their files say, whatever the interval; runs are deterministic and seeds
+ * matter. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -13,6 +15,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "meas_int.h"
 #include "tiny_world.h"
 
 /* Two datacenters, A (the entry) and B (the only cell), joined by one link. */
@@ -60,7 +63,7 @@ static void a_link_of_constant_latency_adds_exactly_its_latency(void **state)
     sim_hist all;
     sim_hist_clear(&all);
     for (int t = 0; t < w->n_types; t++)
-        sim_hist_merge(&all, &w->total.lat[t]);
+        sim_hist_merge(&all, &w->measure->total.lat[t]);
     assert_true(all.sum_ns == 11e6 * (double)all.total);
     mdl_world_destroy(w);
     mdl_config_free(cfg);
@@ -208,10 +211,10 @@ static double degradation_run(const char *protections, double *pay_success)
     run_all(w);
     mdl_headline h;
     mdl_world_headline(w, &h);
-    *pay_success = (double)w->total.c[0 * M_COUNT + M_SUCCEEDED] / (double)w->total.c[0 * M_COUNT + M_OFFERED];
+    *pay_success = (double)w->measure->total.c[0 * M_COUNT + M_SUCCEEDED] / (double)w->measure->total.c[0 * M_COUNT + M_OFFERED];
     print_message("degradation %s: shed %.0f of %.0f, availability %.3f, pay %.3f\n",
-                  protections[0] ? "on" : "off", h.by_cause[5], h.offered, h.availability, *pay_success);
-    double shed_share = h.by_cause[5] / h.offered;
+                  protections[0] ? "on" : "off", h.by_cause[CAUSE_SHED], h.offered, h.availability, *pay_success);
+    double shed_share = h.by_cause[CAUSE_SHED] / h.offered;
     mdl_world_destroy(w);
     mdl_config_free(cfg);
     free(text);
@@ -249,6 +252,89 @@ static char *read_file(const char *path)
     buf[got] = '\0';
     fclose(f);
     return buf;
+}
+
+/* A database that holds its one connection 10 s per call: at one call a
+ * second, nine in ten fail at once with "no connection". A breaker needing
+ * 100 calls in its window can open only if its window holds more than 100
+ * seconds of calls: with a 120 s window it opens, with 60 s it cannot.
+ * (Windows were once cut at 63 s, and the first never opened.) */
+static double breaker_failures(const char *window)
+{
+    char traffic[512];
+    snprintf(traffic, sizeof traffic, "  curve: {points: [{at: \"00:00:00\", rate: 1/s}]}\n%s"
+             "  client: {timeout: 30s, retries: 0}\n", one_read);
+    char breaker[256];
+    snprintf(breaker, sizeof breaker,
+             "    protections: {breaker: {error_threshold: 50%%, window: %s, min_requests: 100, open_for: 5s}}\n", window);
+    char *text = two_dc_text("paths: [{latency: 100us}]", "workers: 1000, service_time: {job: 1ms}",
+                             "connections: 1, workers: 1, read: 10s", breaker, traffic);
+    char *longer = strstr(text, "duration: 100s");
+    memcpy(longer, "duration: 300s", 14);
+    mdl_config *cfg = tiny_load(text);
+    mdl_world *w = tiny_world(cfg, 1, 11);
+    run_all(w);
+    mdl_headline h;
+    mdl_world_headline(w, &h);
+    print_message("breaker window %s: %.0f of %.0f failed fast, %.0f without a connection\n", window,
+                  h.by_cause[CAUSE_BREAKER_OPEN], h.offered, h.by_cause[CAUSE_NO_CONNECTION]);
+    mdl_world_destroy(w);
+    mdl_config_free(cfg);
+    free(text);
+    return h.by_cause[CAUSE_BREAKER_OPEN];
+}
+
+static void a_breaker_counts_a_window_longer_than_a_minute(void **state)
+{
+    (void)state;
+    assert_true(breaker_failures("120s") > 10);
+    assert_true(breaker_failures("60s") == 0);
+}
+
+/* Blue-green over a 60 s window judged at 10 s intervals: half the servers
+ * are green; at 00:05:00 a release failing every request reaches them. The
+ * window holds six intervals, so the green group's error rate passes 50%
+ * with the fourth bad interval (the third at the earliest, by chance):
+ * detection between 30 and 40 s after the release. (Read as one call a
+ * second over a ring of seconds, the window held stale intervals of up to
+ * five minutes and detection came minutes late.) */
+static void blue_green_judges_its_window_in_intervals(void **state)
+{
+    (void)state;
+    const char *text =
+        "dcsim: 1\nkind: scenario\nname: bg\n"
+        "stages:\n"
+        "  - dcsim: 1\n    kind: stage\n    name: bg\n"
+        "    geography:\n      dcsim: 1\n      kind: geography\n      name: one\n"
+        "      cities: [{name: C, lon: 0, lat: 0}]\n"
+        "      datacenters: [{name: A, city: C, internal_latency: 0s}]\n"
+        "    datacenters: [A]\n"
+        "    entry: {kind: vip, datacenters: [A], client_latency: 0s}\n"
+        "    pools: [{name: app, workers: 1000, service_time: {job: 1ms}}]\n"
+        "    units: [{name: u, cells: [{datacenter: A, pool: app, servers: 10, green: 50%}]}]\n"
+        "    databases: [{name: db, holds: [user, global], groups: [{primary: A}]}]\n"
+        "    blue_green: {error_threshold: 50%, window: 60s, min_requests: 100, rollback_delay: 10s}\n"
+        "start: \"00:00:00\"\nwarmup: 0s\nduration: 600s\ninterval: 10s\n"
+        "traffic:\n  users: 1M\n  curve: {points: [{at: \"00:00:00\", rate: 100/s}]}\n"
+        "  types: [{name: job, share: 100%}]\n  client: {timeout: 10s, retries: 0}\n"
+        "faults:\n  - {at: \"00:05:00\", kind: bad-release, target: {pool: app}, error_rate: 100%, permanent: true}\n";
+    mdl_config *cfg = tiny_load(text);
+    mdl_world *w = tiny_world(cfg, 1, 12);
+    run_all(w);
+    double detected = -1, rolled_back = -1;
+    for (size_t i = 0; i < mdl_world_events(w); i++) {
+        const mdl_event_row *row = mdl_world_event(w, i);
+        if (row->kind == EV_DETECT && detected < 0)
+            detected = sim_time_to_seconds(row->t);
+        if (row->kind == EV_ROLLBACK)
+            rolled_back = sim_time_to_seconds(row->t);
+    }
+    print_message("blue-green at 10 s intervals: release at 300 s, detected at %.0f s, rolled back at %.0f s\n",
+                  detected, rolled_back);
+    assert_true(detected >= 330 && detected <= 340);
+    assert_true(rolled_back == detected + 10);
+    mdl_world_destroy(w);
+    mdl_config_free(cfg);
 }
 
 static void run_to(const char *dir, uint64_t seed)
@@ -325,6 +411,8 @@ int main(void)
         cmocka_unit_test(a_tripped_breaker_fails_fast),
         cmocka_unit_test(a_retry_budget_bounds_the_load_a_slow_database_sees),
         cmocka_unit_test(degradation_sheds_the_listed_types_first),
+        cmocka_unit_test(a_breaker_counts_a_window_longer_than_a_minute),
+        cmocka_unit_test(blue_green_judges_its_window_in_intervals),
         cmocka_unit_test(same_seed_same_bytes_other_seed_other_results),
     };
     return cmocka_run_group_tests_name("world", tests, NULL, NULL);

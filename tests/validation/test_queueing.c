@@ -25,6 +25,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "measure.h"
 #include "tiny_world.h"
 
 #define BATCHES 20

@@ -8,7 +8,7 @@
 #include "mdl_config.h"
 #include "mdl_world.h"
 #include "sim_status.h"
-#include "world_int.h"
+#include "world.h"
 
 /* Loads a scenario from text; fails the test on error. */
 static inline mdl_config *tiny_load(const char *text)

@@ -28,10 +28,10 @@ typedef struct rpt_run {
     /* Captured for the first replicate only (the charts and the story). */
     mdl_series_point *series;
     size_t n_series;
-    w_event_row *events;
+    mdl_event_row *events;
     size_t n_events;
     int n_dcs;
-    char dc_names[16][32];
+    char dc_names[MDL_SERIES_DCS][32];
     int n_warnings;             /* scale rounding that moved a capacity by more than 5% */
     char warnings[8][200];
 } rpt_run;

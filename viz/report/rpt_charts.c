@@ -10,7 +10,6 @@
 #include "sim_status.h"
 #include "vz_ticks.h"
 
-#define ITEM(list, type, i) ((const type *)(list).items + (i))
 
 /* Storage the charts borrow, freed with them. */
 static void *new_block(rpt_charts *cs, size_t bytes)
@@ -82,7 +81,7 @@ static int build_common(const rpt_input *in, rpt_charts *cs, common *co)
     if (!co->bands)
         return SIM_ENOMEM;
     for (size_t i = 0; i < sc->faults.n; i++) {
-        const scn_fault *f = ITEM(sc->faults, scn_fault, i);
+        const scn_fault *f = MDL_ITEM(sc->faults, scn_fault, i);
         double x0 = sim_time_to_seconds(mdl_clock_to_run(sc, f->at) - warmup), x1 = co->x_max;
         if (f->until) {
             sim_time clock;
@@ -108,9 +107,8 @@ static int build_common(const rpt_input *in, rpt_charts *cs, common *co)
     for (int s = 0; s < in->n_stages; s++) {
         const rpt_run *r = &in->stages[s].runs[0];
         for (size_t i = 0; i < r->n_events; i++) {
-            const char *k = r->events[i].kind;
-            int kind = !strcmp(k, "detect") ? VZ_MARK_DETECT : !strcmp(k, "switch") ? VZ_MARK_SWITCH
-                     : !strcmp(k, "promote") ? VZ_MARK_PROMOTE : -1;
+            int k = r->events[i].kind;
+            int kind = k == EV_DETECT ? VZ_MARK_DETECT : k == EV_SWITCH ? VZ_MARK_SWITCH : k == EV_PROMOTE ? VZ_MARK_PROMOTE : -1;
             if (kind >= 0)
                 co->marks[co->n_marks++] = (vz_mark){sim_time_to_seconds(r->events[i].t - warmup),
                                                      in->stages[s].colour, kind};

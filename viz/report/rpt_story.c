@@ -19,20 +19,6 @@ void rpt_clock(const scenario *sc, sim_time t, char *buf, size_t n)
         snprintf(buf, n, "%s", clock);
 }
 
-static const char *plural(const char *kind)
-{
-    static const char *const names[][2] = {
-        {"promote", "promotions"}, {"switch", "switches"}, {"detect", "detections"}, {"fault", "faults"},
-        {"repair", "repairs"}, {"forbid", "write bans"}, {"reconcile", "reconciliations"},
-        {"boot", "cells booted"}, {"dark", "buildings dark"}, {"degrade", "request types shed"},
-        {"restore", "restorations"}, {"unmatched", "faults with no target here"}, {"slo", "SLO crossings"},
-        {"recovered", "recoveries"}, {"reroute", "reroutes"}, {"power", "buildings powered"}};
-    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-        if (!strcmp(names[i][0], kind))
-            return names[i][1];
-    return "events";
-}
-
 size_t rpt_story(const rpt_run *run, const scenario *sc, rpt_story_line *lines, size_t max, size_t *untold)
 {
     size_t n = 0;
@@ -41,7 +27,7 @@ size_t rpt_story(const rpt_run *run, const scenario *sc, rpt_story_line *lines, 
         /* The group: same kind within the same second. */
         size_t j = i + 1;
         sim_time sec = run->events[i].t / SIM_SEC;
-        while (j < run->n_events && !strcmp(run->events[j].kind, run->events[i].kind) &&
+        while (j < run->n_events && run->events[j].kind == run->events[i].kind &&
                run->events[j].t / SIM_SEC == sec)
             j++;
         if (n == max) {
@@ -51,11 +37,11 @@ size_t rpt_story(const rpt_run *run, const scenario *sc, rpt_story_line *lines, 
         }
         rpt_story_line *L = &lines[n++];
         rpt_clock(sc, run->events[i].t, L->clock, sizeof L->clock);
-        snprintf(L->kind, sizeof L->kind, "%s", run->events[i].kind);
+        snprintf(L->kind, sizeof L->kind, "%s", mdl_event_kinds[run->events[i].kind]);
         if (j - i == 1) {
             snprintf(L->text, sizeof L->text, "%s", run->events[i].text);
         } else {
-            size_t at = (size_t)snprintf(L->text, sizeof L->text, "%zu %s: ", j - i, plural(run->events[i].kind));
+            size_t at = (size_t)snprintf(L->text, sizeof L->text, "%zu %s: ", j - i, mdl_event_plurals[run->events[i].kind]);
             for (size_t k = i; k < j && at < sizeof L->text; k++) {
                 int seen = 0; /* each target once: "HZ-A, RZ01", not "HZ-A, HZ-A, RZ01" */
                 for (size_t p = i; p < k && !seen; p++)

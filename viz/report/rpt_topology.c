@@ -9,7 +9,6 @@
 #include "vz_palette.h"
 #include "vz_text.h"
 
-#define ITEM(list, type, i) ((const type *)(list).items + (i))
 #define MAX_LINES 24
 #define LINE 14.0
 #define BOX_W 190.0
@@ -47,11 +46,11 @@ static void describe(const stage *st, const char *dc, dc_box *b)
     if (st->registry.head.present && names_has(&st->registry.datacenters, dc))
         add_line(b, 0, "registry");
     for (size_t u = 0; u < st->units.n; u++) {
-        const stg_unit *unit = ITEM(st->units, stg_unit, u);
+        const stg_unit *unit = MDL_ITEM(st->units, stg_unit, u);
         if (unit->kind != UNIT_RZONE && unit->datacenter && !strcmp(unit->datacenter, dc))
             add_line(b, 0, unit->kind == UNIT_GZONE ? "GZone (global data)" : "CZone (read copies)");
         for (size_t c = 0; c < unit->cells.n; c++) {
-            const stg_cell *cell = ITEM(unit->cells, stg_cell, c);
+            const stg_cell *cell = MDL_ITEM(unit->cells, stg_cell, c);
             if (strcmp(cell->datacenter, dc))
                 continue;
             char text[72];
@@ -61,10 +60,10 @@ static void describe(const stage *st, const char *dc, dc_box *b)
         }
     }
     for (size_t d = 0; d < st->databases.n; d++) {
-        const stg_database *db = ITEM(st->databases, stg_database, d);
+        const stg_database *db = MDL_ITEM(st->databases, stg_database, d);
         long long primaries = 0, replicas = 0, failovers = 0;
         for (size_t g = 0; g < db->groups.n; g++) {
-            const stg_group *grp = ITEM(db->groups, stg_group, g);
+            const stg_group *grp = MDL_ITEM(db->groups, stg_group, g);
             primaries += grp->primary && !strcmp(grp->primary, dc);
             replicas += names_has(&grp->replicas, dc);
             failovers += grp->failover && !strcmp(grp->failover, dc);
@@ -142,13 +141,13 @@ static double link_latency(const geography *g, const char *a, const char *b)
 {
     double best = INFINITY;
     for (size_t i = 0; i < g->links.n; i++) {
-        const geo_link *l = ITEM(g->links, geo_link, i);
+        const geo_link *l = MDL_ITEM(g->links, geo_link, i);
         if (l->between.n != 2)
             continue;
         int match = (!strcmp(l->between.v[0], a) && !strcmp(l->between.v[1], b)) ||
                     (!strcmp(l->between.v[0], b) && !strcmp(l->between.v[1], a));
         for (size_t p = 0; match && p < l->paths.n; p++)
-            best = fmin(best, sim_time_to_seconds(ITEM(l->paths, geo_path, p)->latency));
+            best = fmin(best, sim_time_to_seconds(MDL_ITEM(l->paths, geo_path, p)->latency));
     }
     return best;
 }

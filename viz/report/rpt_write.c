@@ -5,7 +5,7 @@
 
 #include "mdl_files.h"
 #include "rpt.h"
-#include "sim_escape.h"
+#include "mdl_junit.h"
 #include "rpt_charts.h"
 #include "rpt_html.h"
 #include "rpt_pdf.h"
@@ -25,9 +25,9 @@ static void junit(FILE *f, const rpt_input *in)
                 tests++;
                 failures += !in->stages[s].runs[r].verdicts[v].pass;
             }
-    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"");
-    sim_escape_markup(f, scn);
-    fprintf(f, "\" tests=\"%d\" failures=\"%d\">\n", tests, failures);
+    mdl_junit j;
+    mdl_junit_open(&j, f);
+    mdl_junit_suites(&j, scn, tests, failures);
     for (int s = 0; s < in->n_stages; s++) {
         const rpt_stage *st = &in->stages[s];
         int t = 0, fl = 0;
@@ -36,40 +36,29 @@ static void junit(FILE *f, const rpt_input *in)
                 t++;
                 fl += !st->runs[r].verdicts[v].pass;
             }
-        fputs("  <testsuite name=\"", f);
-        sim_escape_markup(f, st->name);
-        fprintf(f, "\" tests=\"%d\" failures=\"%d\">\n", t, fl);
+        char classname[256];
+        snprintf(classname, sizeof classname, "%s.%s", scn, st->name);
+        mdl_junit_suite(&j, st->name, t, fl);
         for (int r = 0; r < st->n_runs; r++)
             for (int v = 0; v < st->runs[r].n_verdicts; v++) {
                 const mdl_verdict *vd = &st->runs[r].verdicts[v];
-                char name[128], got[48];
+                char name[128], got[48], failure[64];
                 snprintf(name, sizeof name, "%s %s %s", mdl_metric_names[vd->metric], vd->at_least ? "at least" : "at most",
                          vd->bound_text);
                 if (st->n_runs > 1) {
                     size_t len = strlen(name);
                     snprintf(name + len, sizeof name - len, " (seed %llu)", (unsigned long long)st->runs[r].seed);
                 }
-                fputs("    <testcase classname=\"", f);
-                sim_escape_markup(f, scn);
-                fputc('.', f);
-                sim_escape_markup(f, st->name);
-                fputs("\" name=\"", f);
-                sim_escape_markup(f, name);
-                if (vd->pass) {
-                    fputs("\"/>\n", f);
-                    continue;
-                }
                 if (vd->unrecovered)
                     snprintf(got, sizeof got, "not recovered");
                 else
                     rpt_format_metric(vd->metric, vd->value, got, sizeof got);
-                fputs("\">\n      <failure message=\"got ", f);
-                sim_escape_markup(f, got);
-                fputs("\"/>\n    </testcase>\n", f);
+                snprintf(failure, sizeof failure, "got %s", got);
+                mdl_junit_case(&j, classname, name, vd->pass ? NULL : failure);
             }
-        fputs("  </testsuite>\n", f);
+        mdl_junit_close(&j);
     }
-    fputs("</testsuites>\n", f);
+    mdl_junit_close(&j);
 }
 
 typedef int writer_fn(FILE *f, const rpt_input *in, const rpt_charts *charts);

@@ -1,0 +1,336 @@
+/* db_call.c -- database calls: where a call goes (the primary, a deposed
+ * primary that still believes it leads, or the nearest copy for reads),
+ * connection limits and workers at the primary, reads and writes, and the
+ * commit cost of the replication mode. Every commit moves the group's log
+ * (world/dblog.h); a read from a copy behind it is stale. */
+#include <string.h>
+
+#include "dblog.h"
+#include "flow_int.h"
+
+/* ==== Choosing a copy ==== */
+
+static int node_alive(const w_world *w, const w_group *g, int i)
+{
+    (void)w;
+    return g->nodes[i].up && g->nodes[i].dc->powered;
+}
+
+/* The live copy nearest to datacenter dc (the primary on ties). */
+static int nearest_copy(w_world *w, const w_group *g, int dc)
+{
+    int best = -1;
+    sim_time best_d = SIM_TIME_NEVER;
+    for (int i = 0; i < g->n_nodes; i++) {
+        if (!node_alive(w, g, i) || g->nodes[i].is_failover)
+            continue;
+        if (!net_reachable(w, dc, g->nodes[i].dc->index))
+            continue;
+        sim_time d = net_delay(w, dc, g->nodes[i].dc->index);
+        if (d < best_d || (d == best_d && i == g->primary)) {
+            best = i;
+            best_d = d;
+        }
+    }
+    return best;
+}
+
+/* ==== Commit cost ==== */
+
+/* How long a write at the primary waits for its copies; -1 when it cannot
+ * commit (too few copies reachable for sync or quorum). */
+static sim_time commit_wait(w_world *w, w_group *g, int p)
+{
+    const stg_replication *rep = &g->db->def->replication;
+    if (rep->mode == REPL_ASYNC)
+        return 0;
+    int from = g->nodes[p].dc->index;
+    sim_time rtt[8];
+    int n = 0, copies = 0;
+    for (int i = 0; i < g->n_nodes; i++) {
+        if (i == p || g->nodes[i].is_failover)
+            continue;
+        copies++;
+        if (node_alive(w, g, i) && net_reachable(w, from, g->nodes[i].dc->index) &&
+            net_reachable(w, g->nodes[i].dc->index, from))
+            rtt[n++] = net_delay(w, from, g->nodes[i].dc->index) + net_delay(w, g->nodes[i].dc->index, from);
+    }
+    for (int i = 1; i < n; i++) /* sort the few round trips */
+        for (int j = i; j > 0 && rtt[j - 1] > rtt[j]; j--) {
+            sim_time t = rtt[j];
+            rtt[j] = rtt[j - 1];
+            rtt[j - 1] = t;
+        }
+    switch (rep->mode) {
+    case REPL_SEMI_SYNC:
+        if (n > 0) {
+            g->semi_degraded = 0;
+            return rtt[0];
+        }
+        if (g->semi_degraded)
+            return 0; /* fell back to asynchronous */
+        g->semi_degraded = 1;
+        return rep->timeout;
+    case REPL_SYNC:
+        return n == copies ? (n ? rtt[n - 1] : 0) : -1;
+    default: { /* quorum: a majority of all copies, the leader included */
+        int need = (copies + 1) / 2; /* followers to hear from */
+        return n >= need ? (need ? rtt[need - 1] : 0) : -1;
+    }
+    }
+}
+
+/* ==== The call ==== */
+
+static void on_db_arrival(sim_engine *e, void *subject, void *object);
+static void on_db_done(sim_engine *e, void *subject, void *object);
+static void on_db_response(sim_engine *e, void *subject, void *object);
+static void on_call_lost(sim_engine *e, void *subject, void *object);
+
+static const scn_call *current_call(const w_world *w, const w_req *r)
+{
+    return (const scn_call *)w->types[r->type]->calls.items + r->call;
+}
+
+/* No answer will come: the server waits until the attempt's deadline. */
+static void call_lost_later(w_world *w, w_req *r)
+{
+    sim_time now = sim_now(w->e);
+    sim_event_post(w->e, r->deadline > now ? r->deadline : now, on_call_lost, r, w);
+}
+
+void db_call_abandoned(w_world *w, w_req *r) { call_lost_later(w, r); }
+
+void flow_on_dbnode_lost(w_world *w, const w_note *n, void *context)
+{
+    (void)context;
+    w_group *g = w->groups[n->group];
+    if (n->node != g->primary)
+        return;
+    /* Calls waiting at a primary that went down will never be answered;
+     * those it was executing find it gone when their events come. */
+    while (g->qhead) {
+        w_req *r = reqq_pop(&g->qhead, &g->qtail);
+        g->queued--;
+        db_call_abandoned(w, r);
+    }
+    g->busy = 0;
+}
+
+static void release_session(w_req *r)
+{
+    if (r->held_session) {
+        r->group->sessions--;
+        r->held_session = 0;
+    }
+}
+
+void db_call(w_world *w, w_req *r)
+{
+    const scn_call *call = current_call(w, r);
+    w_db *db = call->data == DATA_USER ? w->user_db : w->global_db;
+    w_group *g = call->data == DATA_USER ? db->by_shard[r->shard] : &db->groups[0];
+    w_cell *cell = w->cells[r->cell];
+    int node;
+    r->conflict = 0;
+    if (call->op == OP_READ && db->def->reads == READS_NEAREST)
+        node = nearest_copy(w, g, r->cell_dc);
+    else if (g->primary >= 0 && node_alive(w, g, g->primary) &&
+             net_reachable(w, r->cell_dc, g->nodes[g->primary].dc->index))
+        node = g->primary;
+    else if (g->old_primary >= 0 && node_alive(w, g, g->old_primary) &&
+             net_reachable(w, r->cell_dc, g->nodes[g->old_primary].dc->index)) {
+        node = g->old_primary; /* a deposed primary that still believes it leads */
+        r->conflict = 1;
+    } else
+        node = g->primary >= 0 && node_alive(w, g, g->primary) ? g->primary : -1;
+    /* A database refuses writes from a unit that does not own the shard
+     * (a wrong switch sends users to another unit's cell). */
+    if (call->op == OP_WRITE && call->data == DATA_USER && w->st->entry.routing == ROUTE_BY_UNIT &&
+        cell->unit != w->shard_unit[r->shard]) {
+        req_call_done(w, r, M_REFUSED);
+        return;
+    }
+    if (g->primary < 0 && !(call->op == OP_READ && db->def->reads == READS_NEAREST)) {
+        req_call_done(w, r, M_NO_ROUTE); /* no primary: nobody takes the call */
+        return;
+    }
+    if (call->op == OP_WRITE && g->write_forbidden) {
+        req_call_done(w, r, M_REFUSED);
+        return;
+    }
+    if (!prot_breaker_allows(w, cell, g)) {
+        req_call_done(w, r, M_BREAKER_OPEN);
+        return;
+    }
+    r->group = g;
+    if (node < 0) {
+        /* The primary is gone but nobody noticed: the connection hangs. */
+        r->node = g->primary >= 0 ? g->primary : 0;
+        r->node_epoch = g->nodes[r->node].epoch - 1; /* never matches */
+        call_lost_later(w, r);
+        return;
+    }
+    if (node == g->primary || node == g->old_primary) {
+        if (g->sessions >= g->connections) {
+            prot_breaker_record(w, cell, g, 0);
+            req_call_done(w, r, M_NO_CONNECTION);
+            return;
+        }
+        g->sessions++;
+        if (g->sessions > g->max_sessions)
+            g->max_sessions = g->sessions;
+        r->held_session = 1;
+    }
+    r->node = node;
+    r->node_epoch = g->nodes[node].epoch;
+    int to = g->nodes[node].dc->index;
+    if (to != r->cell_dc)
+        req_count(w, r, M_CROSS_DC_CALLS);
+    r->state = RQ_CALLING;
+    int sent = net_send(w, r->cell_dc, to, w->types[r->type]->request_size, on_db_arrival, r);
+    if (sent == NET_REFUSED) {
+        release_session(r);
+        prot_breaker_record(w, cell, g, 0);
+        req_call_done(w, r, M_REFUSED);
+    } else if (sent == NET_DROPPED) {
+        call_lost_later(w, r);
+    }
+}
+
+static int call_node_alive(const w_world *w, const w_req *r)
+{
+    (void)w;
+    const w_dbnode *n = &r->group->nodes[r->node];
+    return n->up && n->dc->powered && n->epoch == r->node_epoch;
+}
+
+static void db_exec(w_world *w, w_group *g, w_req *r)
+{
+    const scn_call *call = current_call(w, r);
+    const sim_dist *d = call->op == OP_WRITE ? &g->db->write : &g->db->read;
+    double s = sim_dist_sample(d, &g->rng) * g->nodes[r->node].slowdown;
+    r->state = RQ_DB_EXEC;
+    if (r->node == g->primary)
+        g->busy++;
+    sim_event_post(w->e, sim_now(w->e) + (s > 0 ? (sim_time)(s * 1e9) : 0), on_db_done, r, w);
+}
+
+static void on_db_arrival(sim_engine *e, void *subject, void *object)
+{
+    (void)e;
+    w_world *w = object;
+    w_req *r = subject;
+    w_group *g = r->group;
+    if (!call_node_alive(w, r)) {
+        call_lost_later(w, r);
+        return;
+    }
+    if (r->node == g->primary)
+        g->calls_arrived++;
+    if (r->node != g->primary || g->busy < g->workers) {
+        /* Copies serve reads without a queue (their capacity is assumed
+         * ample); the primary queues behind its workers. */
+        db_exec(w, g, r);
+        return;
+    }
+    reqq_push(&g->qhead, &g->qtail, r);
+    g->queued++;
+    r->state = RQ_DB_QUEUED;
+}
+
+static void respond(w_world *w, w_req *r)
+{
+    w_group *g = r->group;
+    int sent = net_send(w, g->nodes[r->node].dc->index, r->cell_dc, w->types[r->type]->response_size,
+                        on_db_response, r);
+    if (sent != NET_SENT)
+        call_lost_later(w, r);
+}
+
+static void on_commit(sim_engine *e, void *subject, void *object)
+{
+    (void)e;
+    w_world *w = object;
+    w_req *r = subject;
+    if (!call_node_alive(w, r)) {
+        call_lost_later(w, r);
+        return;
+    }
+    respond(w, r);
+}
+
+static void on_db_done(sim_engine *e, void *subject, void *object)
+{
+    (void)e;
+    w_world *w = object;
+    w_req *r = subject;
+    w_group *g = r->group;
+    if (!call_node_alive(w, r)) {
+        call_lost_later(w, r);
+        return;
+    }
+    sim_time now = sim_now(w->e);
+    if (r->node == g->primary) {
+        g->busy--;
+        if (g->qhead) {
+            w_req *next = reqq_pop(&g->qhead, &g->qtail);
+            g->queued--;
+            db_exec(w, g, next);
+        }
+    }
+    const scn_call *call = current_call(w, r);
+    if (call->op == OP_WRITE) {
+        sim_time wait = commit_wait(w, g, r->node);
+        if (wait < 0) { /* no quorum: the commit never comes */
+            call_lost_later(w, r);
+            return;
+        }
+        if (r->conflict) { /* accepted by a deposed primary: split brain */
+            w->conflicts++;
+            respond(w, r);
+            return;
+        }
+        g->lsn++;
+        g->writes++;
+        dblog_mark(g, now);
+        if (wait > 0) {
+            int at = g->nodes[r->node].dc->index;
+            if (at == r->cell_dc) {
+                /* The answer waits for the commit, then crosses the
+                 * building: one event, no link queue to respect. */
+                sim_event_post(w->e, now + wait + w->dcs[at].geo->internal_latency, on_db_response, r, w);
+                return;
+            }
+            sim_event_post(w->e, now + wait, on_commit, r, w);
+            return;
+        }
+    } else {
+        g->reads++;
+        if (r->node != g->primary && dblog_applied(w, g, r->node) < g->lsn) {
+            g->stale_reads++;
+            req_count(w, r, M_STALE_READS);
+        }
+    }
+    respond(w, r);
+}
+
+static void on_db_response(sim_engine *e, void *subject, void *object)
+{
+    (void)e;
+    w_world *w = object;
+    w_req *r = subject;
+    release_session(r);
+    prot_breaker_record(w, w->cells[r->cell], r->group, 1);
+    req_call_done(w, r, CALL_OK);
+}
+
+static void on_call_lost(sim_engine *e, void *subject, void *object)
+{
+    (void)e;
+    w_world *w = object;
+    w_req *r = subject;
+    release_session(r);
+    prot_breaker_record(w, w->cells[r->cell], r->group, 0);
+    req_call_done(w, r, CALL_LOST);
+}

@@ -1,0 +1,146 @@
+/* flow_int.h -- the request flow's own state and its files' shared
+ * functions (private to flow/): req.c (client, entry, server), route.c
+ * and route_dns.c (where requests go), db_call.c (database calls), prot.c
+ * (protections), traffic.c (arrivals). */
+#ifndef FLOW_INT_H
+#define FLOW_INT_H
+#include "flow.h"
+#include "measure.h"
+#include "net.h"
+#include "sim_rng.h"
+
+typedef struct w_req w_req;
+
+enum req_state { RQ_NEW, RQ_ENTRY, RQ_QUEUED, RQ_SERVING, RQ_CALLING, RQ_DB_QUEUED, RQ_DB_EXEC, RQ_DONE };
+
+/* One attempt of a user's request. Owned by its client until the client
+ * has its answer or gave up, and by its work until the work ends; freed
+ * when both are done. */
+struct w_req {
+    w_req *next;                /* queue link, or the free list */
+    uint64_t uid;
+    sim_time born;              /* the user's first attempt */
+    sim_time start;             /* this attempt */
+    sim_time deadline;          /* the client gives up then */
+    sim_time arrived;           /* at the server (for waiting times) */
+    sim_timer timeout;          /* the record outlives it: requests come from a free list */
+    w_server *server;
+    uint32_t server_epoch;
+    w_group *group;             /* the call in progress */
+    uint32_t node_epoch;
+    int node;                   /* which copy serves the call */
+    uint16_t type;
+    uint8_t shard;
+    uint8_t unit;
+    uint8_t attempt;            /* 0 for the first */
+    uint8_t call;               /* the call in progress */
+    uint8_t entry_dc, cell_dc;
+    uint8_t client_done, work_done, held_session, admitted, conflict;
+    uint8_t state;
+    uint32_t cell;              /* index of the serving cell */
+};
+
+/* A queue of requests (a server's or a primary's waiting line), first in
+ * first out through their `next` links. */
+static inline void reqq_push(w_req **head, w_req **tail, w_req *r)
+{
+    r->next = NULL;
+    if (*tail)
+        (*tail)->next = r;
+    else
+        *head = r;
+    *tail = r;
+}
+
+static inline w_req *reqq_pop(w_req **head, w_req **tail)
+{
+    w_req *r = *head;
+    *head = r->next;
+    if (!*head)
+        *tail = NULL;
+    return r;
+}
+
+typedef struct flow_prot flow_prot;
+typedef struct flow_dns flow_dns;
+
+struct w_flow {
+    /* Request records, from a free list. */
+    w_req *free_reqs;
+    w_req **req_blocks;
+    size_t n_req_blocks, cap_req_blocks;
+    uint64_t in_flight;
+    /* Arrivals, named independently of the stage: every stage of a
+     * scenario sees the same users and the same arrivals. */
+    sim_choice type_choice;
+    sim_rng arrivals_rng, users_rng, types_rng, retry_rng;
+    sim_lane *client_lane;      /* user to entry */
+    sim_timer_lane *timeout_lane; /* the client's timeout */
+    sim_time client_latency;
+    flow_prot *prot;
+    flow_dns *dns;
+};
+
+/* A request's measure, counted for its unit, type and birth. */
+static inline void req_count(w_world *w, const w_req *r, int measure)
+{
+    metrics_req(w, r->unit, r->type, r->born, measure);
+}
+
+/* ==== req.c ==== */
+
+enum { CALL_OK = 0, CALL_LOST = -1 }; /* else a failure measure (M_...) */
+
+w_req *req_alloc(w_world *w);
+void req_release(w_world *w, w_req *r);
+void req_free_all(w_world *w);
+void req_start_attempt(w_world *w, w_req *r);
+/* The lane of the client's timeouts (timer r->timeout runs on_timeout). */
+sim_timer_lane *req_timeout_lane_create(w_world *w);
+void req_next_call(w_world *w, w_req *r);
+/* The call in progress ended: CALL_OK, CALL_LOST or a failure cause. */
+void req_call_done(w_world *w, w_req *r, int cause);
+void req_work_lost(w_world *w, w_req *r);
+
+/* ==== route.c, route_dns.c ==== */
+
+int route_entry_dc(w_world *w, const w_req *r);
+w_cell *route_cell(w_world *w, const w_req *r);
+w_server *route_server(w_world *w, w_cell *cell);
+int dns_init(w_world *w);
+void dns_fini(w_world *w);
+/* The entry point a user whose cache was filled at its last refresh was told. */
+int dns_entry(w_world *w, const w_req *r);
+
+/* ==== db_call.c ==== */
+
+/* The request's current call: to the primary (or the nearest copy for
+ * reads where the database allows it). */
+void db_call(w_world *w, w_req *r);
+/* A call waiting at a copy that died: the server waits for the attempt's
+ * deadline. */
+void db_call_abandoned(w_world *w, w_req *r);
+
+/* ==== prot.c ==== */
+
+int prot_init(w_world *w);
+void prot_fini(w_world *w);
+/* At the entry: 0 to admit, else the failure measure (M_SHED,
+ * M_RATE_LIMITED, M_REFUSED). */
+int prot_admit(w_world *w, const w_req *r);
+/* Requests admitted and not yet done (admission control counts them). */
+void prot_in_flight(w_world *w, int delta);
+/* A client is about to retry: does the budget allow it? */
+int prot_retry_allowed(w_world *w);
+void prot_note_attempt(w_world *w, int is_retry);
+/* Circuit breaker of a cell's calls to a shard group. */
+int prot_breaker_allows(w_world *w, const w_cell *cell, const w_group *g);
+void prot_breaker_record(w_world *w, const w_cell *cell, const w_group *g, int ok);
+/* A bad release on the serving server fails this request. */
+int prot_injected_error(w_world *w, const w_req *r);
+
+/* ==== traffic.c ==== */
+
+int traffic_init(w_world *w);
+
+#endif /* FLOW_INT_H */

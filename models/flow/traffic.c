@@ -1,0 +1,88 @@
+/* traffic.c -- the offered load: a non-homogeneous Poisson process whose
+ * rate follows the scenario's curve (scaled), each arrival a user drawn
+ * uniformly from the population and a request type drawn by the mix. The
+ * streams are named for the traffic, not the stage: every stage of a
+ * scenario sees the same users and the same arrivals. */
+#include <math.h>
+
+#include "flow_int.h"
+#include "sim_alloc.h"
+#include "sim_status.h"
+
+static void schedule_next(w_world *w, sim_time now);
+
+static void on_arrival_look(sim_engine *e, void *subject, void *object)
+{
+    (void)object;
+    schedule_next(subject, sim_now(e));
+}
+
+static void on_arrival(sim_engine *e, void *subject, void *object)
+{
+    (void)object;
+    w_world *w = subject;
+    struct w_flow *fl = w->flow;
+    sim_time now = sim_now(e);
+    if (now >= w->end)
+        return; /* the measured part is over: no new users */
+    w_req *r = req_alloc(w);
+    if (!r)
+        return;
+    r->uid = (uint64_t)(sim_rng_uniform(&fl->users_rng) * w->users);
+    r->type = (uint16_t)sim_choice_draw(&fl->type_choice, &fl->types_rng);
+    /* The shard key: the user id's third- and second-to-last digits. */
+    r->shard = (uint8_t)(r->uid / 10 % 100);
+    r->unit = (uint8_t)w->shard_unit[r->shard]->index;
+    r->born = now;
+    req_count(w, r, M_OFFERED);
+    req_start_attempt(w, r);
+    schedule_next(w, now);
+}
+
+/* The next arrival after `now`; with no load now, a look at the next
+ * point of the curve that may bring some (none: the users are done). */
+static void schedule_next(w_world *w, sim_time now)
+{
+    double rate = mdl_curve_rate(w->sc, now) * w->scale;
+    if (rate > 0) {
+        sim_time gap = (sim_time)(-log(sim_rng_uniform_pos(&w->flow->arrivals_rng)) / rate * 1e9);
+        sim_event_post(w->e, now + gap, on_arrival, w, NULL);
+        return;
+    }
+    const scn_curve *cv = &w->sc->traffic.curve;
+    sim_time next = SIM_TIME_NEVER;
+    for (size_t i = 0; i < cv->points.n; i++) {
+        sim_time t = mdl_clock_to_run(w->sc, MDL_ITEM(cv->points, scn_point, i)->at);
+        if (t > now && t < next)
+            next = t;
+    }
+    if (cv->points.n == 0)
+        next = now + SIM_SEC; /* the shape may rise again: look each second */
+    if (next != SIM_TIME_NEVER && next < w->end)
+        sim_event_post(w->e, next, on_arrival_look, w, NULL);
+}
+
+int traffic_init(w_world *w)
+{
+    struct w_flow *fl = w->flow;
+    double *weights = sim_calloc((size_t)w->n_types, sizeof *weights);
+    if (!weights)
+        return SIM_ENOMEM;
+    for (int t = 0; t < w->n_types; t++)
+        weights[t] = w->types[t]->share;
+    int rc = sim_choice_init(&fl->type_choice, weights, (size_t)w->n_types);
+    sim_free(weights);
+    if (rc)
+        return rc;
+    sim_rng_init(&fl->arrivals_rng, w->seed, "traffic.arrivals");
+    sim_rng_init(&fl->users_rng, w->seed, "traffic.users");
+    sim_rng_init(&fl->types_rng, w->seed, "traffic.types");
+    sim_rng_init(&fl->retry_rng, w->seed, "client.retry");
+    return SIM_OK;
+}
+
+int flow_start(w_world *w)
+{
+    schedule_next(w, 0); /* a failure to schedule stops the run with SIM_ENOMEM */
+    return SIM_OK;
+}

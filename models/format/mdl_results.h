@@ -1,0 +1,80 @@
+/* mdl_results.h -- what a run's results hold, as plain data: the points of
+ * its time series, the rows of events.csv, the headline figures, the
+ * incidents and the verdicts. The measures fill them; the program, the
+ * report and the window read them. No pointer into a running world. */
+#ifndef MDL_RESULTS_H
+#define MDL_RESULTS_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mdl_kinds.h"
+#include "sim_time.h"
+
+/* Datacenters a series point keeps a figure for (the first of the geography). */
+#define MDL_SERIES_DCS 16
+
+/* What one interval of the run looked like, for charts (real-world units). */
+typedef struct mdl_series_point {
+    double t;                   /* seconds since the measured part began (< 0: warm-up) */
+    double offered, succeeded, failed;   /* requests per second */
+    double p50, p99;            /* seconds; 0 when nothing succeeded */
+    double retries;
+    double lost_writes;         /* cumulative */
+    double dc_served[MDL_SERIES_DCS]; /* requests per second served in each datacenter */
+} mdl_series_point;
+
+typedef struct mdl_series {
+    mdl_series_point *p;
+    size_t n, cap;
+} mdl_series;
+
+/* A row of events.csv. */
+typedef struct mdl_event_row {
+    sim_time t;                 /* run time */
+    int kind;                   /* EV_... (mdl_event_kinds[kind] is its name) */
+    char target[96];            /* what it concerned, as this stage resolved it */
+    char text[224];             /* a sentence for the story of the run */
+} mdl_event_row;
+
+/* The run's headline figures (real-world units). */
+typedef struct mdl_headline {
+    double offered, succeeded, failed;
+    double availability;        /* succeeded / offered, 0..1 */
+    double nines;
+    double p50, p90, p99, p999; /* seconds, over the measured run */
+    double peak_p50, peak_p99, peak_p999; /* over the busiest minute */
+    double peak_served;         /* requests per second, the best interval */
+    double users_affected, users_share;
+    double retries;
+    double by_cause[CAUSE_COUNT]; /* failures by cause, see mdl_cause_names */
+    double events_per_request;
+    double cost;
+    double lost_writes, rpo;    /* acknowledged writes lost; age of the oldest (s) */
+    double at_risk_writes, stale_reads, conflicting_writes;
+    double seconds_below_slo;
+} mdl_headline;
+
+/* An incident: faults overlapping before recovery (seconds from its start). */
+typedef struct mdl_incident {
+    sim_time start;             /* run time of its first fault */
+    int recovered;              /* else: not recovered, > rto s */
+    int broke_slo;
+    double rto;                 /* seconds to recovery (or to the end) */
+    double impact;              /* seconds from the fault to the SLO's first break; -1 never */
+    double detect, switched;    /* seconds to the first detection / switch; -1 none */
+    double failed, users;       /* real-world */
+    double unit_share;          /* share of rzones with failures */
+    double lost_writes, parked_writes, rpo;
+} mdl_incident;
+
+/* A verdict of the scenario, judged on one run. */
+typedef struct mdl_verdict {
+    int metric;                 /* METRIC_... */
+    int at_least;               /* else at most */
+    double bound, value;        /* in the metric's unit (percent, count, seconds) */
+    char bound_text[32];        /* as written */
+    int unrecovered;            /* rto: an incident never recovered */
+    int pass;
+} mdl_verdict;
+
+#endif /* MDL_RESULTS_H */

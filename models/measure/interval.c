@@ -1,0 +1,151 @@
+/* interval.c -- the end of each interval of the measures: its point of the
+ * series and its rows of timeseries.csv, in real-world units (divided by
+ * the scale); then NOTE_TICK, so that whatever judges the last interval
+ * (degradation, the SLO, blue-green) hears it; then the next interval. */
+#include <stdio.h>
+
+#include "meas_int.h"
+#include "sim_status.h"
+
+/* Writes one row of timeseries.csv. */
+static void row(FILE *csv, const char *clock, double t, const char *unit, const char *type, const char *measure,
+                double value)
+{
+    fprintf(csv, "%.3f,%s,%s,%s,%s,%.9g\n", t, clock, unit, type, measure, value);
+}
+
+static void write_group(FILE *csv, const char *clock, double t, const char *unit, const char *type,
+                        const uint64_t *c, const sim_hist *h, double per)
+{
+    for (int m = 0; m < M_COUNT; m++)
+        if (c[m] || m <= M_FAILED)
+            row(csv, clock, t, unit, type, meas_names[m], (double)c[m] * per);
+    if (h->total) {
+        row(csv, clock, t, unit, type, "latency_p50", sim_time_to_seconds(sim_hist_quantile(h, 0.5)));
+        row(csv, clock, t, unit, type, "latency_p90", sim_time_to_seconds(sim_hist_quantile(h, 0.9)));
+        row(csv, clock, t, unit, type, "latency_p99", sim_time_to_seconds(sim_hist_quantile(h, 0.99)));
+        row(csv, clock, t, unit, type, "latency_p999", sim_time_to_seconds(sim_hist_quantile(h, 0.999)));
+    }
+}
+
+/* The interval's counts and latencies over a set of slots: every unit of
+ * one type (unit < 0), or every type of one unit (type < 0). */
+static void sum_slots(const w_world *w, int unit, int type, uint64_t *c, sim_hist *h)
+{
+    const struct w_measure *m = w->measure;
+    memset(c, 0, M_COUNT * sizeof *c);
+    sim_hist_clear(h);
+    for (int u = 0; u < w->n_units; u++)
+        for (int ty = 0; ty < w->n_types; ty++) {
+            if ((unit >= 0 && u != unit) || (type >= 0 && ty != type))
+                continue;
+            size_t s = meas_slot(w, u, ty);
+            for (int k = 0; k < M_COUNT; k++)
+                c[k] += m->now.c[s * M_COUNT + (size_t)k];
+            sim_hist_merge(h, &m->now.lat[s]);
+        }
+}
+
+static void write_rows(w_world *w, const char *clock, double t, const uint64_t *all, const sim_hist *h_all,
+                       double per, sim_time length)
+{
+    struct w_measure *m = w->measure;
+    FILE *csv = m->csv;
+    write_group(csv, clock, t, "all", "all", all, h_all, per);
+    int full = w->sc->timeseries == TIMESERIES_FULL;
+    uint64_t c[M_COUNT];
+    sim_hist *h = &m->scratch_hist2;
+    for (int ty = 0; full && ty < w->n_types; ty++) {
+        sum_slots(w, -1, ty, c, h);
+        write_group(csv, clock, t, "all", w->types[ty]->name, c, h, per);
+    }
+    for (int u = 0; full && u < w->n_units; u++) {
+        if (w->units[u].kind != UNIT_RZONE)
+            continue;
+        sum_slots(w, u, -1, c, h);
+        write_group(csv, clock, t, w->units[u].def->name, "all", c, h, per);
+    }
+    for (int ci = 0; full && ci < w->n_cells; ci++) {
+        w_cell *cell = w->cells[ci];
+        char name[160];
+        snprintf(name, sizeof name, "%s@%s", cell->unit->def->name, cell->dc->geo->name);
+        double ns = (double)length;
+        double workers = (double)cell->n_servers * cell->pool->workers;
+        row(csv, clock, t, name, "all", "utilisation", ns > 0 ? cell->busy_integral / ns / workers : 0);
+        row(csv, clock, t, name, "all", "queue_length", ns > 0 ? cell->queue_integral / ns / w->scale : 0);
+        row(csv, clock, t, name, "all", "served", (double)cell->served * per);
+    }
+    row(csv, clock, t, "all", "all", "lost_writes", (double)w->lost_writes / w->scale);
+}
+
+static void on_tick(sim_engine *e, void *subject, void *object)
+{
+    (void)object;
+    w_world *w = subject;
+    struct w_measure *m = w->measure;
+    sim_time now = sim_now(e);
+    sim_time start = m->interval_start;
+    double seconds = sim_time_to_seconds(now - start);
+    double per = seconds > 0 ? 1 / (w->scale * seconds) : 0; /* real-world per second */
+    double t = sim_time_to_seconds(start - w->warmup);
+    char clock[SIM_TIME_TEXT_MAX];
+    world_clock(w, start, clock, sizeof clock);
+    uint64_t all[M_COUNT];
+    sim_hist *h_all = &m->scratch_hist;
+    sum_slots(w, -1, -1, all, h_all);
+    mdl_series_point p = {0};
+    p.t = t;
+    p.offered = (double)all[M_OFFERED] * per;
+    p.succeeded = (double)all[M_SUCCEEDED] * per;
+    p.failed = (double)all[M_FAILED] * per;
+    p.retries = (double)all[M_RETRIES] * per;
+    p.p50 = sim_time_to_seconds(sim_hist_quantile(h_all, 0.5));
+    p.p99 = sim_time_to_seconds(sim_hist_quantile(h_all, 0.99));
+    p.lost_writes = (double)w->lost_writes / w->scale;
+    for (int c = 0; c < w->n_cells; c++) {
+        w_cell *cell = w->cells[c];
+        metrics_cell_change(w, cell);
+        if (cell->dc->index < MDL_SERIES_DCS)
+            p.dc_served[cell->dc->index] += (double)cell->served * per;
+    }
+    series_push(w, &p);
+    m->last = p;
+    m->has_last = 1;
+    if (m->csv)
+        write_rows(w, clock, t, all, h_all, per, now - start);
+    w_note tick = note_of(NOTE_TICK);
+    tick.from = start;
+    tick.to = now;
+    tick.offered = all[M_OFFERED];
+    tick.succeeded = all[M_SUCCEEDED];
+    tick.failed = all[M_FAILED];
+    tick.shed = all[M_SHED];
+    note_publish(w, &tick);
+    /* Reset for the next interval. */
+    memset(m->now.c, 0, (size_t)w->n_units * (size_t)w->n_types * M_COUNT * sizeof *m->now.c);
+    for (size_t i = 0; i < (size_t)w->n_units * (size_t)w->n_types; i++)
+        sim_hist_clear(&m->now.lat[i]);
+    for (int c = 0; c < w->n_cells; c++) {
+        w->cells[c]->busy_integral = w->cells[c]->queue_integral = 0;
+        w->cells[c]->served = 0;
+    }
+    m->interval_start = now;
+    if (now < w->end)
+        sim_event_post(e, now + m->interval < w->end ? now + m->interval : w->end, on_tick, w, NULL);
+}
+
+int interval_start(w_world *w)
+{
+    sim_time first = w->measure->interval < w->end ? w->measure->interval : w->end;
+    return sim_event_post(w->e, first, on_tick, w, NULL) ? SIM_OK : SIM_ENOMEM;
+}
+
+int measure_series_open(w_world *w)
+{
+    struct w_measure *m = w->measure;
+    m->csv = tmpfile();
+    if (!m->csv)
+        return SIM_EIO;
+    fputs("time,clock,unit,type,measure,value\n", m->csv);
+    return SIM_OK;
+}

@@ -1,0 +1,58 @@
+/* meas_int.h -- the measures' own state (private to measure/). */
+#ifndef MEAS_INT_H
+#define MEAS_INT_H
+#include <stdio.h>
+
+#include "measure.h"
+#include "sim_hist.h"
+#include "sim_window.h"
+
+/* Counters of one phase or interval, per unit and per request type. */
+typedef struct meas_counts {
+    uint64_t *c;                /* [unit][type][measure] */
+    sim_hist *lat;              /* [unit][type] */
+} meas_counts;
+
+typedef struct meas_incidents meas_incidents;
+
+struct w_measure {
+    meas_counts now;            /* the current interval */
+    meas_counts total;          /* the whole measured run */
+    meas_counts warm;           /* the warm-up */
+    sim_hist peak_lat;          /* over the busiest minute of offered load */
+    sim_time peak_from, peak_to;
+    sim_time interval;
+    sim_time interval_start;
+    uint8_t *users_failed;      /* bitmap over the simulated population */
+    uint64_t users_affected;
+    mdl_series *series;         /* what the run recorded, interval by interval */
+    size_t series_merge, series_pending;
+    mdl_series_point series_acc;
+    mdl_series_point last;      /* the last interval's, exactly */
+    int has_last;
+    FILE *csv;                  /* timeseries.csv being written, or NULL */
+    sim_hist scratch_hist, scratch_hist2;
+    meas_incidents *incidents;
+};
+
+static inline size_t meas_slot(const w_world *w, int unit, int type)
+{
+    return (size_t)unit * (size_t)w->n_types + (size_t)type;
+}
+
+/* The sum of one measure over every unit and type. */
+double meas_sum(const w_world *w, const meas_counts *c, int m);
+
+/* The in-memory series (series.c): one point an interval, merged two by
+ * two when full so long runs stay bounded. */
+int series_init(w_world *w);
+void series_fini(w_world *w);
+void series_push(w_world *w, const mdl_series_point *p);
+
+/* The interval tick (interval.c): posts the first. */
+int interval_start(w_world *w);
+
+int incidents_init(w_world *w);
+void incidents_fini(w_world *w);
+
+#endif /* MEAS_INT_H */

@@ -1,0 +1,50 @@
+/* rec_int.h -- recovery's own state and its files' shared functions
+ * (private to recovery/). */
+#ifndef REC_INT_H
+#define REC_INT_H
+#include "flow.h"
+#include "net.h"
+#include "recovery.h"
+#include "sim_rng.h"
+#include "sim_window.h"
+#include "world_event.h"
+#include "world_state.h"
+
+typedef struct rec_action {
+    const scn_action *def;
+    int on;                     /* the event kind it waits for (EV_...), or -1 */
+    int fired;
+} rec_action;
+
+struct w_recovery {
+    sim_rng detect_rng;         /* where in a check's period a failure falls */
+    sim_rng human_rng;          /* how long people take */
+    sim_time promotion_decision; /* when the on-call human acts on the database pages pending */
+    uint64_t entry_truth;       /* bit i: entry point i truly answers (what the checks will find) */
+    sim_window green;           /* the green group's requests and errors */
+    int rolling_back;
+    rec_action *actions;
+    size_t n_actions;
+};
+
+/* Servers (rec_servers.c): when a server's death reaches the balancer. */
+sim_time rec_server_detection(w_world *w);
+
+/* Databases (rec_db.c): a copy lost or back; an operator's promotion. */
+void rec_dbnode_lost(w_world *w, w_group *g, int node);
+void rec_dbnode_back(w_world *w, w_group *g, int node);
+void rec_group_check(w_world *w, w_group *g);
+void rec_promote_now(w_world *w, w_group *g, const char *why);
+
+/* Units (rec_unit.c). */
+void rec_cell_changed(w_world *w, w_cell *c);
+void rec_switch_unit(w_world *w, w_unit *u, w_cell *to, const char *why);
+
+/* Blue-green (rec_release.c). */
+int rec_release_init(w_world *w);
+void rec_rollback_now(w_world *w, const char *why);
+
+/* A sample of a distribution of seconds as a duration (negative: 0). */
+sim_time rec_sample(const sim_dist *d, sim_rng *r);
+
+#endif /* REC_INT_H */

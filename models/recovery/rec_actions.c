@@ -1,0 +1,109 @@
+/* rec_actions.c -- the operator's actions scripted in the scenario, at
+ * their time or `delay` after the first event of the kind they wait `on`:
+ * switch a unit (or fail it back), promote a copy, roll back a release,
+ * drain a datacenter, shed or restore a request type. Each is told in
+ * events.csv as the operator's, then acts through the same mechanisms the
+ * stage's automation uses. */
+#include <stdio.h>
+
+#include "rec_int.h"
+#include "sim_alloc.h"
+#include "sim_status.h"
+#include "target.h"
+
+static void run_action(w_world *w, const scn_action *a)
+{
+    w_target t;
+    target_resolve(w, &a->target, -1, &t);
+    char who[160];
+    snprintf(who, sizeof who, "%s", t.label[0] ? t.label : "-");
+    world_event(w, EV_ACTION, who, "the operator acts: %s %s", mdl_action_kinds[a->kind], who);
+    switch (a->kind) {
+    case ACTION_SWITCH_UNIT:
+    case ACTION_FAILBACK: {
+        w_unit *u = t.unit;
+        if (!u)
+            return;
+        w_cell *to = NULL;
+        for (int c = 0; c < u->n_cells; c++) {
+            w_cell *cell = u->cells[c];
+            if (a->to ? !strcmp(cell->dc->geo->name, a->to)
+                      : (a->kind == ACTION_FAILBACK ? !cell->def->standby : cell != u->home))
+                to = cell;
+        }
+        if (to && to != u->home)
+            rec_switch_unit(w, u, to, "by the operator");
+        return;
+    }
+    case ACTION_PROMOTE:
+        for (int i = 0; i < t.n_groups; i++)
+            rec_promote_now(w, t.groups[i], "by the operator");
+        return;
+    case ACTION_ROLLBACK:
+        rec_rollback_now(w, "by the operator");
+        return;
+    case ACTION_DRAIN:
+        for (int i = 0; i < t.n_dcs; i++) {
+            for (int c = 0; c < w->n_cells; c++)
+                if (w->cells[c]->dc->index == t.dcs[i])
+                    w->cells[c]->share = 0;
+            entry_set(w, t.dcs[i], 0);
+        }
+        route_refresh(w);
+        return;
+    case ACTION_DEGRADE:
+    case ACTION_RESTORE:
+        for (int ty = 0; ty < w->n_types; ty++)
+            if (a->type && !strcmp(w->types[ty]->name, a->type))
+                prot_set_shed(w, ty, a->kind == ACTION_DEGRADE);
+        return;
+    default:
+        return;
+    }
+}
+
+static void on_action(sim_engine *e, void *subject, void *object)
+{
+    (void)e;
+    w_world *w = object;
+    run_action(w, subject);
+}
+
+void rec_on_event_actions(w_world *w, const w_note *n, void *context)
+{
+    (void)context;
+    struct w_recovery *rc = w->recovery;
+    for (size_t i = 0; i < rc->n_actions; i++) {
+        rec_action *a = &rc->actions[i];
+        if (a->fired || a->on != n->event->kind)
+            continue;
+        a->fired = 1;
+        sim_event_post(w->e, sim_now(w->e) + a->def->delay, on_action, (void *)a->def, w);
+    }
+}
+
+
+int rec_actions_start(w_world *w)
+{
+    struct w_recovery *rc = w->recovery;
+    const scenario *sc = w->sc;
+    rc->n_actions = sc->actions.n;
+    rc->actions = sim_calloc(rc->n_actions + 1, sizeof *rc->actions);
+    if (!rc->actions)
+        return SIM_ENOMEM;
+    for (size_t i = 0; i < sc->actions.n; i++) {
+        const scn_action *a = MDL_ITEM(sc->actions, scn_action, i);
+        rc->actions[i].def = a;
+        rc->actions[i].on = a->on ? mdl_enum_index(mdl_event_kinds, a->on) : -1;
+        if (a->at) {
+            sim_time clock;
+            const char *why;
+            sim_time_parse_clock(a->at->text, &clock, &why);
+            rc->actions[i].fired = 1;
+            sim_time at = mdl_clock_to_run(sc, clock);
+            if (!sim_event_post(w->e, at > 0 ? at : 0, on_action, (void *)a, w))
+                return SIM_ENOMEM;
+        }
+    }
+    return SIM_OK;
+}

@@ -1,0 +1,370 @@
+/* rec_db.c -- a shard group losing its primary, as the stage's file says
+ * it recovers: waiting for the repair; a human promoting the most complete
+ * replica after monitoring pages and they respond; the copies electing a
+ * leader once its lease expires (only a connected majority can); or the
+ * failover layer moving the shard to its failover database, parking the
+ * writes that had not reached it. Counted from the log: the acknowledged
+ * writes the new primary lacks are lost (with the RPO: the age of the
+ * oldest), parked writes are at risk until the old primary returns and is
+ * reconciled, and writes a deposed primary still accepted are conflicts. */
+#include <math.h>
+#include <stdio.h>
+
+#include "dblog.h"
+#include "rec_int.h"
+
+static int node_up(const w_group *g, int n) { return g->nodes[n].up && g->nodes[n].dc->powered; }
+
+static const char *group_name(const w_group *g, char *buf, size_t n)
+{
+    if (g->db->holds_user)
+        snprintf(buf, n, "%s %02d-%02d", g->db->def->name, g->def->shards.lo, g->def->shards.hi);
+    else
+        snprintf(buf, n, "%s", g->db->def->name);
+    return buf;
+}
+
+/* Copies (not failover databases) that can talk to copy `from`. */
+static int reachable_copies(const w_world *w, const w_group *g, int from)
+{
+    int n = 0;
+    for (int i = 0; i < g->n_nodes; i++)
+        if (!g->nodes[i].is_failover && node_up(g, i) &&
+            net_reachable(w, g->nodes[from].dc->index, g->nodes[i].dc->index))
+            n++;
+    return n;
+}
+
+static int copies(const w_group *g)
+{
+    int n = 0;
+    for (int i = 0; i < g->n_nodes; i++)
+        n += !g->nodes[i].is_failover;
+    return n;
+}
+
+/* The writes acknowledged to clients by time t: a commit is acknowledged
+ * one round trip after it reached the log, to the nearest copy (semi-
+ * synchronous), to every copy (synchronous), or to enough copies for a
+ * majority (quorum). Copies lost since count: they answered then. */
+static uint64_t acked_at(w_world *w, w_group *g, sim_time t)
+{
+    const stg_replication *rep = &g->db->def->replication;
+    if (rep->mode == REPL_ASYNC || (rep->mode == REPL_SEMI_SYNC && g->semi_degraded))
+        return dblog_lsn_at(g, t);
+    sim_time rtt[16];
+    int n = 0;
+    for (int i = 0; i < g->n_nodes && n < 16; i++)
+        if (i != g->primary && !g->nodes[i].is_failover)
+            rtt[n++] = 2 * net_delay(w, g->nodes[g->primary].dc->index, g->nodes[i].dc->index);
+    for (int i = 1; i < n; i++)
+        for (int j = i; j > 0 && rtt[j - 1] > rtt[j]; j--) {
+            sim_time x = rtt[j];
+            rtt[j] = rtt[j - 1];
+            rtt[j - 1] = x;
+        }
+    int k = rep->mode == REPL_SEMI_SYNC ? 1 : rep->mode == REPL_SYNC ? n : (n + 1) / 2;
+    sim_time wait = k >= 1 && k <= n ? rtt[k - 1] : 0;
+    return dblog_lsn_at(g, t - wait);
+}
+
+/* Makes copy `to` the primary, counting what it lacks. */
+static void take_over(w_world *w, w_group *g, int to, const char *how, int parked)
+{
+    char name[96];
+    group_name(g, name, sizeof name);
+    sim_time lost_at = g->lost_primary >= 0 ? g->primary_lost_at : sim_now(w->e);
+    int old = g->primary;
+    uint64_t acked = g->lost_primary >= 0 ? g->lsn_at_loss : g->lsn;
+    if (g->lost_primary >= 0)
+        acked = acked_at(w, g, lost_at) < acked ? acked_at(w, g, lost_at) : acked;
+    /* What `to` had applied when the primary was lost. */
+    sim_time lag = dblog_copy_lag(w, g, to);
+    uint64_t had = dblog_lsn_at(g, lost_at - lag);
+    uint64_t missing = acked > had ? acked - had : 0;
+    sim_time rpo = 0;
+    if (missing > 0) {
+        sim_time oldest = dblog_commit_time(g, had + 1);
+        rpo = oldest >= 0 ? lost_at - oldest : 0;
+    }
+    if (parked) {
+        g->parked += missing;
+        g->parked_on = old;
+        w->at_risk_writes += missing;
+        world_event(w, EV_SWITCH, name, "%s: the failover layer moved it to %s; %.0f writes parked at risk",
+                    name, g->nodes[to].dc->geo->name, world_real_count(w, missing));
+    } else {
+        w->lost_writes += missing;
+        if (rpo > w->rpo)
+            w->rpo = rpo;
+        char rpo_text[SIM_TIME_TEXT_MAX];
+        sim_time_format_duration((rpo + SIM_MS / 2) / SIM_MS * SIM_MS, rpo_text, sizeof rpo_text);
+        world_event(w, EV_PROMOTE, name, "%s: %s promoted the copy in %s; %.0f acknowledged writes lost (RPO %s)",
+                    name, how, g->nodes[to].dc->geo->name, world_real_count(w, missing), rpo_text);
+    }
+    w_note lost = note_of(NOTE_WRITES_LOST);
+    lost.group = g->gid;
+    lost.count = missing;
+    lost.age = rpo;
+    lost.parked = parked;
+    note_publish(w, &lost);
+    /* The new primary's log continues from what it had. */
+    g->primary = to;
+    dblog_restart(g, had > g->base_lsn ? had : g->base_lsn);
+    g->busy = 0;
+    g->sessions = 0;
+    g->lost_primary = -1;
+    g->promoting = 0;
+    /* A deposed primary still running may still accept writes. */
+    g->old_primary = old >= 0 && node_up(g, old) ? old : -1;
+}
+
+/* The most complete live copy reachable by a majority (or any, when
+ * `need_majority` is 0); -1 if none. */
+static int best_copy(w_world *w, w_group *g, int need_majority, int allow_failover)
+{
+    int best = -1;
+    uint64_t best_had = 0;
+    sim_time at = g->lost_primary >= 0 ? g->primary_lost_at : sim_now(w->e);
+    for (int i = 0; i < g->n_nodes; i++) {
+        if (i == g->primary || !node_up(g, i) || (g->nodes[i].is_failover && !allow_failover))
+            continue;
+        if (need_majority && reachable_copies(w, g, i) < copies(g) / 2 + 1)
+            continue;
+        uint64_t had = dblog_lsn_at(g, at - dblog_copy_lag(w, g, i));
+        if (best < 0 || had > best_had) {
+            best = i;
+            best_had = had;
+        }
+    }
+    return best;
+}
+
+static void on_promote(sim_engine *e, void *subject, void *object)
+{
+    (void)e;
+    w_group *g = subject;
+    w_world *w = g->db->world;
+    int mode = (int)(intptr_t)object;
+    if (!g->promoting)
+        return; /* the primary came back first */
+    int elected = mode == PROMOTE_AUTOMATIC;
+    int to = best_copy(w, g, elected, 0);
+    if (to < 0) { /* no copy to promote (no connected majority): try again when something changes */
+        g->promoting = 0;
+        return;
+    }
+    take_over(w, g, to, elected ? "the copies elected" : "a human", 0);
+}
+
+static void start_promotion(w_world *w, w_group *g, sim_time paged);
+static void on_detected(sim_engine *e, void *subject, void *object);
+
+static void on_failover(sim_engine *e, void *subject, void *object)
+{
+    (void)object;
+    w_group *g = subject;
+    w_world *w = g->db->world;
+    if (!g->promoting)
+        return;
+    int to = -1;
+    for (int i = 0; i < g->n_nodes; i++)
+        if (g->nodes[i].is_failover && node_up(g, i))
+            to = i;
+    if (to < 0) {
+        /* No failover database left to move to (the lost primary was the
+         * failover database itself): the layer gives up and a human is
+         * paged now, as the stage's promotion says (its detection is the
+         * one event this writes). */
+        g->promoting = 0;
+        start_promotion(w, g, sim_now(e));
+        return;
+    }
+    take_over(w, g, to, "the failover layer", 1);
+}
+
+/* object: non-NULL when the failover layer detected it, NULL when a human
+ * was paged. */
+static void on_detected(sim_engine *e, void *subject, void *object)
+{
+    (void)e;
+    w_group *g = subject;
+    w_world *w = g->db->world;
+    if (!g->promoting)
+        return;
+    char name[96];
+    group_name(g, name, sizeof name);
+    if (object)
+        world_event(w, EV_DETECT, name, "%s: the failover layer finds its primary unreachable", name);
+    else
+        world_event(w, EV_DETECT, name, "%s: its primary is unreachable; monitoring pages a human", name);
+}
+
+/* Starts the stage's promotion of a copy (manual or elected); a human is
+ * paged at `paged`. Without a promotion the group waits for its repair. */
+static void start_promotion(w_world *w, w_group *g, sim_time paged)
+{
+    const stg_database *db = g->db->def;
+    sim_time now = sim_now(w->e);
+    switch (db->promotion.mode) {
+    case PROMOTE_MANUAL:
+        g->promoting = 1;
+        /* One on-call human diagnoses the failure once: groups paged
+         * while a decision is pending are promoted with it (a runbook
+         * promotes every replica of the lost host together). */
+        if (w->recovery->promotion_decision < paged)
+            w->recovery->promotion_decision = paged + rec_sample(&db->promotion.response.d, &w->recovery->human_rng);
+        sim_event_post(w->e, paged, on_detected, g, NULL);
+        sim_event_post(w->e, w->recovery->promotion_decision, on_promote, g, (void *)(intptr_t)PROMOTE_MANUAL);
+        return;
+    case PROMOTE_AUTOMATIC:
+        g->promoting = 1;
+        sim_event_post(w->e, now + db->promotion.lease + db->promotion.election, on_promote, g,
+                           (void *)(intptr_t)PROMOTE_AUTOMATIC);
+        return;
+    default:
+        return;
+    }
+}
+
+void rec_dbnode_lost(w_world *w, w_group *g, int n)
+{
+    char name[96];
+    group_name(g, name, sizeof name);
+    if (n != g->primary) {
+        if (n == g->old_primary)
+            g->old_primary = -1;
+        return;
+    }
+    if (g->lost_primary >= 0 || g->promoting)
+        return;
+    sim_time now = sim_now(w->e);
+    g->lost_primary = n;
+    g->primary_lost_at = now;
+    g->lsn_at_loss = g->lsn;
+    const stg_database *db = g->db->def;
+    if (db->failover.head.present) {
+        g->promoting = 1;
+        sim_event_post(w->e, now + db->failover.detect, on_detected, g, g);
+        sim_event_post(w->e, now + db->failover.detect + db->failover.switch_delay, on_failover, g, NULL);
+        return;
+    }
+    start_promotion(w, g, now + db->promotion.detect);
+}
+
+void rec_dbnode_back(w_world *w, w_group *g, int n)
+{
+    char name[96];
+    group_name(g, name, sizeof name);
+    if (n == g->lost_primary) { /* repaired before anyone took over */
+        g->lost_primary = -1;
+        g->promoting = 0;
+        world_event(w, EV_REPAIR, name, "%s: its primary in %s is back", name, g->nodes[n].dc->geo->name);
+        return;
+    }
+    if (n == g->parked_on && g->parked) {
+        world_event(w, EV_RECONCILE, name, "%s: the old primary in %s is back; %.0f parked writes reconciled", name,
+                    g->nodes[n].dc->geo->name, world_real_count(w, g->parked));
+        w->at_risk_writes -= g->parked;
+        g->parked = 0;
+        g->parked_on = -1;
+    }
+    if (n == g->old_primary)
+        g->old_primary = -1;
+    /* A group that could not elect for want of a majority may now. */
+    if (g->primary >= 0 && !node_up(g, g->primary) && !g->promoting) {
+        g->lost_primary = -1;
+        rec_dbnode_lost(w, g, g->primary);
+    }
+}
+
+/* Copy n is alive but no other building of the stage can reach it. */
+static int cut_off(const w_world *w, const w_group *g, int n)
+{
+    int dc = g->nodes[n].dc->index, others = 0;
+    for (int d = 0; d < w->n_dcs; d++) {
+        if (d == dc || !w->dcs[d].used)
+            continue;
+        others++;
+        if (net_reachable(w, dc, d))
+            return 0;
+    }
+    return others > 0;
+}
+
+void rec_group_check(w_world *w, w_group *g)
+{
+    const stg_database *db = g->db->def;
+    if (db->replication.mode != REPL_QUORUM || db->promotion.mode != PROMOTE_AUTOMATIC) {
+        /* Without elections, monitoring and the failover layer judge from
+         * outside: a primary whose building is cut off from every other
+         * is as good as lost to them, though it still runs. */
+        if (g->cut_node >= 0) {
+            int n = g->cut_node;
+            if (node_up(g, n) && cut_off(w, g, n))
+                return;
+            g->cut_node = -1;
+            if (node_up(g, n)) /* reachable again */
+                rec_dbnode_back(w, g, n);
+            return;
+        }
+        if (g->primary >= 0 && node_up(g, g->primary) && !g->promoting && g->lost_primary < 0 &&
+            cut_off(w, g, g->primary)) {
+            g->cut_node = g->primary;
+            rec_dbnode_lost(w, g, g->primary);
+        }
+        return;
+    }
+    if (g->primary < 0 || !node_up(g, g->primary) || g->promoting)
+        return;
+    if (reachable_copies(w, g, g->primary) >= copies(g) / 2 + 1)
+        return;
+    /* The leader lost its majority: its lease runs out, the majority side
+     * elects; the old leader can no longer commit (no split brain). */
+    sim_time now = sim_now(w->e);
+    g->lost_primary = g->primary;
+    g->primary_lost_at = now;
+    g->lsn_at_loss = g->lsn;
+    start_promotion(w, g, now);
+}
+
+void rec_promote_now(w_world *w, w_group *g, const char *why)
+{
+    int to = best_copy(w, g, 0, 1);
+    if (to < 0)
+        return;
+    if (g->lost_primary < 0) {
+        g->lost_primary = g->primary;
+        g->primary_lost_at = sim_now(w->e);
+        g->lsn_at_loss = g->lsn;
+    }
+    take_over(w, g, to, why, 0);
+}
+
+/* ==== Listeners ==== */
+
+void rec_on_dbnode_lost(w_world *w, const w_note *n, void *context)
+{
+    (void)context;
+    rec_dbnode_lost(w, w->groups[n->group], n->node);
+}
+
+void rec_on_dbnode_back(w_world *w, const w_note *n, void *context)
+{
+    (void)context;
+    rec_dbnode_back(w, w->groups[n->group], n->node);
+}
+
+void rec_on_dbnode_reach(w_world *w, const w_note *n, void *context)
+{
+    (void)context;
+    rec_group_check(w, w->groups[n->group]);
+}
+
+void rec_on_links_groups(w_world *w, const w_note *n, void *context)
+{
+    (void)n;
+    (void)context;
+    for (int g = 0; g < w->n_groups; g++)
+        rec_group_check(w, w->groups[g]);
+}

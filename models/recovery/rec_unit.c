@@ -1,0 +1,171 @@
+/* rec_unit.c -- the unit traffic switch.
+ *
+ * The unit switch (AppActive's four steps): when the registry finds a
+ * unit's cell gone, or a human decides so, the moving shards' writes are
+ * forbidden, the switch waits for their databases to have a live primary
+ * and their copies to catch up (giving up after the bound), then pushes
+ * the new mapping to every gateway (push delay): the unit's users go to
+ * its standby cell. Requests routed by the old mapping meanwhile fail. */
+#include <stdio.h>
+
+#include "rec_int.h"
+
+static w_cell *standby_of(const w_world *w, const w_unit *u)
+{
+    for (int c = 0; c < u->n_cells; c++)
+        if (u->cells[c] != u->home && cell_alive(w, u->cells[c]))
+            return u->cells[c];
+    return NULL;
+}
+
+/* Shard groups a unit's shards spread over, at most. */
+#define MAX_UNIT_GROUPS 32
+
+/* The user-data groups holding a unit's shards. */
+static int unit_groups(w_world *w, const w_unit *u, w_group **out, int max)
+{
+    int n = 0;
+    if (!w->user_db)
+        return 0;
+    for (int g = 0; g < w->user_db->n_groups && n < max; g++) {
+        w_group *grp = &w->user_db->groups[g];
+        if (grp->def->shards.hi >= u->def->shards.lo && grp->def->shards.lo <= u->def->shards.hi)
+            out[n++] = grp;
+    }
+    return n;
+}
+
+typedef struct w_switch_job switch_job; /* one per unit: a unit moves once at a time */
+
+static void on_pushed(sim_engine *e, void *subject, void *object);
+static void on_unit_decided(sim_engine *e, void *subject, void *object);
+static void on_unit_detected_clear(sim_engine *e, void *subject, void *object);
+
+static void on_catch_up(sim_engine *e, void *subject, void *object)
+{
+    w_world *w = object;
+    switch_job *job = subject;
+    const stg_unit_switch *cfg = &w->st->unit_switch;
+    w_group *groups[MAX_UNIT_GROUPS];
+    int n = unit_groups(w, job->unit, groups, MAX_UNIT_GROUPS), ready = 1;
+    for (int i = 0; i < n; i++) {
+        w_group *g = groups[i];
+        int live = g->primary >= 0 && g->nodes[g->primary].up && g->nodes[g->primary].dc->powered &&
+                   net_reachable(w, job->to->dc->index, g->nodes[g->primary].dc->index);
+        ready &= live && !g->promoting;
+    }
+    sim_time now = sim_now(e);
+    if (!ready && now - job->started < cfg->catch_up_bound) {
+        sim_event_post(e, now + 100 * SIM_MS, on_catch_up, job, w); /* look again */
+        return;
+    }
+    sim_event_post(e, now + cfg->push_delay, on_pushed, job, w);
+}
+
+static void on_pushed(sim_engine *e, void *subject, void *object)
+{
+    (void)e;
+    w_world *w = object;
+    switch_job *job = subject;
+    w_unit *u = job->unit;
+    w_cell *from = u->home;
+    if (from)
+        from->active = 0;
+    job->to->active = 1;
+    u->home = job->to;
+    u->switching = 0;
+    w_group *groups[MAX_UNIT_GROUPS];
+    int n = unit_groups(w, u, groups, MAX_UNIT_GROUPS);
+    for (int i = 0; i < n; i++)
+        groups[i]->write_forbidden = 0;
+    route_refresh(w);
+    note_tell_unit(w, NOTE_UNIT_HOME, u->index);
+    world_event(w, EV_SWITCH, u->def->name, "unit %s switched from %s to %s (%s)", u->def->name,
+                from ? from->dc->geo->name : "-", job->to->dc->geo->name, job->why);
+}
+
+void rec_switch_unit(w_world *w, w_unit *u, w_cell *to, const char *why)
+{
+    if (u->switching || !to || to == u->home)
+        return;
+    switch_job *job = &u->job;
+    job->unit = u;
+    job->to = to;
+    job->started = sim_now(w->e);
+    snprintf(job->why, sizeof job->why, "%s", why);
+    u->switching = 1;
+    const stg_unit_switch *cfg = &w->st->unit_switch;
+    if (!cfg->head.present || cfg->write_forbid) {
+        w_group *groups[MAX_UNIT_GROUPS];
+        int n = unit_groups(w, u, groups, MAX_UNIT_GROUPS);
+        for (int i = 0; i < n; i++)
+            groups[i]->write_forbidden = 1;
+    }
+    world_event(w, EV_FORBID, u->def->name, "unit %s: writes forbidden while it moves to %s", u->def->name,
+                to->dc->geo->name);
+    sim_event_post(w->e, sim_now(w->e), on_catch_up, job, w);
+}
+
+static void on_unit_detected(sim_engine *e, void *subject, void *object)
+{
+    (void)e;
+    w_world *w = object;
+    w_unit *u = subject;
+    if (u->switching || !u->home || cell_alive(w, u->home))
+        return; /* back already, or moving already */
+    world_event(w, EV_DETECT, u->def->name, "unit %s's cell in %s is gone", u->def->name, u->home->dc->geo->name);
+    const stg_unit_switch *cfg = &w->st->unit_switch;
+    if (cfg->trigger == TRIGGER_MANUAL) {
+        sim_event_post(w->e, sim_now(w->e) + rec_sample(&cfg->response.d, &w->recovery->human_rng), on_unit_decided, u,
+                       w);
+        return;
+    }
+    rec_switch_unit(w, u, standby_of(w, u), "automatic");
+}
+
+static void on_unit_decided(sim_engine *e, void *subject, void *object)
+{
+    (void)e;
+    w_world *w = object;
+    w_unit *u = subject;
+    if (!u->home || cell_alive(w, u->home))
+        return;
+    rec_switch_unit(w, u, standby_of(w, u), "by a human");
+}
+
+void rec_cell_changed(w_world *w, w_cell *c)
+{
+    w_unit *u = c->unit;
+    if (!w->st->unit_switch.head.present || u->home != c || u->switching || u->detecting)
+        return;
+    if (cell_alive(w, c) || !w->registry_up || !standby_of(w, u))
+        return;
+    /* The registry misses the cell's heartbeats. */
+    const stg_registry *reg = &w->st->registry;
+    double jitter = sim_rng_uniform(&w->recovery->detect_rng) * (double)reg->heartbeat;
+    u->detecting = 1;
+    sim_event_post(w->e, sim_now(w->e) + reg->threshold * reg->heartbeat - (sim_time)jitter, on_unit_detected_clear, u, w);
+}
+
+static void on_unit_detected_clear(sim_engine *e, void *subject, void *object)
+{
+    w_unit *u = subject;
+    u->detecting = 0;
+    on_unit_detected(e, subject, object);
+}
+
+/* ==== Listeners ==== */
+
+void rec_on_cell_changed(w_world *w, const w_note *n, void *context)
+{
+    (void)context;
+    rec_cell_changed(w, w->cells[n->cell]);
+}
+
+void rec_on_every_cell(w_world *w, const w_note *n, void *context)
+{
+    (void)n;
+    (void)context;
+    for (int c = 0; c < w->n_cells; c++)
+        rec_cell_changed(w, w->cells[c]);
+}

@@ -1,0 +1,75 @@
+/* mdl_world.h -- one stage of a scenario, running: assembled from the
+ * models' rooms for a loaded config at a scale, run on the engine,
+ * measured. What the program, the report, the live view and the tests
+ * use; the layout is private to the rooms (models/README.md). */
+#ifndef MDL_WORLD_H
+#define MDL_WORLD_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mdl_config.h"
+#include "mdl_results.h"
+#include "sim_engine.h"
+
+typedef struct mdl_run_options {
+    double scale;               /* the fraction of users and resources; 0: 1 */
+    uint64_t seed;
+    int seed_set;               /* else the scenario's */
+    sim_queue_kind queue;
+    int record_series;          /* write timeseries.csv (else only the in-memory series) */
+} mdl_run_options;
+
+typedef struct w_world mdl_world;
+
+/* Builds stage `stage_index` of the config (which must outlive the world).
+ * Returns 0, SIM_EINPUT / SIM_ELIMIT with a message in err, or SIM_ENOMEM. */
+int mdl_world_create(const mdl_config *cfg, size_t stage_index, const mdl_run_options *opt,
+                     mdl_world **out, char *err, size_t err_size);
+void mdl_world_destroy(mdl_world *w);
+
+/* Runs until simulated time `until` (after the start) or the end of the
+ * scenario and the drain after it; the progress hook, if any, is called
+ * about every 100k events with the fraction done. Returns 0 when the end is
+ * reached, 1 when stopped at `until` earlier, or a negative status. */
+typedef void mdl_progress_fn(double fraction, void *context);
+int mdl_world_run(mdl_world *w, sim_time until, mdl_progress_fn *progress, void *context);
+
+/* Writes summary.json, timeseries.csv, events.csv, junit.xml and
+ * meta.json into dir (created), each atomically. wall_seconds and the
+ * command line go to meta.json only. */
+int mdl_world_write(mdl_world *w, const char *dir, double wall_seconds, const char *command_line);
+
+/* ==== Events ==== */
+
+/* Rows of events.csv recorded so far. */
+size_t mdl_world_events(const mdl_world *w);
+const mdl_event_row *mdl_world_event(const mdl_world *w, size_t i);
+/* Calls fn for every row as it is recorded (the live view's captions).
+ * 0, or SIM_ELIMIT when too many listen. */
+typedef void mdl_event_fn(const mdl_event_row *row, void *context);
+int mdl_world_on_event(mdl_world *w, mdl_event_fn *fn, void *context);
+
+/* ==== Queries ==== */
+
+sim_engine *mdl_world_engine(mdl_world *w);
+const mdl_series *mdl_world_series(const mdl_world *w);
+double mdl_world_scale(const mdl_world *w);
+/* The datacenters of the geography, in the order of mdl_series_point.dc_served. */
+int mdl_world_datacenters(const mdl_world *w);
+const char *mdl_world_datacenter(const mdl_world *w, int i);
+uint64_t mdl_world_seed(const mdl_world *w);
+sim_time mdl_world_end(const mdl_world *w);
+/* Attempts simulated so far (first tries and retries, warm-up included). */
+double mdl_world_attempts(const mdl_world *w);
+/* Warnings from building (scale rounding), "" past the last. */
+const char *mdl_world_warning(const mdl_world *w, int i);
+
+/* ==== Results ==== */
+
+void mdl_world_headline(const mdl_world *w, mdl_headline *h);
+size_t mdl_world_incidents(const mdl_world *w);
+void mdl_world_incident(const mdl_world *w, size_t i, mdl_incident *out);
+double mdl_world_seconds_below_slo(const mdl_world *w);
+int mdl_world_verdicts(const mdl_world *w, mdl_verdict *out, int max);
+
+#endif /* MDL_WORLD_H */

@@ -1,0 +1,27 @@
+/* dblog.h -- each shard group's log: its log sequence number and a ring of
+ * commit marks ((time, lsn) at each replication batch), from which what a
+ * copy had applied at any moment follows: exact lost-write counts and stale
+ * reads with no record per write.
+ *
+ * A copy applies the primary's log in batches (replication.batch): a
+ * synchronous or quorum member one network latency behind, an
+ * asynchronous replica its lag behind, the lag redrawn every second. */
+#ifndef DBLOG_H
+#define DBLOG_H
+#include "world.h"
+
+/* Marks the group's log position (g->lsn) as committed at `now`: a new
+ * batch, or the current one grown. */
+void dblog_mark(w_group *g, sim_time now);
+/* The primary's log position as of time t (the last batch shipped by t). */
+uint64_t dblog_lsn_at(const w_group *g, sim_time t);
+/* The commit time of write number lsn (the batch that held it), or -1. */
+sim_time dblog_commit_time(const w_group *g, uint64_t lsn);
+/* How far copy `node` runs behind the primary now. */
+sim_time dblog_copy_lag(w_world *w, w_group *g, int node);
+/* What copy `node` has applied now. */
+uint64_t dblog_applied(w_world *w, w_group *g, int node);
+/* The new primary's log continues from `lsn`: the marks start again. */
+void dblog_restart(w_group *g, uint64_t lsn);
+
+#endif /* DBLOG_H */

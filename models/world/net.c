@@ -1,0 +1,97 @@
+/* net.c -- messages between datacenters: inside a building after its
+ * internal latency; across a link behind the bandwidth of its active path
+ * (each direction one transmit queue, messages waiting longer than the
+ * buffer dropped), then the propagation latency, jitter and, for a lost
+ * message, a retransmission. Deliveries on one direction keep their order,
+ * so each direction is one engine lane. And partitions: paths between two
+ * groups of datacenters blocked. */
+#include "net.h"
+
+#include "note.h"
+#include "world_state.h"
+
+static inline w_linkdir *route(const w_world *w, int from, int to)
+{
+    return w->route[from * w->n_dcs + to];
+}
+
+int net_reachable(const w_world *w, int from, int to)
+{
+    if (!w->dcs[to].powered || !w->dcs[from].powered)
+        return 0;
+    if (from == to)
+        return 1;
+    const w_linkdir *ld = route(w, from, to);
+    return ld && ld->up && !w->dcs[to].isolated && !w->dcs[from].isolated &&
+           !w->blocked[from * w->n_dcs + to];
+}
+
+sim_time net_delay(const w_world *w, int from, int to)
+{
+    if (from == to)
+        return w->dcs[from].geo->internal_latency;
+    const w_linkdir *ld = route(w, from, to);
+    return ld ? ld->latency : 0;
+}
+
+int net_send(w_world *w, int from, int to, double bytes, sim_event_fn *fn, void *subject)
+{
+    w_dc *dst = &w->dcs[to];
+    if (from == to) {
+        if (!dst->powered)
+            return NET_DROPPED;
+        sim_lane_schedule(dst->internal, fn, subject, w);
+        return NET_SENT;
+    }
+    w_linkdir *ld = route(w, from, to);
+    if (!ld)
+        return NET_DROPPED;
+    int blocked = w->blocked[from * w->n_dcs + to];
+    if (blocked || dst->isolated || w->dcs[from].isolated)
+        return blocked == W_REFUSED || dst->isolated == W_REFUSED || w->dcs[from].isolated == W_REFUSED
+                   ? NET_REFUSED
+                   : NET_DROPPED;
+    if (!ld->up)
+        return NET_DROPPED;
+    if (!dst->powered)
+        return NET_DROPPED;
+    sim_time now = sim_now(w->e);
+    sim_time start = ld->busy_until > now ? ld->busy_until : now;
+    if (start - now > ld->geo->buffer)
+        return NET_DROPPED; /* the queue is full: tail drop */
+    sim_time depart = start + (sim_time)(bytes * ld->ns_per_byte / ld->bandwidth_factor);
+    ld->busy_until = depart;
+    sim_time arrive = depart + ld->latency;
+    if (ld->jitter > 0)
+        arrive += (sim_time)(sim_rng_uniform(&ld->rng) * (double)ld->jitter);
+    ld->messages++;
+    ld->bytes += (uint64_t)bytes;
+    if (ld->loss > 0 && sim_rng_uniform(&ld->rng) < ld->loss) {
+        /* Lost once and sent again: only its own connection waits for the
+         * retransmission, so it leaves the link's in-order stream. */
+        sim_event_post(w->e, arrive + ld->geo->retransmit, fn, subject, w);
+        return NET_SENT;
+    }
+    if (arrive < ld->last_arrival)
+        arrive = ld->last_arrival; /* in order, as the link's queues keep them */
+    ld->last_arrival = arrive;
+    sim_lane_schedule_at(ld->lane, arrive, fn, subject, w);
+    return NET_SENT;
+}
+
+void net_block(w_world *w, const int *a, int na, const int *b, int nb, int mode, int on)
+{
+    uint8_t v = on ? (mode == REJECT_FAST ? W_REFUSED : W_DROPPED) : W_OPEN;
+    for (int i = 0; i < na; i++)
+        for (int j = 0; j < nb; j++) {
+            w->blocked[a[i] * w->n_dcs + b[j]] = v;
+            w->blocked[b[j] * w->n_dcs + a[i]] = v;
+        }
+    registry_refresh(w);
+    /* Whoever lost sight of what: cells, copies and entries look again. */
+    for (int c = 0; c < w->n_cells; c++)
+        note_tell_cell(w, NOTE_CELL_CHANGED, c);
+    for (int g = 0; g < w->n_groups; g++)
+        for (int n = 0; n < w->groups[g]->n_nodes; n++)
+            dbnode_refresh(w, w->groups[g], n);
+}

@@ -1,0 +1,25 @@
+/* net.h -- messages between datacenters (net.c): inside a building after
+ * its internal latency; across a link behind the bandwidth of its active
+ * path, then the propagation latency, jitter and, for a lost message, a
+ * retransmission. Also partitions between groups of datacenters. */
+#ifndef NET_H
+#define NET_H
+#include "world.h"
+
+enum { NET_SENT, NET_DROPPED, NET_REFUSED };
+
+/* Sends bytes from one datacenter to another; fn(e, subject, w) runs on
+ * arrival. Returns NET_SENT, or NET_DROPPED (nothing will arrive) or
+ * NET_REFUSED (the sender learns at once). */
+int net_send(w_world *w, int from, int to, double bytes, sim_event_fn *fn, void *subject);
+/* One-way delay from one datacenter to another right now, without
+ * queueing (for replies whose arrival needs no event). */
+sim_time net_delay(const w_world *w, int from, int to);
+/* Can a message from `from` reach `to` now? */
+int net_reachable(const w_world *w, int from, int to);
+/* Blocks (on) or opens every path between the datacenters of side a and
+ * side b, dropping or refusing (mode: DROP_SILENTLY, REJECT_FAST); the
+ * registry, the cells and the copies look again. */
+void net_block(w_world *w, const int *a, int na, const int *b, int nb, int mode, int on);
+
+#endif /* NET_H */

@@ -1,0 +1,74 @@
+/* note.c -- the notification table. */
+#include "note.h"
+
+#include "sim_status.h"
+#include "world.h"
+
+#define W_NOTE_NAME(id, name, ...) name,
+const char *const w_note_names[NOTE_KIND_COUNT] = {W_NOTE_KINDS(W_NOTE_NAME)};
+
+w_note note_of(int kind)
+{
+    return (w_note){.kind = kind, .dc = -1, .cell = -1, .server = -1, .unit = -1, .group = -1, .node = -1};
+}
+
+int note_subscribe(w_world *w, int kind, w_listener *fn, void *context)
+{
+    w_notes *t = &w->notes;
+    if (t->n[kind] == W_MAX_LISTENERS)
+        return SIM_ELIMIT;
+    t->to[kind][t->n[kind]].fn = fn;
+    t->to[kind][t->n[kind]++].context = context;
+    return SIM_OK;
+}
+
+void note_publish(w_world *w, const w_note *n)
+{
+    w->generation++;
+    const w_notes *t = &w->notes;
+    for (int i = 0; i < t->n[n->kind]; i++)
+        t->to[n->kind][i].fn(w, n, t->to[n->kind][i].context);
+}
+
+void note_tell(w_world *w, int kind)
+{
+    w_note n = note_of(kind);
+    note_publish(w, &n);
+}
+
+void note_tell_dc(w_world *w, int kind, int dc)
+{
+    w_note n = note_of(kind);
+    n.dc = dc;
+    note_publish(w, &n);
+}
+
+void note_tell_cell(w_world *w, int kind, int cell)
+{
+    w_note n = note_of(kind);
+    n.cell = cell;
+    note_publish(w, &n);
+}
+
+void note_tell_server(w_world *w, int kind, int cell, int server)
+{
+    w_note n = note_of(kind);
+    n.cell = cell;
+    n.server = server;
+    note_publish(w, &n);
+}
+
+void note_tell_dbnode(w_world *w, int kind, int gid, int node)
+{
+    w_note n = note_of(kind);
+    n.group = gid;
+    n.node = node;
+    note_publish(w, &n);
+}
+
+void note_tell_unit(w_world *w, int kind, int unit)
+{
+    w_note n = note_of(kind);
+    n.unit = unit;
+    note_publish(w, &n);
+}

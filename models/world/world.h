@@ -1,0 +1,317 @@
+/* world.h -- the running world's places and components and their state:
+ * datacenters, links, pools, units and their cells of servers, databases
+ * and their shard groups of copies; the run's constants; and a slot for
+ * each room's own state. What the rooms above (measure, flow, faults,
+ * recovery) share. The program, the report and the window never see it:
+ * they read mdl_world.h and mdl_view.h.
+ *
+ * Who writes what: the world's own state (power, crashes, reachability,
+ * leaders) changes only through world_state.h, which tells every change
+ * on the notification table (note.h); flow writes the request-path
+ * counters (busy workers, queues, sessions), measure the time integrals,
+ * recovery the promotion and switch fields, each marked below.
+ *
+ * Everything is sized at build time from the stage, the geography, the
+ * scenario and the scale; the hot path allocates nothing here. */
+#ifndef WORLD_H
+#define WORLD_H
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mdl_config.h"
+#include "mdl_results.h"
+#include "note.h"
+#include "sim_dist.h"
+#include "sim_engine.h"
+#include "sim_rng.h"
+
+typedef struct w_world w_world;
+typedef struct w_cell w_cell;
+typedef struct w_unit w_unit;
+typedef struct w_group w_group;
+struct w_req;                   /* a request (flow/) */
+
+/* How a place or a pair of places treats what is sent to it. */
+enum w_reach { W_OPEN, W_DROPPED, W_REFUSED };
+
+/* ==== Places and the network ==== */
+
+typedef struct w_dc {
+    int index;
+    const geo_dc *geo;
+    int city;                   /* index into the geography's cities */
+    int used;                   /* the stage uses (and pays for) it */
+    int powered;                /* everything inside is on */
+    int dark;                   /* reasons it is dark (power faults) */
+    int isolated;               /* enum w_reach: every link to it is down */
+    int entry_faults;           /* faults on its entry point (balancer) */
+    int registry_faults;        /* faults on its registry replica */
+    uint32_t epoch;             /* bumped when it loses power */
+    sim_lane *internal;         /* deliveries inside the building */
+    sim_lane *client_local;     /* from a user through its entry to a server in it */
+    int entry_up;               /* its entry point (balancer) answers */
+} w_dc;
+
+/* One direction of a link: a transmit queue behind the bandwidth, then
+ * the propagation latency; deliveries are in order. */
+typedef struct w_linkdir {
+    const geo_link *geo;
+    int from, to;               /* datacenters, or cities for a city link (-1 - city) */
+    sim_time latency;           /* of the active path, plus added latency */
+    sim_time added;             /* latency added by a fault */
+    sim_time jitter;
+    double loss;                /* probability */
+    double ns_per_byte;         /* 8e9 / (bandwidth x scale) */
+    double bandwidth_factor;    /* 1, or what a fault left */
+    int up;                     /* some path is healthy and no cut, or a detour */
+    int detour;                 /* cut, its traffic going round through `via` */
+    int via;                    /* a place, as from and to are */
+    int cuts;                   /* link-cut faults on it */
+    int *path_up;               /* per fiber path */
+    sim_time busy_until;        /* the transmitter is sending until then */
+    sim_time last_arrival;      /* in-order delivery */
+    sim_lane *lane;
+    sim_rng rng;
+    uint64_t messages, bytes;   /* carried so far */
+} w_linkdir;
+
+/* ==== Services ==== */
+
+typedef struct w_server {
+    w_cell *cell;
+    int up;                     /* powered and not crashed */
+    int in_rotation;            /* the balancer sends it requests (recovery) */
+    int green;                  /* in the green (new release) group */
+    uint32_t epoch;             /* bumped when it goes down */
+    double slowdown;            /* a gray server's service-time multiple */
+    int busy;                   /* workers in use (flow) */
+    int queued;                 /* (flow) */
+    struct w_req *qhead, *qtail; /* waiting requests (flow) */
+    int crashed;                /* down by a fault of its own (else by power) */
+    int booted;                 /* has booted since power last came back */
+    double error_rate;          /* a bad release on it fails this share */
+    sim_time down_since;        /* when it went down, for detection */
+    int pending_removal;        /* detected dead while the registry was down (recovery) */
+} w_server;
+
+typedef struct w_pool {
+    const stg_pool *def;
+    int index;
+    sim_dist *service;          /* per request type, seconds */
+    int workers, queue_limit;
+    int drop_expired;
+} w_pool;
+
+struct w_cell {
+    const stg_cell *def;
+    int index;
+    w_unit *unit;
+    w_pool *pool;
+    w_dc *dc;
+    w_server *servers;
+    int n_servers;
+    int *rotation;              /* indexes of servers in rotation (recovery) */
+    int n_rotation;
+    int rr;                     /* round-robin cursor (flow) */
+    int active;                 /* takes traffic now */
+    double share;
+    sim_rng rng;                /* service times */
+    int detect_noted;           /* its servers' detection is in events.csv (recovery) */
+    /* Measures (measure/): time integrals and counts of this interval,
+     * of the measured run, and of the whole run for queueing theory. */
+    double busy_integral, queue_integral;
+    double busy_total;          /* over the measured run */
+    double area_busy, area_queued;   /* time integrals (ns x requests) */
+    double wait_sum;                 /* ns waited before service */
+    uint64_t started, waited;        /* services started; of which waited */
+    uint64_t arrived;                /* requests that reached a server */
+    double sojourn_sum;              /* ns from arrival to the end of service */
+    uint64_t sojourn_n;
+    sim_time last_change;
+    int busy_now, queued_now;
+    uint64_t served;
+};
+
+/* A unit switch under way (recovery). */
+typedef struct w_switch_job {
+    w_unit *unit;
+    w_cell *to;
+    sim_time started;
+    char why[64];
+} w_switch_job;
+
+/* Entry points a stage may have (a bit each in the DNS answers). */
+#define W_MAX_ENTRIES 64
+/* Cells of one unit that spread routing weighs. */
+#define W_MAX_SPREAD_CELLS 32
+
+struct w_unit {
+    const stg_unit *def;
+    int index;
+    int kind;                   /* UNIT_RZONE, ... */
+    w_cell **cells;
+    int n_cells;
+    w_cell *home;               /* the cell traffic goes to (by-unit routing) */
+    w_cell *wrong;              /* a wrong switch sends its traffic here, or NULL */
+    int switching;              /* a unit switch is under way (recovery) */
+    int detecting;              /* the registry is about to notice its cell is gone (recovery) */
+    w_switch_job job;           /* the switch under way (recovery) */
+    double entry_cum[W_MAX_ENTRIES]; /* spread: cumulative weight of each entry datacenter (flow) */
+    double cell_cum[W_MAX_SPREAD_CELLS]; /* spread: cumulative share of each active cell (flow) */
+};
+
+/* ==== Databases ==== */
+
+/* Copies a shard group keeps at most: a primary, replicas, a failover database. */
+#define W_MAX_COPIES 8
+
+typedef struct w_dbnode {
+    w_dc *dc;
+    int up;                     /* running (power and its own faults permitting) */
+    int crashed;                /* down by a fault of its own */
+    uint32_t epoch;
+    int is_failover;
+    double slowdown;            /* a gray node's service-time multiple */
+    int recovering;             /* power is back, crash recovery under way */
+} w_dbnode;
+
+/* A mark of the log: the commits up to lsn were shipped by time t. */
+typedef struct w_lsn_mark {
+    sim_time t;
+    uint64_t lsn;
+} w_lsn_mark;
+
+struct w_group {
+    const stg_group *def;
+    struct w_db *db;
+    int index;
+    int gid;                    /* index among every group of the world */
+    w_dbnode nodes[W_MAX_COPIES];
+    int n_nodes;
+    int primary;                /* index into nodes, -1 when none serves */
+    /* The request path (flow). */
+    int sessions;               /* connections in use */
+    int busy;                   /* queries executing */
+    int queued;
+    struct w_req *qhead, *qtail;
+    int connections, workers;
+    int semi_degraded;          /* semi-sync fell back to asynchronous */
+    uint64_t reads, writes, stale_reads;
+    uint64_t calls_arrived;     /* calls that reached the primary */
+    int max_sessions;           /* the most connections ever in use */
+    /* Recovery. */
+    int write_forbidden;        /* a unit switch is moving its shards */
+    int lost_primary;           /* -1, or the node whose loss is being handled */
+    int cut_node;               /* -1, or a primary alive but cut off from every other building */
+    sim_time primary_lost_at;
+    uint64_t lsn_at_loss;       /* the old primary's log when it was lost */
+    int promoting;              /* a promotion or failover is scheduled */
+    uint64_t parked;            /* writes a failover parked on the old primary */
+    int parked_on;              /* that node, or -1 */
+    int old_primary;            /* a deposed primary that may come back, or -1 */
+    /* The log (dblog.h). */
+    uint64_t lsn;               /* acknowledged commits */
+    w_lsn_mark *marks;          /* ring of commit marks */
+    size_t n_marks, mark_head, mark_cap;
+    uint64_t base_lsn;          /* the log position before the oldest mark kept */
+    sim_time mark_every;
+    sim_rng rng;                /* service times */
+    sim_rng lag_rng;
+    sim_time lag_until;         /* the current lag sample holds until then */
+    sim_time lag;
+};
+
+typedef struct w_db {
+    const stg_database *def;
+    w_world *world;
+    int index;
+    w_group *groups;
+    int n_groups;
+    int holds_user, holds_global;
+    sim_dist read, write;
+    w_group *by_shard[100];
+} w_db;
+
+/* ==== The world ==== */
+
+struct w_world {
+    /* The run. */
+    sim_engine *e;
+    const mdl_config *cfg;
+    const stage *st;
+    const geography *geo;
+    const scenario *sc;
+    double scale;
+    uint64_t seed;
+    sim_time end;               /* warm-up + duration */
+    sim_time warmup;
+    int status;                 /* SIM_OK, or a failure that stops the run */
+    char warnings[8][256];      /* from building: scale rounding */
+    int n_warnings;
+    /* Places. */
+    w_dc *dcs;
+    int n_dcs;
+    w_linkdir *links;           /* directions: 2k and 2k+1 are link k's */
+    int n_links;
+    w_linkdir **route;          /* [from dc][to dc]: NULL within a datacenter */
+    uint8_t *blocked;           /* [from dc][to dc]: enum w_reach (partitions) */
+    int entry_dcs[W_MAX_ENTRIES]; /* the stage's entry points */
+    int n_entry_dcs;
+    int registry_up;            /* some registry replica answers */
+    /* Services. */
+    w_pool *pools;
+    int n_pools;
+    w_unit *units;
+    int n_units;
+    w_cell **cells;
+    int n_cells;
+    w_unit *shard_unit[100];
+    /* Data. */
+    w_db *dbs;
+    int n_dbs;
+    w_db *user_db, *global_db;
+    w_group **groups;           /* every group of every database, by gid */
+    int n_groups;
+    uint64_t lost_writes;       /* acknowledged writes lost, simulated (recovery) */
+    sim_time rpo;               /* the age of the oldest lost write (recovery) */
+    uint64_t at_risk_writes;    /* parked by a failover, not yet reconciled (recovery) */
+    uint64_t conflicts;         /* accepted by two primaries of one shard (flow) */
+    /* The traffic's vocabulary. */
+    int n_types;
+    const scn_type **types;
+    double users;               /* simulated population (scaled) */
+    /* A bad release's green group: its results since the last interval (flow counts, recovery reads). */
+    uint64_t green_requests, green_errors;
+    /* Notes and the event log. */
+    w_notes notes;
+    struct w_events *events;
+    uint64_t generation;        /* bumped by every note: the view's change counter */
+    /* Each room's own state, private to it. */
+    struct w_measure *measure;
+    struct w_flow *flow;
+    struct w_faults *faults;
+    struct w_recovery *recovery;
+    struct w_outside *outside;  /* the program's own listeners (models/run/) */
+};
+
+/* ==== Building (world_build.c) ==== */
+
+/* Builds the world's places, services and databases for stage
+ * `stage_index` at a scale (rounding counts to whole units, never below
+ * one, with a warning past 5%). 0, or SIM_ENOMEM. The rooms' own state is
+ * built by each room. */
+int world_build(w_world *w);
+void world_free(w_world *w);
+
+/* The index of a datacenter of the geography by name, or -1. */
+int world_dc_index(const w_world *w, const char *name);
+
+/* The world's words for time and counts (world_event.c): the wall clock
+ * at run time t ("HH:MM:SS", with "day N " before it when the run spans
+ * more than a day), and a simulated count in real-world units (divided by
+ * the scale), as every count dcsim writes is. */
+void world_clock(const w_world *w, sim_time t, char *buf, size_t n);
+double world_real_count(const w_world *w, uint64_t n);
+
+#endif /* WORLD_H */
