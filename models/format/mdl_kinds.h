@@ -123,7 +123,7 @@ enum {
       "one fiber path of a link cut: the link moves to its fastest other path")                          \
     X(FAULT_ISOLATE, "isolate", TGT_PLACE, 0, "a datacenter, city, unit, unit-of-shard or role", 0,     \
       flt_isolate, "a building cut off from every other place (`mode:` drop or reject)")                \
-    X(FAULT_PARTITION, "partition", 0, 0, "", FLT_ANYWHERE, flt_partition,                              \
+    X(FAULT_PARTITION, "partition", 0, 0, "nothing: its `groups:` are the sides", FLT_ANYWHERE, flt_partition,                              \
       "groups of places that cannot reach each other (`groups:`)")                                       \
     X(FAULT_LATENCY, "latency", TGT_LINK, 0, "a link", 0, flt_link, "a link slower by `latency` (and `jitter`) each way") \
     X(FAULT_LOSS, "loss", TGT_LINK, 0, "a link", 0, flt_link, "a link losing `loss` of its messages (each costs a retransmission)") \
@@ -138,7 +138,8 @@ enum {
       FLT_AIMS_AT_DATA, flt_dbnode, "the primary of each shard group targeted crashes")                 \
     X(FAULT_DB_REPLICA, "db-replica", TGT_GROUPS, 0, "a database (with a shard), a shard, a role or a unit-of-shard", \
       FLT_AIMS_AT_DATA, flt_dbnode, "the first replica of each shard group targeted crashes")           \
-    X(FAULT_REGISTRY, "registry", 0, 0, "", FLT_ANYWHERE | FLT_ROLE_IS_WHOLE, flt_registry,             \
+    X(FAULT_REGISTRY, "registry", 0, 0, "nothing (the places whose replicas go down, or `role: registry`)",                \
+      FLT_ANYWHERE | FLT_ROLE_IS_WHOLE, flt_registry,             \
       "the configuration center's replicas in the places targeted go down (`role: registry`: all of them)") \
     X(FAULT_GRAY, "gray", TGT_CELLS | TGT_GROUPS, 0, "a pool, a unit, a unit-of-shard, a database, a shard or a role", \
       FLT_AIMS_AT_DATA, flt_gray, "a node turns slow (`slowdown`) but stays alive: the primary of each group, the first server of each cell") \
@@ -222,5 +223,10 @@ extern const char *const mdl_fault_kinds[FAULT_KINDS + 1];
 extern const char *const mdl_event_kinds[EV_KIND_COUNT + 1];
 extern const char *const mdl_event_plurals[EV_KIND_COUNT + 1];
 extern const char *const mdl_cause_names[CAUSE_COUNT + 1];
+
+/* Writes the reference of the fault kinds and the event kinds as Markdown
+ * headings of `level` (mdl_kinds_doc.c). */
+#include <stdio.h>
+void mdl_kinds_doc(FILE *out, int level);
 
 #endif /* MDL_KINDS_H */

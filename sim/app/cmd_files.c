@@ -73,6 +73,7 @@ int cmd_reference(int argc, char **argv)
         mdl_schema_doc(stdout, &mdl_stage_schema, 3);
     } else {
         mdl_schema_doc(stdout, &mdl_scenario_schema, 3);
+        mdl_kinds_doc(stdout, 3);
     }
     return fflush(stdout) ? EXIT_RUN_FAILED : EXIT_DONE;
 }

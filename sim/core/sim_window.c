@@ -25,9 +25,10 @@ void sim_window_fini(sim_window *w)
     w->bucket = NULL;
 }
 
-/* Moves the window so that t's interval is the one being filled: every
- * bucket that falls out of it leaves the total and is emptied. */
-static void advance(sim_window *w, sim_time t)
+/* Every bucket that falls out of the window as it moves to t's interval
+ * leaves the total and is emptied; a jump past the whole window empties
+ * all. (Time never goes backwards: t is past the open interval's end.) */
+void sim__window_advance(sim_window *w, sim_time t)
 {
     int64_t k = t / w->interval;
     if (k - w->now >= w->n) {
@@ -42,26 +43,6 @@ static void advance(sim_window *w, sim_time t)
     }
     w->now = k;
     w->until = (k + 1) * w->interval;
-}
-
-void sim_window_add(sim_window *w, sim_time t, uint64_t a, uint64_t b)
-{
-    SIM_DEBUG_ASSERT(t >= w->until - w->interval); /* time never goes backwards */
-    if (t >= w->until)
-        advance(w, t);
-    w->bucket[w->at][0] += a;
-    w->bucket[w->at][1] += b;
-    w->total[0] += a;
-    w->total[1] += b;
-}
-
-void sim_window_sum(sim_window *w, sim_time t, uint64_t *a, uint64_t *b)
-{
-    SIM_DEBUG_ASSERT(t >= w->until - w->interval);
-    if (t >= w->until)
-        advance(w, t);
-    *a = w->total[0];
-    *b = w->total[1];
 }
 
 void sim_window_clear(sim_window *w)

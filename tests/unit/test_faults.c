@@ -16,6 +16,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "mdl_view.h"
+#include "note.h"
 #include "world_event.h"
 #include "tiny_world.h"
 
@@ -388,6 +390,117 @@ static void random_failures_match_the_closed_form_availability(void **state)
     mdl_config_free(cfg);
 }
 
+/* ==== The notification table and the view ==== */
+
+typedef struct heard {
+    int notes[NOTE_KIND_COUNT];
+} heard;
+
+static void count_note(w_world *w, const w_note *n, void *context)
+{
+    (void)w;
+    ((heard *)context)->notes[n->kind]++;
+}
+
+/* A with the cells' 4 servers, the leader of a quorum group with copies in
+ * B and C; users enter at B. A goes dark at 10 s for 30 s. */
+static mdl_world *dark_a(mdl_config **cfg)
+{
+    char rest[2048];
+    snprintf(rest, sizeof rest,
+             "duration: 60s\n%sfaults:\n  - {at: \"00:00:10\", kind: power, target: {datacenter: A}, generator: fails, duration: 30s}\n",
+             writes_100);
+    char *text = three_dc("{datacenter: A, pool: app, servers: 4, share: 50%}, {datacenter: B, pool: app, servers: 4, share: 50%}",
+                          "replication: {mode: quorum}, promotion: {mode: automatic, lease: 2s, election: 1s}, groups: [{primary: A, replicas: [B, C]}]",
+                          "{kind: dns, datacenters: [A, B], ttl: 5s, client_latency: 0s}", rest);
+    *cfg = tiny_load(text);
+    free(text);
+    return tiny_world(*cfg, 1, 21);
+}
+
+static void a_dark_datacenter_tells_each_server_and_copy_once(void **state)
+{
+    (void)state;
+    mdl_config *cfg;
+    mdl_world *w = dark_a(&cfg);
+    heard h = {{0}};
+    for (int k = 0; k < NOTE_KIND_COUNT; k++)
+        assert_int_equal(note_subscribe(w, k, count_note, &h), 0);
+    assert_int_equal(mdl_world_run(w, 20 * SIM_SEC, NULL, NULL), 1);
+    /* Dark: A's four servers went down, its one copy was lost, its cell and
+     * its entry point were told; the quorum group elected a new leader. */
+    assert_int_equal(h.notes[NOTE_SERVER_DOWN], 4);
+    assert_int_equal(h.notes[NOTE_SERVER_UP], 0);
+    assert_int_equal(h.notes[NOTE_DBNODE_LOST], 1);
+    assert_int_equal(h.notes[NOTE_CELL_CHANGED], 1);
+    assert_int_equal(h.notes[NOTE_ENTRY_CHANGED], 1);
+    assert_int_equal(h.notes[NOTE_FAULT], 1);
+    assert_int_equal(h.notes[NOTE_WRITES_LOST], 1); /* the promotion, losing none */
+    assert_int_equal(h.notes[NOTE_TICK], 20);
+    assert_true(h.notes[NOTE_EVENT] == (int)mdl_world_events(w));
+    assert_int_equal(mdl_world_run(w, 0, NULL, NULL), 0);
+    /* Light again at 40 s: the servers boot, the copy recovers. */
+    assert_int_equal(h.notes[NOTE_SERVER_UP], 4);
+    assert_int_equal(h.notes[NOTE_DBNODE_BACK], 1);
+    mdl_world_destroy(w);
+    mdl_config_free(cfg);
+}
+
+static void the_view_shows_the_world_as_it_stands(void **state)
+{
+    (void)state;
+    mdl_config *cfg;
+    mdl_world *w = dark_a(&cfg);
+    mdl_view v = {0};
+    assert_int_equal(mdl_view_capture(w, &v), 0);
+    uint64_t before = v.generation;
+    assert_int_equal(v.n_dcs, 3);
+    assert_string_equal(v.dcs[0].name, "A");
+    assert_true(v.dcs[0].powered && v.dcs[0].entry && v.dcs[0].entry_up && !v.dcs[2].entry);
+    assert_int_equal(v.n_groups, 1);
+    assert_string_equal(v.dcs[v.groups[0].copies[v.groups[0].primary].dc].name, "A");
+    assert_int_equal(v.n_cells, 2);
+    assert_int_equal(v.cells[0].servers_up, 4);
+    assert_int_equal(v.units[0].home, 0);
+    assert_int_equal(v.n_links, 6);
+    assert_false(v.has_last);
+
+    assert_int_equal(mdl_world_run(w, 20 * SIM_SEC, NULL, NULL), 1);
+    assert_int_equal(mdl_view_capture(w, &v), 0);
+    assert_true(v.generation > before);
+    assert_true(v.now == 20 * SIM_SEC);
+    /* A is dark: its servers are down, the leader is elected elsewhere. */
+    assert_false(v.dcs[0].powered);
+    assert_int_equal(v.cells[0].servers_up, 0);
+    assert_int_equal(v.cells[1].servers_up, 4);
+    int leader = v.groups[0].copies[v.groups[0].primary].dc;
+    assert_true(leader == 1 || leader == 2);
+    assert_false(v.groups[0].copies[0].up);
+    /* The last interval's measures and the log so far, as the world has them. */
+    assert_true(v.has_last && v.last.t == 19 && v.last.offered > 900);
+    assert_int_equal(v.n_events, mdl_world_events(w));
+    int dark = 0;
+    for (size_t i = 0; i < v.n_events; i++)
+        dark += v.events[i].kind == EV_DARK;
+    assert_int_equal(dark, 1);
+
+    /* Capturing changes nothing: the same run without a view ends alike. */
+    assert_int_equal(mdl_world_run(w, 0, NULL, NULL), 0);
+    mdl_headline seen, unseen;
+    mdl_world_headline(w, &seen);
+    mdl_config *cfg2;
+    mdl_world *w2 = dark_a(&cfg2);
+    assert_int_equal(mdl_world_run(w2, 0, NULL, NULL), 0);
+    mdl_world_headline(w2, &unseen);
+    assert_true(memcmp(&seen, &unseen, sizeof seen) == 0);
+    assert_int_equal(mdl_world_events(w), mdl_world_events(w2));
+    mdl_view_free(&v);
+    mdl_world_destroy(w);
+    mdl_world_destroy(w2);
+    mdl_config_free(cfg);
+    mdl_config_free(cfg2);
+}
+
 /* ==== Every fault kind, against the same small world ==== */
 
 enum { MORE_FAILED, SLOWER, UNHARMED };
@@ -517,6 +630,8 @@ int main(void)
         cmocka_unit_test(rto_covers_unrecovered_overlapping_and_harmless_faults),
         cmocka_unit_test(every_fault_kind_moves_the_metrics_the_way_it_must),
         cmocka_unit_test(random_failures_match_the_closed_form_availability),
+        cmocka_unit_test(a_dark_datacenter_tells_each_server_and_copy_once),
+        cmocka_unit_test(the_view_shows_the_world_as_it_stands),
     };
     return cmocka_run_group_tests_name("faults", tests, NULL, NULL);
 }
