@@ -409,4 +409,9 @@ typedef struct scenario {
 
 extern const mdl_schema mdl_geography_schema, mdl_stage_schema, mdl_scenario_schema;
 
+/* The reference of a kind of file as Markdown (mdl_reference.c): for
+ * MDL_FILE_SCENARIO the scenario's keys with the fault and event kinds,
+ * else the geography's and the stage's keys. */
+void mdl_reference(FILE *out, int kind);
+
 #endif /* MDL_FILES_H */

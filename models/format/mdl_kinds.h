@@ -224,9 +224,4 @@ extern const char *const mdl_event_kinds[EV_KIND_COUNT + 1];
 extern const char *const mdl_event_plurals[EV_KIND_COUNT + 1];
 extern const char *const mdl_cause_names[CAUSE_COUNT + 1];
 
-/* Writes the reference of the fault kinds and the event kinds as Markdown
- * headings of `level` (mdl_kinds_doc.c). */
-#include <stdio.h>
-void mdl_kinds_doc(FILE *out, int level);
-
 #endif /* MDL_KINDS_H */

@@ -68,12 +68,6 @@ int cmd_reference(int argc, char **argv)
               stderr);
         return EXIT_BAD_INPUT;
     }
-    if (strcmp(argv[1], "models") == 0) {
-        mdl_schema_doc(stdout, &mdl_geography_schema, 3);
-        mdl_schema_doc(stdout, &mdl_stage_schema, 3);
-    } else {
-        mdl_schema_doc(stdout, &mdl_scenario_schema, 3);
-        mdl_kinds_doc(stdout, 3);
-    }
+    mdl_reference(stdout, strcmp(argv[1], "models") == 0 ? MDL_FILE_STAGE : MDL_FILE_SCENARIO);
     return fflush(stdout) ? EXIT_RUN_FAILED : EXIT_DONE;
 }

@@ -355,7 +355,7 @@ static void assumptions_are_collected_with_their_reasons(void **state)
 
 /* ==== References ==== */
 
-static void check_reference(const char *readme, const mdl_schema *const *schemas, size_t n)
+static void check_reference(const char *readme, int kind)
 {
     size_t len;
     char *text = read_all(readme, &len);
@@ -366,8 +366,7 @@ static void check_reference(const char *readme, const mdl_schema *const *schemas
     char *gen = NULL;
     size_t gen_len;
     FILE *f = open_memstream(&gen, &gen_len);
-    for (size_t i = 0; i < n; i++)
-        mdl_schema_doc(f, schemas[i], 3);
+    mdl_reference(f, kind);
     fclose(f);
     if (strcmp(marker, gen) != 0)
         fail_msg("%s is out of date: run dcsim reference and paste it under the marker", readme);
@@ -378,10 +377,8 @@ static void check_reference(const char *readme, const mdl_schema *const *schemas
 static void the_references_match_the_schemas(void **state)
 {
     (void)state;
-    const mdl_schema *models[] = {&mdl_geography_schema, &mdl_stage_schema};
-    const mdl_schema *scen[] = {&mdl_scenario_schema};
-    check_reference("models/README.md", models, 2);
-    check_reference("scenarios/README.md", scen, 1);
+    check_reference("models/README.md", MDL_FILE_STAGE);
+    check_reference("scenarios/README.md", MDL_FILE_SCENARIO);
 }
 
 /* ==== Overrides ==== */

@@ -1,10 +1,13 @@
-/* mdl_kinds_doc.c -- the reference of the fault kinds and the event kinds,
- * written from their tables (mdl_kinds.h) like every other key's. */
+/* mdl_reference.c -- the reference of every key (`dcsim reference`, the
+ * end of models/README.md and scenarios/README.md), written from the
+ * schema tables and the kind tables, so the docs cannot drift from what
+ * the loader accepts. */
 #include <stdio.h>
 
-#include "mdl_kinds.h"
+#include "mdl_files.h"
 
-void mdl_kinds_doc(FILE *out, int level)
+/* The fault kinds and the event kinds, from their tables. */
+static void kinds_doc(FILE *out, int level)
 {
     fprintf(out, "%.*s Fault kinds\n\n", level, "######");
     fputs("What `faults[].kind` names. A target must name what the kind needs; a\n"
@@ -21,4 +24,15 @@ void mdl_kinds_doc(FILE *out, int level)
 #define EVENT_DOC(id, name, plural, doc) fprintf(out, "| `%s` | %s |\n", name, doc);
     MDL_EVENT_KINDS(EVENT_DOC)
 #undef EVENT_DOC
+}
+
+void mdl_reference(FILE *out, int kind)
+{
+    if (kind == MDL_FILE_SCENARIO) {
+        mdl_schema_doc(out, &mdl_scenario_schema, 3);
+        kinds_doc(out, 3);
+        return;
+    }
+    mdl_schema_doc(out, &mdl_geography_schema, 3);
+    mdl_schema_doc(out, &mdl_stage_schema, 3);
 }
