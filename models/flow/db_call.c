@@ -205,6 +205,16 @@ static int call_node_alive(const w_world *w, const w_req *r)
     return n->up && n->dc->powered && n->epoch == r->node_epoch;
 }
 
+/* The copy serving the call died since the call was made: no answer will
+ * come (the server waits for the attempt's deadline). */
+static int call_lost(w_world *w, w_req *r)
+{
+    if (call_node_alive(w, r))
+        return 0;
+    call_lost_later(w, r);
+    return 1;
+}
+
 static void db_exec(w_world *w, w_group *g, w_req *r)
 {
     const scn_call *call = current_call(w, r);
@@ -222,10 +232,8 @@ static void on_db_arrival(sim_engine *e, void *subject, void *object)
     w_world *w = object;
     w_req *r = subject;
     w_group *g = r->group;
-    if (!call_node_alive(w, r)) {
-        call_lost_later(w, r);
+    if (call_lost(w, r))
         return;
-    }
     if (r->node == g->primary)
         g->calls_arrived++;
     if (r->node != g->primary || g->busy < g->workers) {
@@ -253,10 +261,8 @@ static void on_commit(sim_engine *e, void *subject, void *object)
     (void)e;
     w_world *w = object;
     w_req *r = subject;
-    if (!call_node_alive(w, r)) {
-        call_lost_later(w, r);
+    if (call_lost(w, r))
         return;
-    }
     respond(w, r);
 }
 
@@ -266,10 +272,8 @@ static void on_db_done(sim_engine *e, void *subject, void *object)
     w_world *w = object;
     w_req *r = subject;
     w_group *g = r->group;
-    if (!call_node_alive(w, r)) {
-        call_lost_later(w, r);
+    if (call_lost(w, r))
         return;
-    }
     sim_time now = sim_now(w->e);
     if (r->node == g->primary) {
         g->busy--;

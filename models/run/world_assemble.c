@@ -45,6 +45,28 @@ static const struct {
     {NOTE_EVENT, incidents_on_event},
 };
 
+static int subscribe_all(w_world *w)
+{
+    int rc = SIM_OK;
+    for (size_t i = 0; rc == SIM_OK && i < sizeof listeners / sizeof *listeners; i++)
+        rc = note_subscribe(w, listeners[i].kind, listeners[i].fn, NULL);
+    return rc;
+}
+
+/* Building, in order. What is posted at the start is posted in this order
+ * too (equal times run in it): the first tick, the first arrival, the
+ * faults, the timed actions. */
+static int (*const steps[])(w_world *w) = {
+    world_build,      /* places, services, databases */
+    flow_init,        /* lanes, streams, protections, DNS answers */
+    recovery_init,    /* detection and human streams, the green window */
+    subscribe_all,
+    measure_init,     /* posts the first tick */
+    flow_start,       /* posts the first arrival */
+    faults_init,      /* posts the faults */
+    rec_actions_start /* posts the timed actions */
+};
+
 /* The program's listeners, outside the models. */
 #define MAX_OUTSIDE 8
 struct w_outside {
@@ -77,24 +99,8 @@ int mdl_world_create(const mdl_config *cfg, size_t stage_index, const mdl_run_op
     w->e = sim_engine_create_with(w->seed, opt->queue);
     w->outside = sim_calloc(1, sizeof *w->outside);
     int rc = w->e && w->outside ? SIM_OK : SIM_ENOMEM;
-    if (rc == SIM_OK)
-        rc = world_build(w);
-    if (rc == SIM_OK)
-        rc = flow_init(w);
-    if (rc == SIM_OK)
-        rc = recovery_init(w);
-    for (size_t i = 0; rc == SIM_OK && i < sizeof listeners / sizeof *listeners; i++)
-        rc = note_subscribe(w, listeners[i].kind, listeners[i].fn, NULL);
-    /* What is posted at the start, in this order (equal times run in it):
-     * the first tick, the first arrival, the faults, the timed actions. */
-    if (rc == SIM_OK)
-        rc = measure_init(w);
-    if (rc == SIM_OK)
-        rc = flow_start(w);
-    if (rc == SIM_OK)
-        rc = faults_init(w);
-    if (rc == SIM_OK)
-        rc = rec_actions_start(w);
+    for (size_t i = 0; rc == SIM_OK && i < sizeof steps / sizeof *steps; i++)
+        rc = steps[i](w);
     if (rc == SIM_OK && opt->record_series)
         rc = measure_series_open(w);
     if (rc) {
@@ -127,7 +133,6 @@ void mdl_world_destroy(mdl_world *w)
 
 static void tell_outside(w_world *w, const w_note *n, void *context)
 {
-    (void)w;
     int i = (int)(intptr_t)context;
     w->outside->on_event[i].fn(n->event, w->outside->on_event[i].context);
 }

@@ -30,45 +30,17 @@ void note_publish(w_world *w, const w_note *n)
         t->to[n->kind][i].fn(w, n, t->to[n->kind][i].context);
 }
 
-void note_tell(w_world *w, int kind)
-{
-    w_note n = note_of(kind);
-    note_publish(w, &n);
-}
+/* The shorthands: a note of `kind` with one or two fields set. */
+#define TELL(n, set) \
+    do {             \
+        w_note n = note_of(kind); \
+        set;                      \
+        note_publish(w, &n);      \
+    } while (0)
 
-void note_tell_dc(w_world *w, int kind, int dc)
-{
-    w_note n = note_of(kind);
-    n.dc = dc;
-    note_publish(w, &n);
-}
-
-void note_tell_cell(w_world *w, int kind, int cell)
-{
-    w_note n = note_of(kind);
-    n.cell = cell;
-    note_publish(w, &n);
-}
-
-void note_tell_server(w_world *w, int kind, int cell, int server)
-{
-    w_note n = note_of(kind);
-    n.cell = cell;
-    n.server = server;
-    note_publish(w, &n);
-}
-
-void note_tell_dbnode(w_world *w, int kind, int gid, int node)
-{
-    w_note n = note_of(kind);
-    n.group = gid;
-    n.node = node;
-    note_publish(w, &n);
-}
-
-void note_tell_unit(w_world *w, int kind, int unit)
-{
-    w_note n = note_of(kind);
-    n.unit = unit;
-    note_publish(w, &n);
-}
+void note_tell(w_world *w, int kind) { TELL(n, (void)0); }
+void note_tell_dc(w_world *w, int kind, int dc) { TELL(n, n.dc = dc); }
+void note_tell_cell(w_world *w, int kind, int cell) { TELL(n, n.cell = cell); }
+void note_tell_server(w_world *w, int kind, int cell, int server) { TELL(n, (n.cell = cell, n.server = server)); }
+void note_tell_dbnode(w_world *w, int kind, int gid, int node) { TELL(n, (n.group = gid, n.node = node)); }
+void note_tell_unit(w_world *w, int kind, int unit) { TELL(n, n.unit = unit); }
