@@ -101,7 +101,7 @@ static void call_lost_later(w_world *w, w_req *r)
 
 void db_call_abandoned(w_world *w, w_req *r) { call_lost_later(w, r); }
 
-void flow_on_dbnode_lost(w_world *w, const w_note *n, void *context)
+void db_on_dbnode_lost(w_world *w, const w_note *n, void *context)
 {
     (void)context;
     w_group *g = w->groups[n->group];

@@ -13,7 +13,7 @@
  * answers) on a built world. 0, or SIM_ENOMEM. */
 int flow_init(w_world *w);
 /* Posts the first arrival (after the measures' first tick is posted). */
-int flow_start(w_world *w);
+int traffic_start(w_world *w);
 void flow_fini(w_world *w);
 
 /* Recomputes the spread weights after cells' activity or shares changed. */
@@ -30,16 +30,16 @@ int dns_answers_entry(const w_world *w, int i);
 void prot_set_shed(w_world *w, int type, int shed);
 
 /* Requests simulated and not yet freed (for tests and the view). */
-uint64_t flow_in_flight(const w_world *w);
+uint64_t req_in_flight(const w_world *w);
 
 /* ==== Listeners (subscribed where the world is assembled) ==== */
 
 /* A server went down: its queue and its work are lost. */
-void flow_on_server_down(w_world *w, const w_note *n, void *context);
+void req_on_server_down(w_world *w, const w_note *n, void *context);
 /* A primary went down: the calls waiting at it will never be answered. */
-void flow_on_dbnode_lost(w_world *w, const w_note *n, void *context);
+void db_on_dbnode_lost(w_world *w, const w_note *n, void *context);
 /* A unit moved: the DNS answers say so from now on. */
-void flow_on_unit_home(w_world *w, const w_note *n, void *context);
+void dns_on_unit_home(w_world *w, const w_note *n, void *context);
 /* An interval ended: degradation switches follow the success ratio. */
 void prot_on_tick(w_world *w, const w_note *n, void *context);
 

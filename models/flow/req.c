@@ -65,7 +65,7 @@ void req_free_all(w_world *w)
     fl->n_req_blocks = 0;
 }
 
-uint64_t flow_in_flight(const w_world *w) { return w->flow->in_flight; }
+uint64_t req_in_flight(const w_world *w) { return w->flow->in_flight; }
 
 static void maybe_free(w_world *w, w_req *r)
 {
@@ -421,7 +421,7 @@ void req_call_done(w_world *w, w_req *r, int cause)
 
 /* ==== Server failures ==== */
 
-void flow_on_server_down(w_world *w, const w_note *n, void *context)
+void req_on_server_down(w_world *w, const w_note *n, void *context)
 {
     (void)context;
     w_cell *cell = w->cells[n->cell];

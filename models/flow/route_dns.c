@@ -66,7 +66,7 @@ void dns_answer_entry(w_world *w, int i, int answered)
     push_version(w);
 }
 
-void flow_on_unit_home(w_world *w, const w_note *n, void *context)
+void dns_on_unit_home(w_world *w, const w_note *n, void *context)
 {
     (void)n;
     (void)context;

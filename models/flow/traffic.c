@@ -81,7 +81,7 @@ int traffic_init(w_world *w)
     return SIM_OK;
 }
 
-int flow_start(w_world *w)
+int traffic_start(w_world *w)
 {
     schedule_next(w, 0); /* a failure to schedule stops the run with SIM_ENOMEM */
     return SIM_OK;

@@ -1,12 +1,7 @@
 /* metrics.c -- counting a request's measures as they happen: into the
  * current interval, and into the phase (warm-up or measured) its user's
- * request was born in; the users affected; the cells' time integrals. And
- * setting the measures up. */
-#include <string.h>
-
+ * request was born in; the users affected; the cells' time integrals. */
 #include "meas_int.h"
-#include "sim_alloc.h"
-#include "sim_status.h"
 
 #define MEAS_CAUSE_NAME(id, name) name,
 const char *const meas_names[M_COUNT] = {
@@ -14,25 +9,10 @@ const char *const meas_names[M_COUNT] = {
     "retries", "attempts", "cross_dc_calls", "stale_reads",
 };
 
-static size_t slots(const w_world *w) { return (size_t)w->n_units * (size_t)w->n_types; }
-
-static int counts_init(w_world *w, meas_counts *c)
-{
-    c->c = sim_calloc(slots(w) * M_COUNT, sizeof *c->c);
-    c->lat = sim_calloc(slots(w), sizeof *c->lat);
-    return c->c && c->lat ? SIM_OK : SIM_ENOMEM;
-}
-
-static void counts_fini(meas_counts *c)
-{
-    sim_free(c->c);
-    sim_free(c->lat);
-}
-
 double meas_sum(const w_world *w, const meas_counts *c, int m)
 {
     double s = 0;
-    for (size_t i = 0; i < slots(w); i++)
+    for (size_t i = 0; i < (size_t)w->n_units * (size_t)w->n_types; i++)
         s += (double)c->c[i * M_COUNT + (size_t)m];
     return s;
 }
@@ -87,54 +67,4 @@ void metrics_cell_change(w_world *w, w_cell *c)
     if (b > a)
         c->busy_total += (double)(b - a) * c->busy_now;
     c->last_change = now;
-}
-
-/* ==== Setting up ==== */
-
-int measure_init(w_world *w)
-{
-    struct w_measure *m = sim_calloc(1, sizeof *m);
-    if (!m)
-        return SIM_ENOMEM;
-    w->measure = m;
-    if (counts_init(w, &m->now) || counts_init(w, &m->total) || counts_init(w, &m->warm))
-        return SIM_ENOMEM;
-    m->users_failed = sim_calloc((size_t)(w->users / 8) + 1, 1);
-    if (!m->users_failed || series_init(w) || incidents_init(w))
-        return SIM_ENOMEM;
-    m->interval = w->sc->interval;
-    m->peak_from = mdl_curve_busiest_minute(w->sc);
-    m->peak_to = m->peak_from + 60 * SIM_SEC;
-    return interval_start(w);
-}
-
-void measure_fini(w_world *w)
-{
-    struct w_measure *m = w->measure;
-    if (!m)
-        return;
-    counts_fini(&m->now);
-    counts_fini(&m->total);
-    counts_fini(&m->warm);
-    sim_free(m->users_failed);
-    series_fini(w);
-    incidents_fini(w);
-    if (m->csv)
-        fclose(m->csv);
-    sim_free(m);
-    w->measure = NULL;
-}
-
-double measure_attempts(const w_world *w)
-{
-    return meas_sum(w, &w->measure->total, M_ATTEMPTS) + meas_sum(w, &w->measure->warm, M_ATTEMPTS);
-}
-
-const mdl_series *measure_series(const w_world *w) { return w->measure->series; }
-
-int measure_last_interval(const w_world *w, mdl_series_point *out)
-{
-    if (w->measure->has_last)
-        *out = w->measure->last;
-    return w->measure->has_last;
 }

@@ -22,11 +22,11 @@ static const struct {
     int kind;
     w_listener *fn;
 } listeners[] = {
-    {NOTE_SERVER_DOWN, flow_on_server_down},
+    {NOTE_SERVER_DOWN, req_on_server_down},
     {NOTE_SERVER_DOWN, rec_on_server_down},
     {NOTE_SERVER_UP, rec_on_server_up},
     {NOTE_CELL_CHANGED, rec_on_cell_changed},
-    {NOTE_DBNODE_LOST, flow_on_dbnode_lost},
+    {NOTE_DBNODE_LOST, db_on_dbnode_lost},
     {NOTE_DBNODE_LOST, rec_on_dbnode_lost},
     {NOTE_DBNODE_BACK, rec_on_dbnode_back},
     {NOTE_DBNODE_REACH, rec_on_dbnode_reach},
@@ -35,7 +35,7 @@ static const struct {
     {NOTE_REGISTRY_CHANGED, rec_on_every_cell},
     {NOTE_LINKS_CHANGED, rec_on_every_cell},
     {NOTE_LINKS_CHANGED, rec_on_links_groups},
-    {NOTE_UNIT_HOME, flow_on_unit_home},
+    {NOTE_UNIT_HOME, dns_on_unit_home},
     {NOTE_FAULT, incidents_on_fault},
     {NOTE_WRITES_LOST, incidents_on_writes_lost},
     {NOTE_TICK, prot_on_tick},
@@ -62,7 +62,7 @@ static int (*const steps[])(w_world *w) = {
     recovery_init,    /* detection and human streams, the green window */
     subscribe_all,
     measure_init,     /* posts the first tick */
-    flow_start,       /* posts the first arrival */
+    traffic_start,       /* posts the first arrival */
     faults_init,      /* posts the faults */
     rec_actions_start /* posts the timed actions */
 };

@@ -30,7 +30,7 @@ void link_update(w_world *w);
  * changed them are applied. */
 void link_changed(w_world *w);
 
-/* ==== Components (server.c, dbnode.c, entry.c, registry.c) ==== */
+/* ==== Components (server.c, cell.c, dbnode.c, entry.c, registry.c) ==== */
 
 /* A server's own crash begins (on) or ends: it is up when powered, booted
  * and not crashed. */
