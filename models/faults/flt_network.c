@@ -39,15 +39,18 @@ void flt_isolate(w_fault *f, int on)
         dc_isolate(f->w, f->target.dcs[i], f->def ? f->def->mode : DROP_SILENTLY, on);
 }
 
+/* Sides a partition may have, at most. */
+#define MAX_SIDES 8
+
 /* Sides of a partition: datacenter indexes, cities expanded. */
-static int partition_sides(w_world *w, const cfg_node *groups, int sides[][64], int *counts)
+static int partition_sides(w_world *w, const cfg_node *groups, int sides[][TARGET_MAX_DCS], int *counts)
 {
     int n = 0;
-    for (size_t i = 0; groups && i < groups->n && n < 8; i++, n++) {
+    for (size_t i = 0; groups && i < groups->n && n < MAX_SIDES; i++, n++) {
         counts[n] = 0;
         for (size_t j = 0; j < groups->items[i]->n; j++) {
             const char *place = groups->items[i]->items[j]->text;
-            for (int d = 0; d < w->n_dcs && counts[n] < 64; d++)
+            for (int d = 0; d < w->n_dcs && counts[n] < TARGET_MAX_DCS; d++)
                 if (!strcmp(w->dcs[d].geo->name, place) || !strcmp(w->dcs[d].geo->city, place))
                     sides[n][counts[n]++] = d;
         }
@@ -57,7 +60,7 @@ static int partition_sides(w_world *w, const cfg_node *groups, int sides[][64], 
 
 void flt_partition(w_fault *f, int on)
 {
-    int sides[8][64], counts[8];
+    int sides[MAX_SIDES][TARGET_MAX_DCS], counts[MAX_SIDES];
     int n = partition_sides(f->w, f->def->groups, sides, counts);
     for (int a = 0; a < n; a++)
         for (int b = a + 1; b < n; b++)

@@ -45,7 +45,7 @@ static sim_time commit_wait(w_world *w, w_group *g, int p)
     if (rep->mode == REPL_ASYNC)
         return 0;
     int from = g->nodes[p].dc->index;
-    sim_time rtt[8];
+    sim_time rtt[W_MAX_COPIES];
     int n = 0, copies = 0;
     for (int i = 0; i < g->n_nodes; i++) {
         if (i == p || g->nodes[i].is_failover)

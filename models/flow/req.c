@@ -404,7 +404,7 @@ void req_call_done(w_world *w, w_req *r, int cause)
         return;
     }
     if (cause == CALL_LOST) {
-        /* No answer came (db.c waited for the attempt's deadline): the
+        /* No answer came (db_call.c waited for the attempt's deadline): the
          * worker is given back. */
         server_release(w, r->server);
         req_work_lost(w, r);

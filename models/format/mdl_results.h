@@ -67,6 +67,9 @@ typedef struct mdl_incident {
     double lost_writes, parked_writes, rpo;
 } mdl_incident;
 
+/* Verdicts a scenario may state that one run reports (more are left out). */
+#define MDL_MAX_VERDICTS 64
+
 /* A verdict of the scenario, judged on one run. */
 typedef struct mdl_verdict {
     int metric;                 /* METRIC_... */

@@ -28,7 +28,7 @@ typedef struct incident {
     uint64_t failed, users, lost, parked;
     sim_time rpo;
     uint8_t *user_bits;
-    uint8_t unit_hit[256];
+    uint8_t unit_hit[UINT8_MAX + 1]; /* by unit index (a request keeps it in 8 bits) */
 } incident;
 
 struct meas_incidents {

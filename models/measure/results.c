@@ -53,8 +53,8 @@ static void write_incidents(w_world *w, mdl_json *j)
         mdl_json_close(j);
     }
     mdl_json_close(j);
-    mdl_verdict v[64];
-    int n = measure_verdicts(w, v, 64);
+    mdl_verdict v[MDL_MAX_VERDICTS];
+    int n = measure_verdicts(w, v, MDL_MAX_VERDICTS);
     mdl_json_key(j, "verdicts");
     mdl_json_array(j, 0);
     for (int i = 0; i < n; i++) {
@@ -180,8 +180,8 @@ static void write_events(w_world *w, FILE *f)
 
 static void write_junit(w_world *w, FILE *f)
 {
-    mdl_verdict v[64];
-    int n = measure_verdicts(w, v, 64), failures = 0;
+    mdl_verdict v[MDL_MAX_VERDICTS];
+    int n = measure_verdicts(w, v, MDL_MAX_VERDICTS), failures = 0;
     for (int i = 0; i < n; i++)
         failures += !v[i].pass;
     char suite[256], classname[256];

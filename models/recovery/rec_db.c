@@ -52,9 +52,9 @@ static uint64_t acked_at(w_world *w, w_group *g, sim_time t)
     const stg_replication *rep = &g->db->def->replication;
     if (rep->mode == REPL_ASYNC || (rep->mode == REPL_SEMI_SYNC && g->semi_degraded))
         return dblog_lsn_at(g, t);
-    sim_time rtt[16];
+    sim_time rtt[W_MAX_COPIES];
     int n = 0;
-    for (int i = 0; i < g->n_nodes && n < 16; i++)
+    for (int i = 0; i < g->n_nodes; i++)
         if (i != g->primary && !g->nodes[i].is_failover)
             rtt[n++] = 2 * net_delay(w, g->nodes[g->primary].dc->index, g->nodes[i].dc->index);
     for (int i = 1; i < n; i++)

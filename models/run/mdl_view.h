@@ -67,12 +67,15 @@ typedef struct mdl_view_copy {
     int recovering;             /* crash recovery under way */
 } mdl_view_copy;
 
+/* Copies a group keeps at most (a primary, replicas, a failover database). */
+#define MDL_VIEW_COPIES 8
+
 typedef struct mdl_view_group {
     const char *database;
     int shards_lo, shards_hi;   /* user data; global data: 0-99 */
     int primary;                /* index into copies of the leader, -1 when none serves */
     int n_copies;
-    mdl_view_copy copies[8];
+    mdl_view_copy copies[MDL_VIEW_COPIES];
     int promoting;              /* a promotion or failover is under way */
     int write_forbidden;        /* a unit switch is moving its shards */
     uint64_t lsn;               /* acknowledged commits */

@@ -87,7 +87,7 @@ static void capture_groups(const w_world *w, mdl_view *v)
             .primary = g->primary, .n_copies = g->n_nodes, .promoting = g->promoting,
             .write_forbidden = g->write_forbidden, .lsn = g->lsn,
         };
-        for (int n = 0; n < g->n_nodes && n < 8; n++)
+        for (int n = 0; n < g->n_nodes && n < MDL_VIEW_COPIES; n++)
             o->copies[n] = (mdl_view_copy){g->nodes[n].dc->index, g->nodes[n].up, g->nodes[n].is_failover,
                                            g->nodes[n].recovering};
     }

@@ -5,24 +5,31 @@
 
 w_group *target_global_group(const w_world *w) { return w->global_db ? &w->global_db->groups[0] : NULL; }
 
+/* The stage's datacenter holding the most primaries; ties go to the one
+ * the stage lists first. */
+static int most_primaries(const w_world *w)
+{
+    int best = -1, best_count = -1;
+    for (size_t i = 0; i < w->st->datacenters.n; i++) {
+        int dc = world_dc_index(w, w->st->datacenters.v[i]), count = 0;
+        for (int g = 0; dc >= 0 && g < w->n_groups; g++) {
+            const w_group *grp = w->groups[g];
+            count += grp->nodes[grp->primary >= 0 ? grp->primary : 0].dc->index == dc;
+        }
+        if (dc >= 0 && count > best_count) {
+            best = dc;
+            best_count = count;
+        }
+    }
+    return best;
+}
+
 /* The datacenter a role names in this stage, or -1. */
 static int role_dc(const w_world *w, const char *role, char *why, size_t n)
 {
     if (!strcmp(role, mdl_dc_roles[DC_ROLE_MOST_PRIMARIES])) {
-        int count[256] = {0}, best = -1;
-        for (int d = 0; d < w->n_dbs; d++)
-            for (int g = 0; g < w->dbs[d].n_groups; g++) {
-                const w_group *grp = &w->dbs[d].groups[g];
-                count[grp->nodes[grp->primary >= 0 ? grp->primary : 0].dc->index]++;
-            }
-        /* Ties go to the datacenter the stage lists first. */
-        for (size_t i = 0; i < w->st->datacenters.n; i++) {
-            int dc = world_dc_index(w, w->st->datacenters.v[i]);
-            if (dc >= 0 && (best < 0 || count[dc] > count[best]))
-                best = dc;
-        }
         snprintf(why, n, "the datacenter holding the most primaries");
-        return best;
+        return most_primaries(w);
     }
     if (!strcmp(role, mdl_dc_roles[DC_ROLE_GLOBAL_PRIMARY]) || !strcmp(role, mdl_roles[ROLE_GZONE_WRITER])) {
         const w_group *g = target_global_group(w);
@@ -47,13 +54,13 @@ static void add_dc(w_target *t, int dc)
     for (int i = 0; i < t->n_dcs; i++)
         if (t->dcs[i] == dc)
             return;
-    if (t->n_dcs < 64)
+    if (t->n_dcs < TARGET_MAX_DCS)
         t->dcs[t->n_dcs++] = dc;
 }
 
 void target_add_group(w_target *t, w_group *g, int node)
 {
-    if (t->n_groups < 128) {
+    if (t->n_groups < TARGET_MAX_GROUPS) {
         t->groups[t->n_groups] = g;
         t->nodes[t->n_groups++] = node;
     }
@@ -108,7 +115,7 @@ int target_resolve(w_world *w, const scn_target *t, int kind, w_target *out)
             match = !t->datacenter || (out->n_dcs && cell->dc->index == out->dcs[0]);
         if (!t->pool && unit && cell == unit->home)
             match = 1;
-        if (match && out->n_cells < 256)
+        if (match && out->n_cells < TARGET_MAX_CELLS)
             out->cells[out->n_cells++] = cell;
     }
     /* Database groups. */

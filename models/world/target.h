@@ -7,13 +7,18 @@
 #define TARGET_H
 #include "world.h"
 
+/* What one target may name at most (more is cut off). */
+#define TARGET_MAX_DCS 64
+#define TARGET_MAX_CELLS 256
+#define TARGET_MAX_GROUPS 128
+
 typedef struct w_target {
-    int dcs[64];
+    int dcs[TARGET_MAX_DCS];
     int n_dcs;
-    w_cell *cells[256];
+    w_cell *cells[TARGET_MAX_CELLS];
     int n_cells;
-    w_group *groups[128];
-    int nodes[128];             /* the copy meant in each group (-1: the primary) */
+    w_group *groups[TARGET_MAX_GROUPS];
+    int nodes[TARGET_MAX_GROUPS]; /* the copy meant in each group (-1: the primary) */
     int n_groups;
     w_unit *unit;
     w_linkdir *links[2];        /* both directions of a link */
