@@ -5,33 +5,55 @@
 #include "flt_int.h"
 #include "net.h"
 
-void flt_link(w_fault *f, int on)
+/* What a fault changes in one direction of its link. */
+typedef void link_change(w_linkdir *ld, const w_fault *f, int on);
+
+/* Changes both directions of the fault's link; every link's active path
+ * and detour follow each; then the change is told. */
+static void change_link(w_fault *f, int on, link_change *change)
 {
-    w_world *w = f->w;
-    const w_target *t = &f->target;
-    const scn_fault *d = f->def;
-    int sign = on ? 1 : -1;
     for (int k = 0; k < 2; k++) {
-        w_linkdir *ld = t->links[k];
+        w_linkdir *ld = f->target.links[k];
         if (!ld)
             continue;
-        if (f->kind == FAULT_LINK_CUT)
-            ld->cuts += sign;
-        else if (f->kind == FAULT_PATH_CUT && t->path >= 0)
-            ld->path_up[t->path] = !on;
-        else if (f->kind == FAULT_LATENCY) {
-            ld->added += sign * d->latency;
-            ld->jitter += sign * d->jitter;
-        } else if (f->kind == FAULT_LOSS)
-            ld->loss += sign * d->loss / 100;
-        else if (f->kind == FAULT_BANDWIDTH)
-            ld->bandwidth_factor = on ? d->bandwidth / 100 : 1;
-        if (ld->bandwidth_factor <= 0)
-            ld->bandwidth_factor = 1e-9;
-        link_update(w);
+        change(ld, f, on);
+        link_update(f->w);
     }
-    link_changed(w);
+    link_changed(f->w);
 }
+
+static void cut(w_linkdir *ld, const w_fault *f, int on)
+{
+    (void)f;
+    ld->cuts += on ? 1 : -1;
+}
+
+static void cut_path(w_linkdir *ld, const w_fault *f, int on)
+{
+    if (f->target.path >= 0)
+        ld->path_up[f->target.path] = !on;
+}
+
+static void slow(w_linkdir *ld, const w_fault *f, int on)
+{
+    ld->added += (on ? 1 : -1) * f->def->latency;
+    ld->jitter += (on ? 1 : -1) * f->def->jitter;
+}
+
+static void lose(w_linkdir *ld, const w_fault *f, int on) { ld->loss += (on ? 1 : -1) * f->def->loss / 100; }
+
+static void narrow(w_linkdir *ld, const w_fault *f, int on)
+{
+    ld->bandwidth_factor = on ? f->def->bandwidth / 100 : 1;
+    if (ld->bandwidth_factor <= 0)
+        ld->bandwidth_factor = 1e-9; /* nothing left: a trickle, not a division by zero */
+}
+
+void flt_link_cut(w_fault *f, int on) { change_link(f, on, cut); }
+void flt_path_cut(w_fault *f, int on) { change_link(f, on, cut_path); }
+void flt_latency(w_fault *f, int on) { change_link(f, on, slow); }
+void flt_loss(w_fault *f, int on) { change_link(f, on, lose); }
+void flt_bandwidth(w_fault *f, int on) { change_link(f, on, narrow); }
 
 void flt_isolate(w_fault *f, int on)
 {

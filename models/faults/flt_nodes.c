@@ -5,26 +5,33 @@
  * Each crash is counted, so overlapping faults end properly. */
 #include "flt_int.h"
 
-void flt_servers(w_fault *f, int on)
+/* The first `share` percent of each targeted cell's servers crash. */
+static void crash_servers(w_fault *f, int on, double share)
 {
-    w_world *w = f->w;
     const w_target *t = &f->target;
+    for (int c = 0; c < t->n_cells; c++)
+        for (int s = 0; s < flt_share_of(t->cells[c]->n_servers, share); s++)
+            server_crash(f->w, &t->cells[c]->servers[s], on);
+}
+
+void flt_server(w_fault *f, int on)
+{
     if (f->random_class == COMPONENT_SERVER) { /* one given server */
-        server_crash(w, &t->cells[0]->servers[f->component], on);
+        server_crash(f->w, &f->target.cells[0]->servers[f->component], on);
         return;
     }
-    for (int c = 0; c < t->n_cells; c++) {
-        int k = f->kind == FAULT_SERVER ? 1 : flt_share_of(t->cells[c]->n_servers, f->def ? f->def->share : 100);
-        for (int s = 0; s < k; s++)
-            server_crash(w, &t->cells[c]->servers[s], on);
-    }
+    crash_servers(f, on, 0); /* at least one: the first of each cell */
 }
+
+void flt_pool_share(w_fault *f, int on) { crash_servers(f, on, f->def->share); }
 
 void flt_balancer(w_fault *f, int on)
 {
     for (int i = 0; i < f->target.n_dcs; i++)
         entry_set(f->w, f->target.dcs[i], !on);
 }
+
+static int primary_of(const w_group *g) { return g->primary >= 0 ? g->primary : 0; }
 
 static int first_replica(const w_group *g)
 {
@@ -34,17 +41,22 @@ static int first_replica(const w_group *g)
     return -1;
 }
 
-void flt_dbnode(w_fault *f, int on)
+/* One copy of each targeted group crashes: the one `which` names when the
+ * fault starts (remembered, as the primary may move before it ends). */
+static void crash_copies(w_fault *f, int on, int (*which)(const w_group *g))
 {
     w_target *t = &f->target;
     for (int i = 0; i < t->n_groups; i++) {
         w_group *g = t->groups[i];
-        if (on) /* remember which copy, as the primary may move */
-            t->nodes[i] = f->kind == FAULT_DB_PRIMARY ? (g->primary >= 0 ? g->primary : 0) : first_replica(g);
+        if (on)
+            t->nodes[i] = which(g);
         if (t->nodes[i] >= 0)
             dbnode_crash(f->w, g, t->nodes[i], on);
     }
 }
+
+void flt_db_primary(w_fault *f, int on) { crash_copies(f, on, primary_of); }
+void flt_db_replica(w_fault *f, int on) { crash_copies(f, on, first_replica); }
 
 void flt_registry(w_fault *f, int on)
 {
@@ -68,7 +80,7 @@ void flt_gray(w_fault *f, int on)
     for (int i = 0; i < t->n_groups; i++) {
         w_group *g = t->groups[i];
         if (on)
-            t->nodes[i] = g->primary >= 0 ? g->primary : 0;
+            t->nodes[i] = primary_of(g);
         g->nodes[t->nodes[i]].slowdown = slowdown;
     }
     for (int c = 0; c < t->n_cells; c++)

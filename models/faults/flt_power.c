@@ -15,9 +15,9 @@ static void on_dark(sim_engine *e, void *subject, void *object)
     (void)e;
     w_fault *f = subject;
     int dc = (int)(intptr_t)object - 1;
-    if (f->dark_scheduled & (1u << (dc & 31)))
+    if (f->dark[dc])
         return;
-    f->dark_scheduled |= 1u << (dc & 31);
+    f->dark[dc] = 1;
     dc_dark(f->w, dc, "its batteries ran out");
 }
 
@@ -26,9 +26,9 @@ static void on_generator(sim_engine *e, void *subject, void *object)
     (void)e;
     w_fault *f = subject;
     int dc = (int)(intptr_t)object - 1;
-    if (!(f->dark_scheduled & (1u << (dc & 31))))
+    if (!f->dark[dc])
         return;
-    f->dark_scheduled &= ~(1u << (dc & 31));
+    f->dark[dc] = 0;
     world_event(f->w, EV_REPAIR, f->w->dcs[dc].geo->name, "%s's generator carries the load", f->w->dcs[dc].geo->name);
     dc_light(f->w, dc);
 }
@@ -70,8 +70,8 @@ static void power_back(w_fault *f, int dc)
 {
     w_world *w = f->w;
     world_event(w, EV_REPAIR, w->dcs[dc].geo->name, "utility power is back at %s", w->dcs[dc].geo->name);
-    if (f->dark_scheduled & (1u << (dc & 31))) {
-        f->dark_scheduled &= ~(1u << (dc & 31));
+    if (f->dark[dc]) {
+        f->dark[dc] = 0;
         dc_light(w, dc);
     }
 }

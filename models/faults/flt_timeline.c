@@ -42,6 +42,8 @@ static void on_fault_start(sim_engine *e, void *subject, void *object)
         f->end = now + (s > 0 ? (sim_time)(s * 1e9) : 0);
     }
     w_note n = note_of(NOTE_FAULT);
+    n.fault = f->kind;
+    n.label = f->target.label;
     n.from = now;
     n.to = f->end;
     note_publish(w, &n);
@@ -67,8 +69,12 @@ w_fault *flt_new(w_world *w)
     struct w_faults *fs = w->faults;
     if (sim_grow((void **)&fs->list, &fs->cap, fs->n + 1, sizeof *fs->list))
         return NULL;
-    w_fault *f = &fs->list[fs->n++];
+    w_fault *f = &fs->list[fs->n];
     memset(f, 0, sizeof *f);
+    f->dark = sim_calloc((size_t)w->n_dcs, 1);
+    if (!f->dark)
+        return NULL;
+    fs->n++;
     f->w = w;
     f->random_class = -1;
     return f;
@@ -125,6 +131,8 @@ void faults_fini(w_world *w)
 {
     if (!w->faults)
         return;
+    for (size_t i = 0; i < w->faults->n; i++)
+        sim_free(w->faults->list[i].dark);
     sim_free(w->faults->list);
     sim_free(w->faults);
     w->faults = NULL;

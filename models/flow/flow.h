@@ -29,9 +29,6 @@ int dns_answers_entry(const w_world *w, int i);
 /* Degradation (prot.c): an operator sheds request type t, or restores it. */
 void prot_set_shed(w_world *w, int type, int shed);
 
-/* Requests simulated and not yet freed (for tests and the view). */
-uint64_t req_in_flight(const w_world *w);
-
 /* ==== Listeners (subscribed where the world is assembled) ==== */
 
 /* A server went down: its queue and its work are lost. */

@@ -21,9 +21,11 @@ typedef struct bucket_rate {
     sim_time last;
 } bucket_rate;
 
+enum { BREAKER_CLOSED, BREAKER_OPEN, BREAKER_HALF_OPEN /* one trial call in flight */ };
+
 typedef struct breaker {
     sim_window calls;           /* calls and failures */
-    int open;                   /* 1 open, 2 half-open (one trial in flight) */
+    int state;                  /* BREAKER_... */
     sim_time open_until;
 } breaker;
 
@@ -165,11 +167,10 @@ int prot_breaker_allows(w_world *w, const w_cell *cell, const w_group *g)
     if (!cfg->head.present)
         return 1;
     breaker *b = breaker_of(w, cell, g);
-    if (!b->open)
+    if (b->state == BREAKER_CLOSED)
         return 1;
-    sim_time now = sim_now(w->e);
-    if (b->open == 1 && now >= b->open_until) {
-        b->open = 2; /* half-open: let this one call test the way */
+    if (b->state == BREAKER_OPEN && sim_now(w->e) >= b->open_until) {
+        b->state = BREAKER_HALF_OPEN; /* let this one call test the way */
         return 1;
     }
     return 0;
@@ -182,20 +183,20 @@ void prot_breaker_record(w_world *w, const w_cell *cell, const w_group *g, int o
         return;
     breaker *b = breaker_of(w, cell, g);
     sim_time now = sim_now(w->e);
-    if (b->open == 2) { /* the trial call decides */
-        b->open = ok ? 0 : 1;
+    if (b->state == BREAKER_HALF_OPEN) { /* the trial call decides */
+        b->state = ok ? BREAKER_CLOSED : BREAKER_OPEN;
         b->open_until = now + cfg->open_for;
         if (ok)
             sim_window_clear(&b->calls); /* closed: a fresh start */
         return;
     }
     sim_window_add(&b->calls, now, 1, !ok);
-    if (ok || b->open)
+    if (ok || b->state != BREAKER_CLOSED)
         return;
     uint64_t calls, failures;
     sim_window_sum(&b->calls, now, &calls, &failures);
     if ((int64_t)calls >= cfg->min_requests && (double)failures > cfg->error_threshold / 100 * (double)calls) {
-        b->open = 1;
+        b->state = BREAKER_OPEN;
         b->open_until = now + cfg->open_for;
     }
 }

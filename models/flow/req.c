@@ -65,8 +65,6 @@ void req_free_all(w_world *w)
     fl->n_req_blocks = 0;
 }
 
-uint64_t req_in_flight(const w_world *w) { return w->flow->in_flight; }
-
 static void maybe_free(w_world *w, w_req *r)
 {
     if (r->client_done && r->work_done)

@@ -6,6 +6,7 @@
  * answered; a unit switch moves a unit's answer. */
 #include "flow_int.h"
 #include "sim_alloc.h"
+#include "sim_hash.h"
 #include "sim_status.h"
 
 typedef struct dns_version {
@@ -73,12 +74,16 @@ void dns_on_unit_home(w_world *w, const w_note *n, void *context)
     push_version(w);
 }
 
-/* Where in its TTL a user refreshes: a hash of the user id. (These two
- * hashes predate sim_hash.h; they stay as they are so that every DNS
- * stage's users keep their phases and their entry points.) */
+/* The two hashes below are lighter than sim_hash_unit (one multiply and
+ * one shift) and predate it; they stay as they are so that every DNS
+ * stage's users keep their refresh phases and their entry points, and
+ * with them every result of those stages. */
+#define SPREAD_MULTIPLIER 0xbf58476d1ce4e5b9ULL /* SplitMix64's first */
+
+/* Where in its TTL a user refreshes. */
 static sim_time refresh_phase(uint64_t uid, sim_time ttl)
 {
-    uint64_t z = uid * 0x9e3779b97f4a7c15ULL;
+    uint64_t z = uid * SIM_HASH_GOLDEN;
     z ^= z >> 29;
     return (sim_time)((z >> 11) % (uint64_t)ttl);
 }
@@ -86,7 +91,7 @@ static sim_time refresh_phase(uint64_t uid, sim_time ttl)
 /* Where in [0, 1) a user falls among the weighted entry points. */
 static double spread_point(uint64_t uid)
 {
-    uint64_t z = uid * 0xbf58476d1ce4e5b9ULL + 7;
+    uint64_t z = uid * SPREAD_MULTIPLIER + 7;
     z ^= z >> 31;
     return (double)(z >> 11) * 0x1.0p-53;
 }

@@ -117,27 +117,27 @@ enum {
       FLT_OWN_EVENTS, flt_feed, "one utility feed lost: with more feeds the others carry the load")     \
     X(FAULT_RACKS, "racks", TGT_PLACE, 0, "a datacenter, city, unit, unit-of-shard or role", 0,         \
       flt_racks, "a share of a building's racks lose power: that share of its servers and database copies stop") \
-    X(FAULT_LINK_CUT, "link-cut", TGT_LINK, 0, "a link", 0, flt_link,                                   \
+    X(FAULT_LINK_CUT, "link-cut", TGT_LINK, 0, "a link", 0, flt_link_cut,                                   \
       "a link cut on every path: its traffic goes round through a third place, if one is left")         \
-    X(FAULT_PATH_CUT, "path-cut", 0, TGT_LINK | TGT_PATH, "a link and its path", 0, flt_link,           \
+    X(FAULT_PATH_CUT, "path-cut", 0, TGT_LINK | TGT_PATH, "a link and its path", 0, flt_path_cut,           \
       "one fiber path of a link cut: the link moves to its fastest other path")                          \
     X(FAULT_ISOLATE, "isolate", TGT_PLACE, 0, "a datacenter, city, unit, unit-of-shard or role", 0,     \
       flt_isolate, "a building cut off from every other place (`mode:` drop or reject)")                \
     X(FAULT_PARTITION, "partition", 0, 0, "nothing: its `groups:` are the sides", FLT_ANYWHERE, flt_partition,                              \
       "groups of places that cannot reach each other (`groups:`)")                                       \
-    X(FAULT_LATENCY, "latency", TGT_LINK, 0, "a link", 0, flt_link, "a link slower by `latency` (and `jitter`) each way") \
-    X(FAULT_LOSS, "loss", TGT_LINK, 0, "a link", 0, flt_link, "a link losing `loss` of its messages (each costs a retransmission)") \
-    X(FAULT_BANDWIDTH, "bandwidth", TGT_LINK, 0, "a link", 0, flt_link, "a link left with `bandwidth` of its capacity") \
+    X(FAULT_LATENCY, "latency", TGT_LINK, 0, "a link", 0, flt_latency, "a link slower by `latency` (and `jitter`) each way") \
+    X(FAULT_LOSS, "loss", TGT_LINK, 0, "a link", 0, flt_loss, "a link losing `loss` of its messages (each costs a retransmission)") \
+    X(FAULT_BANDWIDTH, "bandwidth", TGT_LINK, 0, "a link", 0, flt_bandwidth, "a link left with `bandwidth` of its capacity") \
     X(FAULT_SERVER, "server", TGT_CELLS, 0, "a pool (with a datacenter), a unit or a unit-of-shard", 0, \
-      flt_servers, "one server of each cell targeted crashes")                                          \
+      flt_server, "one server of each cell targeted crashes")                                          \
     X(FAULT_POOL_SHARE, "pool-share", TGT_CELLS, 0, "a pool (with a datacenter), a unit or a unit-of-shard", 0, \
-      flt_servers, "a `share` of the servers of each cell targeted crash")                              \
+      flt_pool_share, "a `share` of the servers of each cell targeted crash")                              \
     X(FAULT_BALANCER, "balancer", TGT_PLACE, 0, "a datacenter, city, unit, unit-of-shard or role", 0,   \
       flt_balancer, "the entry point's balancer in a building fails")                                   \
     X(FAULT_DB_PRIMARY, "db-primary", TGT_GROUPS, 0, "a database (with a shard), a shard, a role or a unit-of-shard", \
-      FLT_AIMS_AT_DATA, flt_dbnode, "the primary of each shard group targeted crashes")                 \
+      FLT_AIMS_AT_DATA, flt_db_primary, "the primary of each shard group targeted crashes")                 \
     X(FAULT_DB_REPLICA, "db-replica", TGT_GROUPS, 0, "a database (with a shard), a shard, a role or a unit-of-shard", \
-      FLT_AIMS_AT_DATA, flt_dbnode, "the first replica of each shard group targeted crashes")           \
+      FLT_AIMS_AT_DATA, flt_db_replica, "the first replica of each shard group targeted crashes")           \
     X(FAULT_REGISTRY, "registry", 0, 0, "nothing (the places whose replicas go down, or `role: registry`)",                \
       FLT_ANYWHERE | FLT_ROLE_IS_WHOLE, flt_registry,             \
       "the configuration center's replicas in the places targeted go down (`role: registry`: all of them)") \

@@ -10,6 +10,10 @@
 #include "mdl_kinds.h"
 #include "sim_time.h"
 
+/* Warnings a run keeps from building it (scale rounding), and their length. */
+#define MDL_MAX_WARNINGS 8
+#define MDL_WARNING_LEN 256
+
 /* Datacenters a series point keeps a figure for (the first of the geography). */
 #define MDL_SERIES_DCS 16
 

@@ -7,15 +7,17 @@
 
 #include "rec_int.h"
 
-static void rotation_rebuild(w_cell *c)
+static void rotation_rebuild(w_world *w, w_cell *c)
 {
+    w->generation++; /* no note: nothing else listens, but the view moves */
     c->n_rotation = 0;
     for (int s = 0; s < c->n_servers; s++)
         if (c->servers[s].in_rotation)
             c->rotation[c->n_rotation++] = s;
 }
 
-sim_time rec_server_detection(w_world *w)
+/* When a server's death reaches the balancer, from now. */
+static sim_time server_detection(w_world *w)
 {
     double u = sim_rng_uniform(&w->recovery->detect_rng);
     if (w->st->balancer.membership == MEMBERS_REGISTRY) {
@@ -41,7 +43,7 @@ static void on_remove(sim_engine *e, void *subject, void *object)
     sv->in_rotation = 0;
     sv->pending_removal = 0;
     w_cell *c = sv->cell;
-    rotation_rebuild(c);
+    rotation_rebuild(w, c);
     if (!c->detect_noted) {
         c->detect_noted = 1;
         world_event(w, EV_DETECT, c->dc->geo->name, "dead servers of %s in %s detected and taken out of rotation",
@@ -53,7 +55,7 @@ void rec_on_server_down(w_world *w, const w_note *n, void *context)
 {
     (void)context;
     w_server *sv = &w->cells[n->cell]->servers[n->server];
-    sim_event_post(w->e, sim_now(w->e) + rec_server_detection(w), on_remove, sv, w);
+    sim_event_post(w->e, sim_now(w->e) + server_detection(w), on_remove, sv, w);
 }
 
 static void on_add(sim_engine *e, void *subject, void *object)
@@ -64,7 +66,7 @@ static void on_add(sim_engine *e, void *subject, void *object)
     if (!sv->up || sv->in_rotation)
         return;
     sv->in_rotation = 1;
-    rotation_rebuild(sv->cell);
+    rotation_rebuild(w, sv->cell);
     int all = 1;
     for (int s = 0; s < sv->cell->n_servers; s++)
         all &= sv->cell->servers[s].in_rotation;

@@ -7,8 +7,9 @@
  * moves; the report and the window never include a model's own header.
  *
  * mdl_view_capture fills a view (allocating its arrays on first use and
- * reusing them after); it changes nothing of the world and draws no
- * random number, so capturing never changes a run. */
+ * reusing them after, so one view follows one world); it changes nothing
+ * of the world and draws no random number, so capturing never changes a
+ * run. */
 #ifndef MDL_VIEW_H
 #define MDL_VIEW_H
 #include <stddef.h>
@@ -83,7 +84,7 @@ typedef struct mdl_view_group {
 
 typedef struct mdl_view {
     sim_time now;
-    uint64_t generation;        /* moves with every change of the world's state */
+    uint64_t generation;        /* moves with every note (state changes, events, ticks) and rotation change */
     double scale;
     int registry_up;
     mdl_view_city *cities;

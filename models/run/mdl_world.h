@@ -44,8 +44,9 @@ int mdl_world_write(mdl_world *w, const char *dir, double wall_seconds, const ch
 /* Rows of events.csv recorded so far. */
 size_t mdl_world_events(const mdl_world *w);
 const mdl_event_row *mdl_world_event(const mdl_world *w, size_t i);
-/* Calls fn for every row as it is recorded (the live view's captions).
- * 0, or SIM_ELIMIT when too many listen. */
+/* Calls fn for every row as it is recorded (the live view's captions),
+ * after the models' own listeners; each call adds a listener. 0, or
+ * SIM_ELIMIT when too many listen. */
 typedef void mdl_event_fn(const mdl_event_row *row, void *context);
 int mdl_world_on_event(mdl_world *w, mdl_event_fn *fn, void *context);
 
@@ -54,9 +55,6 @@ int mdl_world_on_event(mdl_world *w, mdl_event_fn *fn, void *context);
 sim_engine *mdl_world_engine(mdl_world *w);
 const mdl_series *mdl_world_series(const mdl_world *w);
 double mdl_world_scale(const mdl_world *w);
-/* The datacenters of the geography, in the order of mdl_series_point.dc_served. */
-int mdl_world_datacenters(const mdl_world *w);
-const char *mdl_world_datacenter(const mdl_world *w, int i);
 uint64_t mdl_world_seed(const mdl_world *w);
 sim_time mdl_world_end(const mdl_world *w);
 /* Attempts simulated so far (first tries and retries, warm-up included). */
@@ -69,7 +67,6 @@ const char *mdl_world_warning(const mdl_world *w, int i);
 void mdl_world_headline(const mdl_world *w, mdl_headline *h);
 size_t mdl_world_incidents(const mdl_world *w);
 void mdl_world_incident(const mdl_world *w, size_t i, mdl_incident *out);
-double mdl_world_seconds_below_slo(const mdl_world *w);
 int mdl_world_verdicts(const mdl_world *w, mdl_verdict *out, int max);
 
 #endif /* MDL_WORLD_H */

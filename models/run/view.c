@@ -9,6 +9,9 @@
 #include "world.h"
 #include "world_event.h"
 
+/* The view holds every copy a group can have. */
+_Static_assert(W_MAX_COPIES <= MDL_VIEW_COPIES, "a view's group holds every copy");
+
 /* Arrays are sized once: the world's places never change in number. */
 static int sized(void **p, int *n, int want, size_t size)
 {
@@ -121,6 +124,8 @@ int mdl_view_capture(const mdl_world *w, mdl_view *v)
     capture_services(w, v);
     capture_groups(w, v);
     v->has_last = measure_last_interval(w, &v->last);
+    if (v->n_events > events) /* another world's log: start again */
+        v->n_events = 0;
     for (size_t i = v->n_events; i < events; i++)
         v->events[i] = *world_events_row(w, i);
     v->n_events = events;

@@ -108,6 +108,8 @@ int mdl_world_create(const mdl_config *cfg, size_t stage_index, const mdl_run_op
             snprintf(err, err_size, "out of memory building the world");
         else if (rc == SIM_EIO)
             snprintf(err, err_size, "cannot create a temporary file for the time series");
+        else
+            snprintf(err, err_size, "%s", sim_strerror(rc));
         mdl_world_destroy(w);
         return rc;
     }
@@ -160,14 +162,11 @@ double mdl_world_scale(const mdl_world *w) { return w->scale; }
 uint64_t mdl_world_seed(const mdl_world *w) { return w->seed; }
 sim_time mdl_world_end(const mdl_world *w) { return w->end; }
 const char *mdl_world_warning(const mdl_world *w, int i) { return i < w->n_warnings ? w->warnings[i] : ""; }
-int mdl_world_datacenters(const mdl_world *w) { return w->n_dcs < MDL_SERIES_DCS ? w->n_dcs : MDL_SERIES_DCS; }
-const char *mdl_world_datacenter(const mdl_world *w, int i) { return w->dcs[i].geo->name; }
 const mdl_series *mdl_world_series(const mdl_world *w) { return measure_series(w); }
 double mdl_world_attempts(const mdl_world *w) { return measure_attempts(w); }
 void mdl_world_headline(const mdl_world *w, mdl_headline *h) { measure_headline(w, h); }
 size_t mdl_world_incidents(const mdl_world *w) { return measure_incidents(w); }
 void mdl_world_incident(const mdl_world *w, size_t i, mdl_incident *out) { measure_incident(w, i, out); }
-double mdl_world_seconds_below_slo(const mdl_world *w) { return measure_seconds_below_slo(w); }
 int mdl_world_verdicts(const mdl_world *w, mdl_verdict *out, int max) { return measure_verdicts(w, out, max); }
 
 int mdl_world_write(mdl_world *w, const char *dir, double wall_seconds, const char *command_line)

@@ -88,7 +88,7 @@ void net_block(w_world *w, const int *a, int na, const int *b, int nb, int mode,
             w->blocked[b[j] * w->n_dcs + a[i]] = v;
         }
     registry_refresh(w);
-    /* Whoever lost sight of what: cells, copies and entries look again. */
+    /* Whoever lost sight of what: the registry, cells and copies look again. */
     for (int c = 0; c < w->n_cells; c++)
         note_tell_cell(w, NOTE_CELL_CHANGED, c);
     for (int g = 0; g < w->n_groups; g++)

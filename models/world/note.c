@@ -4,12 +4,9 @@
 #include "sim_status.h"
 #include "world.h"
 
-#define W_NOTE_NAME(id, name, ...) name,
-const char *const w_note_names[NOTE_KIND_COUNT] = {W_NOTE_KINDS(W_NOTE_NAME)};
-
 w_note note_of(int kind)
 {
-    return (w_note){.kind = kind, .dc = -1, .cell = -1, .server = -1, .unit = -1, .group = -1, .node = -1};
+    return (w_note){.kind = kind, .dc = -1, .cell = -1, .server = -1, .unit = -1, .group = -1, .node = -1, .fault = -1};
 }
 
 int note_subscribe(w_world *w, int kind, w_listener *fn, void *context)

@@ -26,13 +26,12 @@
     X(NOTE_REGISTRY_CHANGED, "registry-changed", "the registry stopped or answers again")    \
     X(NOTE_LINKS_CHANGED, "links-changed", "a link's state changed: any path may have moved") \
     X(NOTE_UNIT_HOME, "unit-home", "a unit's traffic moved to another cell (unit)")          \
-    X(NOTE_FAULT, "fault", "a fault starts (from, to: its start and planned end)")           \
+    X(NOTE_FAULT, "fault", "a fault starts (fault: its kind, label: its target; from, to: its start and planned end)") \
     X(NOTE_WRITES_LOST, "writes-lost", "a promotion lost writes or a failover parked them (group, count, age, parked)") \
     X(NOTE_TICK, "tick", "an interval of the measures ended (from, to; offered, succeeded, failed, shed)") \
     X(NOTE_EVENT, "event", "a row of events.csv was recorded (event)")
 #define W_NOTE_ID(id, ...) id,
 enum { W_NOTE_KINDS(W_NOTE_ID) NOTE_KIND_COUNT };
-extern const char *const w_note_names[NOTE_KIND_COUNT];
 
 /* A note: the kind and the fields its kind sets (-1 / 0 otherwise).
  * Places and components by index, so a note means the same to a listener
@@ -45,6 +44,8 @@ typedef struct w_note {
     sim_time age;
     int parked;
     uint64_t offered, succeeded, failed, shed;
+    int fault;                  /* FAULT_... */
+    const char *label;          /* what it concerned, as this stage resolved it */
     const mdl_event_row *event;
 } w_note;
 

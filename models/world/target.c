@@ -3,7 +3,8 @@
 
 #include <stdio.h>
 
-w_group *target_global_group(const w_world *w) { return w->global_db ? &w->global_db->groups[0] : NULL; }
+/* The global data's group, or NULL. */
+static w_group *global_group(const w_world *w) { return w->global_db ? &w->global_db->groups[0] : NULL; }
 
 /* The stage's datacenter holding the most primaries; ties go to the one
  * the stage lists first. */
@@ -32,7 +33,7 @@ static int role_dc(const w_world *w, const char *role, char *why, size_t n)
         return most_primaries(w);
     }
     if (!strcmp(role, mdl_dc_roles[DC_ROLE_GLOBAL_PRIMARY]) || !strcmp(role, mdl_roles[ROLE_GZONE_WRITER])) {
-        const w_group *g = target_global_group(w);
+        const w_group *g = global_group(w);
         snprintf(why, n, "the global data's primary");
         return g ? g->nodes[g->primary >= 0 ? g->primary : 0].dc->index : -1;
     }
@@ -102,8 +103,8 @@ int target_resolve(w_world *w, const scn_target *t, int kind, w_target *out)
             snprintf(why, sizeof why, "the whole registry");
         else if (dc >= 0 && !(how & FLT_AIMS_AT_DATA))
             add_dc(out, dc);
-        if (!strcmp(t->role, mdl_roles[ROLE_GZONE_WRITER]) && target_global_group(w))
-            target_add_group(out, target_global_group(w), -1);
+        if (!strcmp(t->role, mdl_roles[ROLE_GZONE_WRITER]) && global_group(w))
+            target_add_group(out, global_group(w), -1);
     }
     if (unit && unit->home && !t->datacenter && !t->city && !t->pool)
         add_dc(out, unit->home->dc->index);

@@ -32,7 +32,5 @@ typedef struct w_target {
 int target_resolve(w_world *w, const scn_target *t, int kind, w_target *out);
 /* Adds a group (and the copy meant, -1 for the primary) to a target. */
 void target_add_group(w_target *t, w_group *g, int node);
-/* The global data's group, or NULL. */
-w_group *target_global_group(const w_world *w);
 
 #endif /* TARGET_H */

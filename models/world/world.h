@@ -5,11 +5,15 @@
  * recovery) share. The program, the report and the window never see it:
  * they read mdl_world.h and mdl_view.h.
  *
- * Who writes what: the world's own state (power, crashes, reachability,
- * leaders) changes only through world_state.h, which tells every change
- * on the notification table (note.h); flow writes the request-path
- * counters (busy workers, queues, sessions), measure the time integrals,
- * recovery the promotion and switch fields, each marked below.
+ * Who writes what: power, crashes, isolation, partitions, entry points and
+ * the registry change through world_state.h, which tells each change on
+ * the notification table (note.h). Other fields belong to the room that
+ * writes them, marked below: faults set what a fault holds (a link's cuts,
+ * paths, added latency, loss and bandwidth; a node's slowdown or error
+ * rate; a unit's wrong target; a registry replica's faults) and then
+ * re-evaluate through world_state.h; flow writes the request path
+ * (workers, queues, sessions, conflicts); measure the time integrals;
+ * recovery the rotation, leaders, promotions and switches.
  *
  * Everything is sized at build time from the stage, the geography, the
  * scenario and the scale; the hot path allocates nothing here. */
@@ -247,7 +251,7 @@ struct w_world {
     sim_time end;               /* warm-up + duration */
     sim_time warmup;
     int status;                 /* SIM_OK, or a failure that stops the run */
-    char warnings[8][256];      /* from building: scale rounding */
+    char warnings[MDL_MAX_WARNINGS][MDL_WARNING_LEN]; /* from building: scale rounding */
     int n_warnings;
     /* Places. */
     w_dc *dcs;

@@ -15,7 +15,7 @@
 
 static void warn(w_world *w, const char *fmt, const char *what, double exact, int64_t got)
 {
-    if (w->n_warnings >= 8)
+    if (w->n_warnings >= MDL_MAX_WARNINGS)
         return;
     snprintf(w->warnings[w->n_warnings++], sizeof w->warnings[0], fmt, what, exact, (long long)got);
 }

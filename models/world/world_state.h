@@ -1,9 +1,10 @@
-/* world_state.h -- the only ways the world's state changes: power,
- * crashes, cuts and the registry. Each change is counted where several
- * causes may hold (a datacenter dark for two reasons lights when both are
- * gone), applied, and told on the notification table (note.h); faults call
- * these, and recovery hears what follows. Queries on the same state are
- * here too. */
+/* world_state.h -- how power, crashes, isolation, partitions, entry
+ * points and the registry change. Power faults and crashes are counted
+ * (a datacenter dark for two reasons lights when both are gone; a server
+ * crashed by two faults is up when both end); isolation and partitions
+ * are set and cleared. Each change is applied and told on the notification
+ * table (note.h); faults call these, and recovery hears what follows.
+ * Queries on the same state are here too. */
 #ifndef WORLD_STATE_H
 #define WORLD_STATE_H
 #include "world.h"

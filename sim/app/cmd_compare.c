@@ -53,7 +53,7 @@ typedef struct job {
     double fraction;            /* done, for the progress bar (under the lock) */
     int done, rc;
     char error[4400];
-    char warnings[8][200];
+    char warnings[MDL_MAX_WARNINGS][MDL_WARNING_LEN];
     int n_warnings;
     rpt_run *out;
 } job;
@@ -92,7 +92,7 @@ static void run_job(pool *p, job *j)
         j->rc = rc == SIM_ENOMEM ? EXIT_RUN_FAILED : EXIT_BAD_INPUT;
         return;
     }
-    for (int i = 0; mdl_world_warning(w, i)[0] && j->n_warnings < 8; i++)
+    for (int i = 0; mdl_world_warning(w, i)[0] && j->n_warnings < MDL_MAX_WARNINGS; i++)
         snprintf(j->warnings[j->n_warnings++], sizeof j->warnings[0], "%s", mdl_world_warning(w, i));
     progress_ctx pc = {p, j};
     double t0 = app_wall_seconds();

@@ -175,8 +175,8 @@ int app_run_stage(const mdl_config *cfg, size_t si, const app_run_args *a, uint6
     }
     if (h)
         mdl_world_headline(w, h);
-    mdl_verdict v[64];
-    int nv = mdl_world_verdicts(w, v, 64), failed = 0;
+    mdl_verdict v[MDL_MAX_VERDICTS];
+    int nv = mdl_world_verdicts(w, v, MDL_MAX_VERDICTS), failed = 0;
     for (int i = 0; i < nv; i++) {
         failed += !v[i].pass;
         if (show && !v[i].pass) {

@@ -33,7 +33,7 @@ typedef struct rpt_run {
     int n_dcs;
     char dc_names[MDL_SERIES_DCS][32];
     int n_warnings;             /* scale rounding that moved a capacity by more than 5% */
-    char warnings[8][200];
+    char warnings[MDL_MAX_WARNINGS][MDL_WARNING_LEN];
 } rpt_run;
 
 typedef struct rpt_stage {

@@ -15,15 +15,15 @@ int rpt_capture(rpt_run *run, const mdl_world *w, int detail)
     mdl_world_headline(w, &run->h);
     run->n_incidents = mdl_world_incidents(w);
     run->incidents = sim_calloc(run->n_incidents + 1, sizeof *run->incidents);
-    mdl_verdict verdicts[64];
-    run->n_verdicts = mdl_world_verdicts(w, verdicts, 64);
+    mdl_verdict verdicts[MDL_MAX_VERDICTS];
+    run->n_verdicts = mdl_world_verdicts(w, verdicts, MDL_MAX_VERDICTS);
     run->verdicts = sim_calloc((size_t)run->n_verdicts + 1, sizeof *run->verdicts);
     if (!run->incidents || !run->verdicts)
         goto oom;
     for (size_t i = 0; i < run->n_incidents; i++)
         mdl_world_incident(w, i, &run->incidents[i]);
     memcpy(run->verdicts, verdicts, (size_t)run->n_verdicts * sizeof *verdicts);
-    for (int i = 0; mdl_world_warning(w, i)[0] && run->n_warnings < 8; i++)
+    for (int i = 0; mdl_world_warning(w, i)[0] && run->n_warnings < MDL_MAX_WARNINGS; i++)
         snprintf(run->warnings[run->n_warnings++], sizeof run->warnings[0], "%s", mdl_world_warning(w, i));
     /* The places and the event log, through the world's read-only view. */
     mdl_view v = {0};

@@ -15,7 +15,7 @@ typedef struct w_fault {
     int kind;                   /* FAULT_... */
     w_target target;
     sim_time start, end;        /* end: SIM_TIME_NEVER when permanent */
-    unsigned dark_scheduled;    /* power: buildings it made dark (bit dc % 32), to light at the end */
+    uint8_t *dark;              /* power: per datacenter, it went dark by this fault (light it at the end) */
     int random_class;           /* random faults: the component class (COMPONENT_...), else -1 */
     int component;              /* random faults: which component */
     int unmatched;              /* nothing of this stage is its target */

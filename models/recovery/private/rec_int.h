@@ -27,9 +27,6 @@ struct w_recovery {
     size_t n_actions;
 };
 
-/* Servers (rec_servers.c): when a server's death reaches the balancer. */
-sim_time rec_server_detection(w_world *w);
-
 /* Databases (rec_db.c): a copy lost or back; an operator's promotion. */
 void rec_dbnode_lost(w_world *w, w_group *g, int node);
 void rec_dbnode_back(w_world *w, w_group *g, int node);
