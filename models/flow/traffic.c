@@ -39,15 +39,20 @@ static void on_arrival(sim_engine *e, void *subject, void *object)
     schedule_next(w, now);
 }
 
-/* The next arrival after `now`; with no load now, a look at the next
- * point of the curve that may bring some (none: the users are done). */
+/* The next arrival after `now`; with no load now, or none before the end
+ * at this rate (a tiny scale), a look at the next point of the curve that
+ * may bring some (none: the users are done). */
 static void schedule_next(w_world *w, sim_time now)
 {
     double rate = mdl_curve_rate(w->sc, now) * w->scale;
     if (rate > 0) {
-        sim_time gap = (sim_time)(-log(sim_rng_uniform_pos(&w->flow->arrivals_rng)) / rate * 1e9);
-        sim_event_post(w->e, now + gap, on_arrival, w, NULL);
-        return;
+        /* In double first: a gap at a rate of a few per year would pass the
+         * time type's range. */
+        double gap = -log(sim_rng_uniform_pos(&w->flow->arrivals_rng)) / rate * 1e9;
+        if (gap < (double)(w->end - now)) {
+            sim_event_post(w->e, now + (sim_time)gap, on_arrival, w, NULL);
+            return;
+        }
     }
     const scn_curve *cv = &w->sc->traffic.curve;
     sim_time next = SIM_TIME_NEVER;

@@ -20,6 +20,7 @@
 
 typedef struct loader {
     mdl_config *cfg;
+    const char *only_stage;     /* in place of the scenario's stages, or NULL */
     mdl_load ld;
     int status;                 /* the worst non-input status seen (EIO, ELIMIT, ENOMEM) */
 } loader;
@@ -84,8 +85,10 @@ static cfg_doc *read_doc(loader *L, const char *path, const cfg_node *ref, const
     cfg_error err;
     int rc = cfg_load_file(path, NULL, &doc, &err);
     if (rc == SIM_EIO && ref) {
-        /* Point at the reference, not at the missing file. */
-        mdl_error(&L->ld, ref, ref_key, "cannot read \"%s\": %s", path, err.msg + 14);
+        /* Point at the reference, not at the missing file; the reason is
+         * what follows "cannot open: ". */
+        const char *why = strchr(err.msg, ':');
+        mdl_error(&L->ld, ref, ref_key, "cannot read \"%s\": %s", path, why ? why + 2 : err.msg);
         return NULL;
     }
     if (rc) {
@@ -392,7 +395,10 @@ static void load_scenario(loader *L, const cfg_doc *doc)
         return;
     /* The stages: a list of names, paths or inline stages. */
     const cfg_node *list = sc->stages;
-    if (!list) {
+    if (L->only_stage) {
+        load_stage_ref(L, NULL, L->only_stage, doc->path, "--stage");
+        list = NULL;
+    } else if (!list) {
         for (size_t i = 0; i < 4; i++)
             load_stage_ref(L, NULL, default_stages[i], doc->path, "stages");
     } else if (list->kind != CFG_SEQ || list->n == 0) {
@@ -422,7 +428,7 @@ static void load_scenario(loader *L, const cfg_doc *doc)
             size_t j = 0;
             while (j < c->n_stages && strcmp(c->stages[j]->name, o->stages.v[i]) != 0)
                 j++;
-            if (j == c->n_stages)
+            if (j == c->n_stages && !L->ld.other_stages)
                 mdl_error(&L->ld, o->head.src ? cfg_map_get(o->head.src, "stages") : NULL,
                           sim_arena_printf(&c->arena, "%s.stages[%zu]", path, i),
                           "no stage named \"%s\" in this scenario", o->stages.v[i]);
@@ -450,21 +456,26 @@ static void load_scenario(loader *L, const cfg_doc *doc)
 
 /* ==== The top ==== */
 
-static int load_top(const char *path, const char *text, size_t len, mdl_config **out,
+static int load_top(const char *path, const char *text, size_t len, const char *only_stage, mdl_config **out,
                     mdl_errors *errs);
 
 int mdl_config_load(const char *path, mdl_config **out, mdl_errors *errs)
 {
-    return load_top(path, NULL, 0, out, errs);
+    return load_top(path, NULL, 0, NULL, out, errs);
+}
+
+int mdl_config_load_with_stage(const char *path, const char *stage_ref, mdl_config **out, mdl_errors *errs)
+{
+    return load_top(path, NULL, 0, stage_ref, out, errs);
 }
 
 int mdl_config_load_text(const char *name, const char *text, size_t len, mdl_config **out,
                          mdl_errors *errs)
 {
-    return load_top(name, text, len, out, errs);
+    return load_top(name, text, len, NULL, out, errs);
 }
 
-static int load_top(const char *path, const char *text, size_t len, mdl_config **out,
+static int load_top(const char *path, const char *text, size_t len, const char *only_stage, mdl_config **out,
                     mdl_errors *errs)
 {
     *out = NULL;
@@ -473,7 +484,8 @@ static int load_top(const char *path, const char *text, size_t len, mdl_config *
     if (!c)
         return SIM_ENOMEM;
     sim_arena_init(&c->arena, 0);
-    loader L = {.cfg = c};
+    loader L = {.cfg = c, .only_stage = only_stage};
+    L.ld.other_stages = only_stage != NULL;
     L.ld.arena = &c->arena;
     L.ld.file = path;
     c->path = sim_arena_strdup(&c->arena, path);

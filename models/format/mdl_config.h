@@ -38,6 +38,9 @@ typedef struct mdl_errors {
  * Returns 0 and *out, SIM_EINPUT / SIM_ELIMIT / SIM_EIO with errs filled,
  * or SIM_ENOMEM. */
 int mdl_config_load(const char *path, mdl_config **out, mdl_errors *errs);
+/* Loads a scenario with one stage in place of its `stages:` list: a name
+ * (models/stages/) or a path (relative to the scenario, or absolute). */
+int mdl_config_load_with_stage(const char *path, const char *stage_ref, mdl_config **out, mdl_errors *errs);
 /* The same, with the top file's text given (its name stands in messages
  * and anchors relative paths). For the fuzzer and for tests. */
 int mdl_config_load_text(const char *name, const char *text, size_t len, mdl_config **out,
@@ -80,5 +83,15 @@ double mdl_curve_rate(const scenario *sc, sim_time t);
 sim_time mdl_curve_busiest_minute(const scenario *sc);
 /* Simulated requests the scenario implies at a scale (first attempts). */
 double mdl_scenario_requests(const mdl_config *cfg, double scale);
+
+/* ==== What a run will take (mdl_estimate.c) ==== */
+
+typedef struct mdl_estimate {
+    double series_bytes;        /* timeseries.csv, at most */
+    double in_flight;           /* requests held at once, at worst */
+    double memory_bytes;        /* at worst */
+} mdl_estimate;
+/* Estimates stage `stage` of the config at a scale, from the files alone. */
+void mdl_estimate_run(const mdl_config *cfg, size_t stage_index, double scale, mdl_estimate *out);
 
 #endif /* MDL_CONFIG_H */

@@ -4,11 +4,12 @@
 #include <string.h>
 
 #include "mdl_config.h"
+#include "sim_file.h"
 
 /* The text of line `line` of `file`, or NULL. */
 static int echo_line(FILE *out, const char *file, int line)
 {
-    FILE *f = fopen(file, "r");
+    FILE *f = sim_open_regular(file); /* never wait on a FIFO to echo a line */
     if (!f)
         return 0;
     char buf[512];

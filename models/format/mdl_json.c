@@ -93,6 +93,12 @@ void mdl_json_number(mdl_json *j, double v)
     fputs(isfinite(v) ? cfg_format_real(v, buf, sizeof buf) : "null", j->f);
 }
 
+void mdl_json_uint(mdl_json *j, uint64_t v)
+{
+    item(j);
+    fprintf(j->f, "%llu", (unsigned long long)v);
+}
+
 void mdl_json_bool(mdl_json *j, int b)
 {
     item(j);
@@ -115,4 +121,10 @@ void mdl_json_kv_string(mdl_json *j, const char *key, const char *s)
 {
     mdl_json_key(j, key);
     mdl_json_string(j, s);
+}
+
+void mdl_json_kv_uint(mdl_json *j, const char *key, uint64_t v)
+{
+    mdl_json_key(j, key);
+    mdl_json_uint(j, v);
 }

@@ -5,6 +5,7 @@
  * the commas and the indentation; callers say what comes. */
 #ifndef MDL_JSON_H
 #define MDL_JSON_H
+#include <stdint.h>
 #include <stdio.h>
 
 #define MDL_JSON_DEPTH 16
@@ -30,11 +31,14 @@ void mdl_json_object(mdl_json *j, int flow);
 void mdl_json_array(mdl_json *j, int flow);
 void mdl_json_string(mdl_json *j, const char *s);
 void mdl_json_number(mdl_json *j, double v);
+/* An exact integer (a seed: a double would round past 2^53). */
+void mdl_json_uint(mdl_json *j, uint64_t v);
 void mdl_json_bool(mdl_json *j, int b);
 void mdl_json_null(mdl_json *j);
 
 /* key: value, for the common cases. */
 void mdl_json_kv_number(mdl_json *j, const char *key, double v);
 void mdl_json_kv_string(mdl_json *j, const char *key, const char *s);
+void mdl_json_kv_uint(mdl_json *j, const char *key, uint64_t v);
 
 #endif /* MDL_JSON_H */

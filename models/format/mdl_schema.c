@@ -98,13 +98,19 @@ static int parse_name(sim_arena *a, const char *text, const char **out, const ch
         *why = "expected a name";
         return SIM_EINPUT;
     }
+    /* Names become folder names (results/<scenario>/<stage>/): one path
+     * component, never a way out of the results folder. */
     for (const char *p = text; *p; p++) {
         char c = *p;
         if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '-' || c == '_' || c == '.' || c == '/')) {
-            *why = "a name may hold only letters, digits and - _ . /";
+              c == '-' || c == '_' || c == '.')) {
+            *why = "a name may hold only letters, digits and - _ .";
             return SIM_EINPUT;
         }
+    }
+    if (!strcmp(text, ".") || !strcmp(text, "..")) {
+        *why = "a name cannot be . or ..";
+        return SIM_EINPUT;
     }
     if (strlen(text) > 128) {
         *why = "name too long (at most 128 characters)";

@@ -20,7 +20,7 @@
 #include "sim_time.h"
 
 typedef enum mdl_type {
-    MDL_NAME,      /* const char *: a name (letters, digits, - _ . /) */
+    MDL_NAME,      /* const char *: a name (letters, digits, - _ .; one path component) */
     MDL_TEXT,      /* const char *: free text */
     MDL_INT,       /* int64_t: 42, 1.5k */
     MDL_REAL,      /* double */
@@ -118,6 +118,8 @@ typedef struct mdl_load {
     mdl_assumption *assumptions;
     size_t n_assumptions, cap_assumptions;
     int oom;
+    int other_stages;           /* a scenario loaded with a stage of the command line's in place of its
+                                 * own: verdicts and overrides may name stages it does not run */
 } mdl_load;
 
 /* Records an error at node n (or the file's start), key path `key`. */

@@ -2,9 +2,11 @@
  * series and its rows of timeseries.csv, in real-world units (divided by
  * the scale); then NOTE_TICK, so that whatever judges the last interval
  * (degradation, the SLO, blue-green) hears it; then the next interval. */
+#include <errno.h>
 #include <stdio.h>
 
 #include "meas_int.h"
+#include "sim_file.h"
 #include "sim_status.h"
 
 /* Writes one row of timeseries.csv. */
@@ -111,8 +113,14 @@ static void on_tick(sim_engine *e, void *subject, void *object)
     series_push(w, &p);
     m->last = p;
     m->has_last = 1;
-    if (m->csv)
+    if (m->csv) {
         write_rows(w, clock, t, all, h_all, per, now - start);
+        if (ferror(m->csv)) { /* a full disk: no use running on */
+            sim_io_failed(m->csv_path, errno);
+            w->status = SIM_EIO;
+            sim_engine_stop(e);
+        }
+    }
     w_note tick = note_of(NOTE_TICK);
     tick.from = start;
     tick.to = now;
@@ -140,12 +148,15 @@ int interval_start(w_world *w)
     return sim_event_post(w->e, first, on_tick, w, NULL) ? SIM_OK : SIM_ENOMEM;
 }
 
-int measure_series_open(w_world *w)
+int measure_series_open(w_world *w, const char *path)
 {
     struct w_measure *m = w->measure;
-    m->csv = tmpfile();
-    if (!m->csv)
+    snprintf(m->csv_path, sizeof m->csv_path, "%s", path);
+    m->csv = fopen(path, "w");
+    if (!m->csv) {
+        sim_io_failed(path, errno);
         return SIM_EIO;
+    }
     fputs("time,clock,unit,type,measure,value\n", m->csv);
     return SIM_OK;
 }

@@ -34,8 +34,9 @@ extern const char *const meas_names[M_COUNT];
 /* Counters, the series and the first interval's tick. 0, or SIM_ENOMEM. */
 int measure_init(w_world *w);
 void measure_fini(w_world *w);
-/* Starts writing timeseries.csv (into a temporary file). 0, or SIM_EIO. */
-int measure_series_open(w_world *w);
+/* Starts writing timeseries.csv at `path` as the run goes (a failed write
+ * stops the run with SIM_EIO). 0, or SIM_EIO. */
+int measure_series_open(w_world *w, const char *path);
 
 /* ==== Per request (metrics.c) ==== */
 
@@ -71,9 +72,10 @@ const mdl_series *measure_series(const w_world *w);
 int measure_last_interval(const w_world *w, mdl_series_point *out);
 /* Attempts simulated so far (first tries and retries, warm-up included). */
 double measure_attempts(const w_world *w);
-/* Writes summary.json, timeseries.csv, events.csv, junit.xml and
- * meta.json into dir (created), each atomically. wall_seconds and the
- * command line go to meta.json only. 0, or SIM_EIO. */
+/* Finishes timeseries.csv and writes summary.json, events.csv,
+ * junit.xml and meta.json into dir (created), each atomically.
+ * wall_seconds and the command line go to meta.json only. 0, or SIM_EIO
+ * with the file and the reason remembered (sim_file.h). */
 int measure_write(w_world *w, const char *dir, double wall_seconds, const char *command_line);
 
 #endif /* MEASURE_H */

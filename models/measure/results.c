@@ -4,6 +4,7 @@
  * may differ between two runs of the same inputs (wall time, host, command
  * line) is in meta.json and nowhere else. results/README.md documents
  * every file and column. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,7 +80,7 @@ static void write_summary(w_world *w, FILE *f)
     mdl_json_kv_number(&j, "schema_version", SCHEMA_VERSION);
     mdl_json_kv_string(&j, "scenario", w->sc->name);
     mdl_json_kv_string(&j, "stage", w->st->name);
-    mdl_json_kv_number(&j, "seed", (double)w->seed);
+    mdl_json_kv_uint(&j, "seed", w->seed);
     mdl_json_kv_number(&j, "scale", w->scale);
     world_clock(w, w->warmup, clock, sizeof clock);
     mdl_json_kv_string(&j, "measured_from", clock);
@@ -232,7 +233,7 @@ static void write_meta(w_world *w, FILE *f, double wall, const char *command_lin
     mdl_json_kv_string(&j, "dcsim_version", DCSIM_VERSION_STRING);
     mdl_json_kv_string(&j, "inputs_hash", hash);
     mdl_json_kv_string(&j, "scenario_file", w->cfg->path);
-    mdl_json_kv_number(&j, "seed", (double)w->seed);
+    mdl_json_kv_uint(&j, "seed", w->seed);
     mdl_json_kv_number(&j, "scale", w->scale);
     mdl_json_kv_number(&j, "wall_seconds", wall);
     mdl_json_kv_number(&j, "events", (double)sim_engine_events_fired(w->e));
@@ -262,16 +263,22 @@ static void events_writer(const writing *wr, FILE *f) { write_events(wr->w, f); 
 static void junit_writer(const writing *wr, FILE *f) { write_junit(wr->w, f); }
 static void meta_writer(const writing *wr, FILE *f) { write_meta(wr->w, f, wr->wall, wr->command_line); }
 
-/* The time series stream, copied from its temporary file. */
-static void series_writer(const writing *wr, FILE *f)
+/* timeseries.csv was written as the run went: flushed, synced, closed. */
+static int finish_series(w_world *w)
 {
-    FILE *src = wr->w->measure->csv;
-    fflush(src);
-    rewind(src);
-    char buf[1 << 16];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, src)) > 0)
-        fwrite(buf, 1, n, f);
+    struct w_measure *m = w->measure;
+    if (!m->csv)
+        return SIM_OK;
+    int ok = !ferror(m->csv) && fflush(m->csv) == 0 && fsync(fileno(m->csv)) == 0;
+    int code = ok ? 0 : errno;
+    if (fclose(m->csv) != 0 && ok) {
+        ok = 0;
+        code = errno;
+    }
+    m->csv = NULL;
+    if (!ok)
+        sim_io_failed(m->csv_path, code);
+    return ok ? SIM_OK : SIM_EIO;
 }
 
 static int publish(const writing *wr, const char *dir, const char *name, writer_fn *fn)
@@ -282,11 +289,7 @@ static int publish(const writing *wr, const char *dir, const char *name, writer_
     if (sim_file_open(&sf, path))
         return SIM_EIO;
     fn(wr, sf.f);
-    if (ferror(sf.f)) {
-        sim_file_abort(&sf);
-        return SIM_EIO;
-    }
-    return sim_file_commit(&sf);
+    return sim_file_commit(&sf); /* checks every write */
 }
 
 int measure_write(w_world *w, const char *dir, double wall_seconds, const char *command_line)
@@ -294,9 +297,7 @@ int measure_write(w_world *w, const char *dir, double wall_seconds, const char *
     if (sim_mkdirs(dir))
         return SIM_EIO;
     writing wr = {w, wall_seconds, command_line};
-    int rc = SIM_OK;
-    if (w->measure->csv)
-        rc = publish(&wr, dir, "timeseries.csv", series_writer);
+    int rc = finish_series(w);
     if (!rc)
         rc = publish(&wr, dir, "events.csv", events_writer);
     if (!rc)

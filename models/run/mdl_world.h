@@ -16,7 +16,7 @@ typedef struct mdl_run_options {
     uint64_t seed;
     int seed_set;               /* else the scenario's */
     sim_queue_kind queue;
-    int record_series;          /* write timeseries.csv (else only the in-memory series) */
+    const char *series_path;    /* write timeseries.csv here as the run goes (NULL: only the in-memory series) */
 } mdl_run_options;
 
 typedef struct w_world mdl_world;
@@ -29,9 +29,11 @@ void mdl_world_destroy(mdl_world *w);
 
 /* Runs until simulated time `until` (after the start) or the end of the
  * scenario and the drain after it; the progress hook, if any, is called
- * about every 100k events with the fraction done. Returns 0 when the end is
- * reached, 1 when stopped at `until` earlier, or a negative status. */
-typedef void mdl_progress_fn(double fraction, void *context);
+ * about every 100k events with the fraction done, and stops the run by
+ * returning nonzero (a signal came). Returns 0 when the end is reached, 1
+ * when stopped at `until` earlier, SIM_EINTR when the hook stopped it, or
+ * another negative status. */
+typedef int mdl_progress_fn(double fraction, void *context);
 int mdl_world_run(mdl_world *w, sim_time until, mdl_progress_fn *progress, void *context);
 
 /* Writes summary.json, timeseries.csv, events.csv, junit.xml and

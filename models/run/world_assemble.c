@@ -6,6 +6,7 @@
  * recovery starts detecting it; degradation, then the SLO, then blue-green
  * judge an interval. */
 #include <stdio.h>
+#include <string.h>
 
 #include "faults.h"
 #include "flow.h"
@@ -13,6 +14,7 @@
 #include "measure.h"
 #include "recovery.h"
 #include "sim_alloc.h"
+#include "sim_file.h"
 #include "sim_status.h"
 #include "world.h"
 #include "world_event.h"
@@ -101,13 +103,13 @@ int mdl_world_create(const mdl_config *cfg, size_t stage_index, const mdl_run_op
     int rc = w->e && w->outside ? SIM_OK : SIM_ENOMEM;
     for (size_t i = 0; rc == SIM_OK && i < sizeof steps / sizeof *steps; i++)
         rc = steps[i](w);
-    if (rc == SIM_OK && opt->record_series)
-        rc = measure_series_open(w);
+    if (rc == SIM_OK && opt->series_path)
+        rc = measure_series_open(w, opt->series_path);
     if (rc) {
         if (rc == SIM_ENOMEM)
             snprintf(err, err_size, "out of memory building the world");
         else if (rc == SIM_EIO)
-            snprintf(err, err_size, "cannot create a temporary file for the time series");
+            snprintf(err, err_size, "cannot write %s: %s", opt->series_path, strerror(sim_io_error_code()));
         else
             snprintf(err, err_size, "%s", sim_strerror(rc));
         mdl_world_destroy(w);

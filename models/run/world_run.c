@@ -9,13 +9,17 @@ typedef struct progress_ctx {
     sim_time drain_end;
     mdl_progress_fn *fn;
     void *context;
+    int stopped;
 } progress_ctx;
 
 static void on_progress(sim_engine *e, void *context)
 {
     progress_ctx *p = context;
     double f = (double)sim_now(e) / (double)p->drain_end;
-    p->fn(f > 1 ? 1 : f, p->context);
+    if (p->fn(f > 1 ? 1 : f, p->context)) {
+        p->stopped = 1;
+        sim_engine_stop(e);
+    }
 }
 
 /* How long the last request born before the end may take to be settled:
@@ -34,11 +38,13 @@ int mdl_world_run(mdl_world *w, sim_time until, mdl_progress_fn *progress, void 
     /* A step that asks for a moment already passed has nothing to do. */
     if (target < sim_now(w->e))
         target = sim_now(w->e);
-    progress_ctx pc = {drain_end, progress, context};
+    progress_ctx pc = {drain_end, progress, context, 0};
     if (progress)
         sim_engine_set_hook(w->e, on_progress, &pc, 100000);
     int rc = sim_engine_run_until(w->e, target, SIM_NO_BUDGET);
     sim_engine_set_hook(w->e, NULL, NULL, 0);
+    if (pc.stopped)
+        return SIM_EINTR;
     if (w->status)
         return w->status;
     if (rc < 0)

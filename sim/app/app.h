@@ -38,6 +38,8 @@ typedef struct app_run_args {
     int check;
     int replicates;
     int jobs;
+    double max_output;          /* bytes; 0: the default */
+    double max_memory;          /* bytes; 0: the default */
 } app_run_args;
 
 /* More simulated requests than this are refused up front (use --scale). */
@@ -46,18 +48,63 @@ typedef struct app_run_args {
 struct mdl_config;
 struct mdl_headline;
 int app_parse_run_options(int argc, char **argv, int first, app_run_args *a, const char *command);
+/* A seed: digits only, 0 to 2^64 - 1. 0, or -1. */
+int app_parse_seed(const char *text, uint64_t *out);
 /* Loads any dcsim file, printing every error: EXIT_DONE with *cfg, else
  * EXIT_BAD_INPUT (bad input) or EXIT_RUN_FAILED (out of memory). */
 int app_load_config(const char *path, struct mdl_config **cfg);
 /* Loads a scenario and settles the scale: --scale if given, else the
  * scenario's own, else `default_scale`. */
 int app_load_scenario(const char *path, double *scale, double default_scale, struct mdl_config **cfg);
-void app_stage_dir(char *buf, size_t size, const char *out, const char *scenario_name,
-                   const char *stage_name);
-/* Runs one stage and writes its results into dir (NULL: none). */
+/* The same checks on a config loaded already (freed when they fail). */
+int app_check_scenario(const char *path, double *scale, double default_scale, struct mdl_config *cfg);
+/* Refuses a run whose time series or memory would pass the limits
+ * (--max-output, --max-memory), with the estimates: stage `only` (-1:
+ * every stage), each `copies` times (replicates), `parallel` at once.
+ * Returns an exit code. */
+int app_check_limits(const struct mdl_config *cfg, double scale, int only, int copies, int parallel,
+                     const app_run_args *a);
+/* ==== Results that appear whole (app_results.c) ==== */
+
+/* The output folder of one scenario: OUT/<scenario>, locked while this
+ * command writes under it; leftovers of killed runs cleaned. */
+typedef struct app_out {
+    char out[4096];
+    char scenario[256];
+    char dir[4096];             /* OUT/<scenario> */
+    int lock_fd;
+} app_out;
+
+/* One set of results: written into `staging`, then swapped in at `final`. */
+typedef struct app_set {
+    char final[8192];
+    char staging[8192];
+    char old[8192];
+} app_set;
+
+/* Checks --out, creates it, takes the scenario's lock (waiting for another
+ * dcsim), cleans leftovers. Prints why not; returns an exit code. */
+int app_out_open(app_out *o, const char *out, const char *scenario);
+void app_out_close(app_out *o);
+/* A set: a stage's folder (stage), or the scenario's whole folder (NULL). */
+int app_set_begin(app_out *o, app_set *s, const char *stage);
+int app_set_commit(app_set *s);
+void app_set_abort(app_set *s);
+/* Prints "dcsim: what: cannot write FILE: reason" for the write that
+ * failed (sim_file.h), naming the file where it would have stood. */
+void app_io_error(const app_set *s, const char *what);
+
+/* SIGINT and SIGTERM set a flag the runs check; the command then stops,
+ * removes what it was writing and exits 128 + the signal. */
+void app_catch_signals(void);
+int app_interrupted(void);
+/* Prints what was interrupted and returns the exit code (130, 143). */
+int app_interrupted_exit(const char *what);
+
+/* Runs one stage and writes its results, whole, into o's stage folder. */
 int app_run_stage(const struct mdl_config *cfg, size_t stage_index, const app_run_args *a, uint64_t seed,
-                  int seed_set, const char *dir, const char *command_line, int show,
-                  struct mdl_headline *h);
+                  int seed_set, app_out *o, const char *command_line, int show, struct mdl_headline *h);
+
 /* "dcsim <argv...>" for meta.json. */
 void app_join_argv(char *buf, size_t size, int argc, char **argv, const char *command);
 

@@ -5,7 +5,9 @@
 #include "mdl_config.h"
 #include "sim_status.h"
 
+#include <errno.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -75,6 +77,21 @@ void app_join_argv(char *buf, size_t size, int argc, char **argv, const char *co
     size_t at = (size_t)snprintf(buf, size, "dcsim %s", command);
     for (int i = 1; i < argc && at < size; i++)
         at += (size_t)snprintf(buf + at, size - at, " %s", argv[i]);
+}
+
+int app_parse_seed(const char *text, uint64_t *out)
+{
+    /* Digits only: strtoull would take "", " 1", "-1" (as 2^64 - 1) and
+     * saturate past the range without a word. */
+    if (!text[0] || strspn(text, "0123456789") != strlen(text))
+        return -1;
+    errno = 0;
+    char *end;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (errno == ERANGE || *end)
+        return -1;
+    *out = v;
+    return 0;
 }
 
 int app_load_config(const char *path, mdl_config **cfg)

@@ -4,6 +4,7 @@
  * results/<scenario>/report.html. Each run is a world of its own, built,
  * run and captured by one worker thread, so running them side by side
  * gives exactly what running them one by one gives. */
+#include <errno.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include "rpt.h"
 #include "rpt_table.h"
 #include "sim_alloc.h"
+#include "sim_file.h"
 #include "sim_status.h"
 
 /* The default comparison (four stages, 21 minutes of Double-11) takes
@@ -30,6 +32,7 @@
 static const char *const usage =
     "usage: dcsim compare SCENARIO [--stages a,b,...] [--seed N] [--scale F] [--out DIR]\n"
     "                               [--replicates K] [--jobs N] [--check]\n"
+    "                               [--max-output BYTES] [--max-memory BYTES]\n"
     "\n"
     "Runs the scenario on each stage (side by side on the machine's cores), prints\n"
     "the headline table and writes results/<scenario>/: each stage's results,\n"
@@ -42,17 +45,22 @@ static const char *const usage =
     "                   means with 95% confidence intervals\n"
     "  --jobs N         runs at once (default: the number of cores)\n"
     "  --out DIR        writes under DIR instead of results/\n"
-    "  --check          exits 3 when a verdict fails (every output is kept)\n";
+    "  --check          exits 3 when a verdict fails (every output is kept)\n"
+    "  --max-output BYTES, --max-memory BYTES\n"
+    "                   refuse runs whose time series or memory may pass this\n"
+    "                   (default 8G and 16G; k M G T)\n"
+    "The scenario's folder is written whole: the previous one stays until the\n"
+    "new one is complete.\n";
 
 typedef struct job {
     size_t stage;               /* in the config */
     int slot;                   /* in the report's stages */
     int replicate;
     uint64_t seed;
-    char dir[4096];
+    char dir[8400];
     double fraction;            /* done, for the progress bar (under the lock) */
     int done, rc;
-    char error[4400];
+    char error[17000];
     char warnings[MDL_MAX_WARNINGS][MDL_WARNING_LEN];
     int n_warnings;
     rpt_run *out;
@@ -62,6 +70,7 @@ typedef struct pool {
     const mdl_config *cfg;
     const app_run_args *args;
     const char *command_line;
+    const app_set *set;         /* the scenario's folder being written */
     job *jobs;
     int n_jobs, next;
     pthread_mutex_t lock;
@@ -72,24 +81,49 @@ typedef struct progress_ctx {
     job *j;
 } progress_ctx;
 
-static void on_progress(double fraction, void *context)
+static int on_progress(double fraction, void *context)
 {
     progress_ctx *c = context;
     pthread_mutex_lock(&c->p->lock);
     c->j->fraction = fraction;
     pthread_mutex_unlock(&c->p->lock);
+    return app_interrupted(); /* a signal stops every run */
+}
+
+/* The failed write of this thread, named where it would have stood. */
+static void io_failure(pool *p, job *j)
+{
+    const char *path = sim_io_error_path();
+    size_t len = strlen(p->set->staging);
+    snprintf(j->error, sizeof j->error, "stage %s: cannot write %s%s: %s", p->cfg->stages[j->stage]->name,
+             strncmp(path, p->set->staging, len) ? "" : p->set->final, strncmp(path, p->set->staging, len) ? path : path + len,
+             strerror(sim_io_error_code() ? sim_io_error_code() : EIO));
+    j->rc = EXIT_RUN_FAILED;
 }
 
 /* Builds, runs, writes and captures one run. */
 static void run_job(pool *p, job *j)
 {
-    mdl_run_options opt = {p->args->scale, j->seed, 1, SIM_QUEUE_DEFAULT, 1};
+    if (app_interrupted())
+        return;
+    sim_io_error_clear();
+    char series[8500];
+    snprintf(series, sizeof series, "%s/timeseries.csv", j->dir);
+    if (sim_mkdirs(j->dir)) {
+        io_failure(p, j);
+        return;
+    }
+    mdl_run_options opt = {p->args->scale, j->seed, 1, SIM_QUEUE_DEFAULT, series};
     mdl_world *w;
-    char err[256] = "";
+    char err[4400] = "";
     int rc = mdl_world_create(p->cfg, j->stage, &opt, &w, err, sizeof err);
+    if (rc == SIM_EIO) {
+        io_failure(p, j);
+        return;
+    }
     if (rc) {
         snprintf(j->error, sizeof j->error, "stage %s: %s", p->cfg->stages[j->stage]->name, err[0] ? err : sim_strerror(rc));
-        j->rc = rc == SIM_ENOMEM ? EXIT_RUN_FAILED : EXIT_BAD_INPUT;
+        j->rc = rc == SIM_EINPUT ? EXIT_BAD_INPUT : EXIT_RUN_FAILED;
         return;
     }
     for (int i = 0; mdl_world_warning(w, i)[0] && j->n_warnings < MDL_MAX_WARNINGS; i++)
@@ -98,13 +132,16 @@ static void run_job(pool *p, job *j)
     double t0 = app_wall_seconds();
     rc = mdl_world_run(w, 0, on_progress, &pc);
     double wall = app_wall_seconds() - t0;
-    if (rc < 0) {
+    if (rc == SIM_EINTR) {
+        /* said once, by the command */
+    } else if (rc == SIM_EIO) {
+        io_failure(p, j);
+    } else if (rc < 0) {
         snprintf(j->error, sizeof j->error, "stage %s: the run failed: %s (seed %llu)", p->cfg->stages[j->stage]->name,
                  sim_strerror(rc), (unsigned long long)j->seed);
         j->rc = EXIT_RUN_FAILED;
     } else if (mdl_world_write(w, j->dir, wall, p->command_line)) {
-        snprintf(j->error, sizeof j->error, "cannot write results into %s", j->dir);
-        j->rc = EXIT_RUN_FAILED;
+        io_failure(p, j);
     } else if (rpt_capture(j->out, w, j->replicate == 0)) {
         snprintf(j->error, sizeof j->error, "out of memory keeping stage %s's results", p->cfg->stages[j->stage]->name);
         j->rc = EXIT_RUN_FAILED;
@@ -202,10 +239,18 @@ static int pick_stages(const mdl_config *cfg, const char *list, size_t *picked)
             picked[i] = i;
         return (int)(cfg->n_stages < RPT_MAX_STAGES ? cfg->n_stages : RPT_MAX_STAGES);
     }
+    if (!list[0]) {
+        fprintf(stderr, "dcsim: --stages: expected stage names such as pure,unit, got \"\"\n");
+        return -1;
+    }
     int n = 0;
     const char *p = list;
     while (*p) {
         size_t len = strcspn(p, ",");
+        if (len == 0) {
+            fprintf(stderr, "dcsim: --stages: an empty name in \"%s\"\n", list);
+            return -1;
+        }
         size_t i = 0;
         while (i < cfg->n_stages && !(strlen(cfg->stages[i]->name) == len && !strncmp(cfg->stages[i]->name, p, len)))
             i++;
@@ -216,6 +261,11 @@ static int pick_stages(const mdl_config *cfg, const char *list, size_t *picked)
             fprintf(stderr, ")\n");
             return -1;
         }
+        for (int k = 0; k < n; k++)
+            if (picked[k] == i) {
+                fprintf(stderr, "dcsim: --stages: %s is named twice (each stage runs once)\n", cfg->stages[i]->name);
+                return -1;
+            }
         picked[n++] = i;
         p += len + (p[len] == ',');
     }
@@ -245,17 +295,41 @@ int cmd_compare(int argc, char **argv)
     }
     int replicates = a.replicates > 0 ? a.replicates : 1;
     uint64_t seed = a.seed_set ? a.seed : (uint64_t)cfg->scn->seed;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    int n_jobs = n_stages * replicates;
+    int workers = a.jobs > 0 ? a.jobs : cores > 0 ? (int)cores : 1;
+    if (workers > n_jobs)
+        workers = n_jobs;
+    if ((rc = app_check_limits(cfg, a.scale, -1, replicates, workers, &a))) {
+        mdl_config_free(cfg);
+        return rc;
+    }
     char command_line[1024] = "";
     app_join_argv(command_line, sizeof command_line, argc, argv, "compare");
 
+    /* The scenario's folder is one set: written aside, then swapped in. */
+    app_catch_signals();
+    app_out out;
+    app_set set;
+    if ((rc = app_out_open(&out, a.out, cfg->scn->name))) {
+        mdl_config_free(cfg);
+        return rc;
+    }
+    if ((rc = app_set_begin(&out, &set, NULL))) {
+        app_out_close(&out);
+        mdl_config_free(cfg);
+        return rc;
+    }
+
     /* The report's stages and the jobs feeding them. */
     rpt_stage stages[RPT_MAX_STAGES];
-    int n_jobs = n_stages * replicates;
     job *jobs = sim_calloc((size_t)n_jobs, sizeof *jobs);
     rpt_run *runs = sim_calloc((size_t)n_jobs, sizeof *runs);
     if (!jobs || !runs) {
         sim_free(jobs);
         sim_free(runs);
+        app_set_abort(&set);
+        app_out_close(&out);
         mdl_config_free(cfg);
         fprintf(stderr, "dcsim: out of memory\n");
         return EXIT_RUN_FAILED;
@@ -270,7 +344,7 @@ int cmd_compare(int argc, char **argv)
             j->replicate = r;
             j->seed = seed + (uint64_t)r;
             j->out = &runs[s * replicates + r];
-            app_stage_dir(j->dir, sizeof j->dir, a.out, cfg->scn->name, name);
+            snprintf(j->dir, sizeof j->dir, "%s/%s", set.staging, name);
             if (r > 0) {
                 size_t len = strlen(j->dir);
                 snprintf(j->dir + len, sizeof j->dir - len, "/seed-%llu", (unsigned long long)j->seed);
@@ -279,14 +353,10 @@ int cmd_compare(int argc, char **argv)
     }
     rpt_input in = {cfg, a.scale, DCSIM_VERSION, stages, n_stages};
 
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    int workers = a.jobs > 0 ? a.jobs : cores > 0 ? (int)cores : 1;
-    if (workers > n_jobs)
-        workers = n_jobs;
     printf("dcsim compare %s: %d stage%s x %d seed%s (from %llu), scale %g, %d at once\n", cfg->scn->name, n_stages,
            n_stages == 1 ? "" : "s", replicates, replicates == 1 ? "" : "s", (unsigned long long)seed, a.scale, workers);
     fflush(stdout);
-    pool p = {cfg, &a, command_line, jobs, n_jobs, 0, PTHREAD_MUTEX_INITIALIZER};
+    pool p = {cfg, &a, command_line, &set, jobs, n_jobs, 0, PTHREAD_MUTEX_INITIALIZER};
     pthread_t threads[256];
     int started = 0;
     double t0 = app_wall_seconds();
@@ -315,31 +385,42 @@ int cmd_compare(int argc, char **argv)
     double wall = app_wall_seconds() - t0;
 
     int failed_rc = EXIT_DONE, verdicts_failed = 0;
-    for (int k = 0; k < n_jobs; k++) {
-        if (jobs[k].rc) {
-            fprintf(stderr, "dcsim: %s\n", jobs[k].error);
-            if (failed_rc == EXIT_DONE || jobs[k].rc == EXIT_RUN_FAILED)
-                failed_rc = jobs[k].rc;
+    if (app_interrupted()) {
+        failed_rc = app_interrupted_exit("the comparison stopped; its partial results removed, the previous ones kept");
+    } else {
+        for (int k = 0; k < n_jobs; k++) {
+            if (jobs[k].rc) {
+                fprintf(stderr, "dcsim: %s\n", jobs[k].error);
+                if (failed_rc == EXIT_DONE || jobs[k].rc == EXIT_RUN_FAILED)
+                    failed_rc = jobs[k].rc;
+            }
+            if (jobs[k].replicate == 0)
+                for (int i = 0; i < jobs[k].n_warnings; i++)
+                    fprintf(stderr, "dcsim: warning: stage %s: %s\n", stages[jobs[k].slot].name, jobs[k].warnings[i]);
+            for (int v = 0; !jobs[k].rc && v < runs[k].n_verdicts; v++)
+                verdicts_failed |= !runs[k].verdicts[v].pass;
         }
-        if (jobs[k].replicate == 0)
-            for (int i = 0; i < jobs[k].n_warnings; i++)
-                fprintf(stderr, "dcsim: warning: stage %s: %s\n", stages[jobs[k].slot].name, jobs[k].warnings[i]);
-        for (int v = 0; !jobs[k].rc && v < runs[k].n_verdicts; v++)
-            verdicts_failed |= !runs[k].verdicts[v].pass;
     }
     if (failed_rc == EXIT_DONE) {
         print_table(&in);
-        char dir[4096];
-        snprintf(dir, sizeof dir, "%s/%s", a.out, cfg->scn->name);
-        rc = rpt_write(&in, dir);
-        if (rc) {
-            fprintf(stderr, "dcsim: cannot write the report into %s: %s\n", dir, sim_strerror(rc));
+        sim_io_error_clear();
+        rc = rpt_write(&in, set.staging);
+        if (rc == SIM_EIO) {
+            app_io_error(&set, "the report");
             failed_rc = EXIT_RUN_FAILED;
-        } else {
+        } else if (rc) {
+            fprintf(stderr, "dcsim: cannot write the report into %s: %s\n", set.final, sim_strerror(rc));
+            failed_rc = EXIT_RUN_FAILED;
+        } else if (app_interrupted()) {
+            failed_rc = app_interrupted_exit("the report was not put in place; the previous results kept");
+        } else if ((failed_rc = app_set_commit(&set)) == EXIT_DONE) {
             printf("\n  %d run%s in %.1f s of wall time\n  report: %s/report.html (and report.pdf, charts/)\n", n_jobs,
-                   n_jobs == 1 ? "" : "s", wall, dir);
+                   n_jobs == 1 ? "" : "s", wall, set.final);
         }
     }
+    if (failed_rc != EXIT_DONE)
+        app_set_abort(&set);
+    app_out_close(&out);
     for (int k = 0; k < n_jobs; k++)
         rpt_run_free(&runs[k]);
     sim_free(runs);

@@ -6,21 +6,27 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "cfg_value.h"
 #include "mdl_world.h"
 #include "rpt_table.h"
 #include "sim_status.h"
 
 static const char *const usage =
     "usage: dcsim run SCENARIO [--stage S] [--seed N] [--scale F] [--out DIR] [--check]\n"
+    "                          [--max-output BYTES] [--max-memory BYTES]\n"
     "\n"
     "Runs the scenario on every stage it names (or on --stage S: a name of the\n"
-    "scenario's stages, or a path) and writes results/<scenario>/<stage>/:\n"
-    "summary.json, timeseries.csv, events.csv, meta.json (see results/README.md).\n"
+    "scenario's stages or of models/stages/, or a stage file's path) and writes\n"
+    "results/<scenario>/<stage>/: summary.json, timeseries.csv, events.csv,\n"
+    "junit.xml, meta.json (see results/README.md), each stage's set whole.\n"
     "  --seed N    replaces the scenario's seed\n"
     "  --scale F   simulates the fraction F of the users with F of every\n"
     "              replicated resource (default 1)\n"
     "  --out DIR   writes under DIR instead of results/\n"
-    "  --check     exits 3 when a verdict fails (every output is kept)\n";
+    "  --check     exits 3 when a verdict fails (every output is kept)\n"
+    "  --max-output BYTES, --max-memory BYTES\n"
+    "              refuse a run whose time series or memory may pass this\n"
+    "              (default 8G and 16G; k M G T)\n";
 
 typedef struct progress_line {
     const char *stage;
@@ -59,9 +65,9 @@ int app_parse_run_options(int argc, char **argv, int first, app_run_args *a, con
             a->out = value;
             i++;
         } else if (!strcmp(arg, "--seed") && value) {
-            a->seed = strtoull(value, &end, 10);
-            if (*end || value[0] == '-')
-                return app_usage_error(command, "--seed: expected a whole number, got \"%s\"", value);
+            if (app_parse_seed(value, &a->seed))
+                return app_usage_error(command, "--seed: expected a whole number from 0 to %llu, got \"%s\"",
+                                       (unsigned long long)UINT64_MAX, value);
             a->seed_set = 1;
             i++;
         } else if (!strcmp(arg, "--scale") && value) {
@@ -74,6 +80,13 @@ int app_parse_run_options(int argc, char **argv, int first, app_run_args *a, con
             if (*end || k < 1 || k > 1000)
                 return app_usage_error(command, "--replicates: expected 1 to 1000, got \"%s\"", value);
             a->replicates = (int)k;
+            i++;
+        } else if ((!strcmp(arg, "--max-output") || !strcmp(arg, "--max-memory")) && value) {
+            double bytes;
+            const char *why;
+            if (cfg_parse_count(value, &bytes, &why) || !(bytes > 0))
+                return app_usage_error(command, "%s: expected a number of bytes such as 20G, got \"%s\"", arg, value);
+            *(!strcmp(arg, "--max-output") ? &a->max_output : &a->max_memory) = bytes;
             i++;
         } else if (!strcmp(arg, "--jobs") && value) {
             long k = strtol(value, &end, 10);
@@ -94,18 +107,17 @@ int app_parse_run_options(int argc, char **argv, int first, app_run_args *a, con
     return EXIT_DONE;
 }
 
-/* results/<scenario>/<stage> */
-void app_stage_dir(char *buf, size_t size, const char *out, const char *scenario_name,
-                   const char *stage_name)
-{
-    snprintf(buf, size, "%s/%s/%s", out, scenario_name, stage_name);
-}
-
 int app_load_scenario(const char *path, double *scale_io, double default_scale, mdl_config **cfg)
 {
     int rc = app_load_config(path, cfg);
     if (rc)
         return rc;
+    return app_check_scenario(path, scale_io, default_scale, *cfg);
+}
+
+int app_check_scenario(const char *path, double *scale_io, double default_scale, mdl_config *loaded)
+{
+    mdl_config **cfg = &loaded;
     if ((*cfg)->kind != MDL_FILE_SCENARIO) {
         fprintf(stderr, "%s:1:1: error: kind: expected a scenario (this is a %s file)\n", path,
                 mdl_file_kinds[(*cfg)->kind]);
@@ -128,50 +140,108 @@ int app_load_scenario(const char *path, double *scale_io, double default_scale, 
     return EXIT_DONE;
 }
 
-/* The stage index named by --stage, or -1 with a message. */
+/* The stage index named by --stage among the scenario's, or -1. */
 static int find_stage(const mdl_config *cfg, const char *name)
 {
     for (size_t i = 0; i < cfg->n_stages; i++)
         if (!strcmp(cfg->stages[i]->name, name))
             return (int)i;
-    fprintf(stderr, "dcsim: --stage: the scenario has no stage named \"%s\" (it has:", name);
-    for (size_t i = 0; i < cfg->n_stages; i++)
-        fprintf(stderr, " %s", cfg->stages[i]->name);
-    fprintf(stderr, ")\n");
     return -1;
 }
 
-int app_run_stage(const mdl_config *cfg, size_t si, const app_run_args *a, uint64_t seed,
-                  int seed_set, const char *dir, const char *command_line, int show, mdl_headline *h)
+/* A stage the scenario does not name (a name in models/stages/, or a path):
+ * the scenario loaded again with that stage in place of its list. */
+static int load_other_stage(const char *scenario_path, const char *stage_ref, double *scale, mdl_config **cfg)
 {
-    mdl_run_options opt = {a->scale, seed, seed_set, SIM_QUEUE_DEFAULT, 1};
-    mdl_world *w;
-    char err[256] = "";
-    int rc = mdl_world_create(cfg, si, &opt, &w, err, sizeof err);
+    char absolute[4096];
+    const char *ref = stage_ref;
+    /* A path is the user's, relative to here, not to the scenario. */
+    if ((strchr(stage_ref, '/') || strstr(stage_ref, ".yaml")) && realpath(stage_ref, absolute))
+        ref = absolute;
+    mdl_errors errs;
+    int rc = mdl_config_load_with_stage(scenario_path, ref, cfg, &errs);
+    if (rc == SIM_ENOMEM) {
+        fprintf(stderr, "dcsim: out of memory loading %s\n", scenario_path);
+        return EXIT_RUN_FAILED;
+    }
     if (rc) {
-        fprintf(stderr, "dcsim: stage %s: %s\n", cfg->stages[si]->name, err[0] ? err : sim_strerror(rc));
-        return rc == SIM_ENOMEM ? EXIT_RUN_FAILED : EXIT_BAD_INPUT;
+        mdl_errors_print(stderr, &errs);
+        return EXIT_BAD_INPUT;
+    }
+    return app_check_scenario(scenario_path, scale, 1, *cfg);
+}
+
+/* Shows and stops a run's progress: the bar on a terminal, a signal anywhere. */
+static int run_progress(double fraction, void *context)
+{
+    if (app_interrupted())
+        return 1;
+    if (context)
+        show_progress(fraction, context);
+    return 0;
+}
+
+int app_run_stage(const mdl_config *cfg, size_t si, const app_run_args *a, uint64_t seed,
+                  int seed_set, app_out *o, const char *command_line, int show, mdl_headline *h)
+{
+    const char *name = cfg->stages[si]->name;
+    app_set set;
+    int rc = app_set_begin(o, &set, name);
+    if (rc)
+        return rc;
+    char series[8400];
+    snprintf(series, sizeof series, "%s/timeseries.csv", set.staging);
+    mdl_run_options opt = {a->scale, seed, seed_set, SIM_QUEUE_DEFAULT, series};
+    mdl_world *w;
+    char err[4400] = "";
+    rc = mdl_world_create(cfg, si, &opt, &w, err, sizeof err);
+    if (rc) {
+        if (rc == SIM_EIO)
+            app_io_error(&set, "stage");
+        else
+            fprintf(stderr, "dcsim: stage %s: %s\n", name, err[0] ? err : sim_strerror(rc));
+        app_set_abort(&set);
+        return rc == SIM_EINPUT ? EXIT_BAD_INPUT : EXIT_RUN_FAILED;
     }
     for (int i = 0; mdl_world_warning(w, i)[0]; i++)
         if (show)
-            fprintf(stderr, "dcsim: warning: stage %s: %s\n", cfg->stages[si]->name, mdl_world_warning(w, i));
+            fprintf(stderr, "dcsim: warning: stage %s: %s\n", name, mdl_world_warning(w, i));
     double t0 = app_wall_seconds();
-    progress_line pl = {cfg->stages[si]->name, -1};
+    progress_line pl = {name, -1};
     int tty = show && isatty(STDERR_FILENO);
-    rc = mdl_world_run(w, 0, tty ? show_progress : NULL, &pl);
+    rc = mdl_world_run(w, 0, run_progress, tty ? &pl : NULL);
     if (tty)
         fprintf(stderr, "\r%70s\r", "");
-    if (rc < 0) {
-        fprintf(stderr, "dcsim: stage %s: the run failed: %s (seed %llu)\n", cfg->stages[si]->name,
-                sim_strerror(rc), (unsigned long long)mdl_world_seed(w));
+    if (rc == SIM_EINTR) {
         mdl_world_destroy(w);
+        app_set_abort(&set);
+        char what[512];
+        snprintf(what, sizeof what, "stage %s stopped; its partial results removed", name);
+        return app_interrupted_exit(what);
+    }
+    if (rc == SIM_EIO) {
+        app_io_error(&set, name);
+        mdl_world_destroy(w);
+        app_set_abort(&set);
+        return EXIT_RUN_FAILED;
+    }
+    if (rc < 0) {
+        fprintf(stderr, "dcsim: stage %s: the run failed: %s (seed %llu)\n", name, sim_strerror(rc),
+                (unsigned long long)mdl_world_seed(w));
+        mdl_world_destroy(w);
+        app_set_abort(&set);
         return EXIT_RUN_FAILED;
     }
     double wall = app_wall_seconds() - t0;
-    if (dir && mdl_world_write(w, dir, wall, command_line)) {
-        fprintf(stderr, "dcsim: cannot write results into %s\n", dir);
+    if (mdl_world_write(w, set.staging, wall, command_line)) {
+        app_io_error(&set, name);
         mdl_world_destroy(w);
+        app_set_abort(&set);
         return EXIT_RUN_FAILED;
+    }
+    if ((rc = app_set_commit(&set))) {
+        mdl_world_destroy(w);
+        return rc;
     }
     if (h)
         mdl_world_headline(w, h);
@@ -206,14 +276,26 @@ int cmd_run(int argc, char **argv)
     int rc = app_parse_run_options(argc, argv, 1, &a, "run");
     if (rc)
         return rc;
+    if (a.stages || a.replicates || a.jobs)
+        return app_usage_error("run", "run takes --stage S; --stages, --replicates and --jobs are compare's");
     mdl_config *cfg;
     if ((rc = app_load_scenario(a.scenario, &a.scale, 1, &cfg)))
         return rc;
-    double scale = a.scale;
     int only = -1;
     if (a.stage && (only = find_stage(cfg, a.stage)) < 0) {
         mdl_config_free(cfg);
-        return EXIT_BAD_INPUT;
+        if ((rc = load_other_stage(a.scenario, a.stage, &a.scale, &cfg)))
+            return rc;
+        only = 0;
+    }
+    if ((rc = app_check_limits(cfg, a.scale, only, 1, 1, &a)))
+        return mdl_config_free(cfg), rc;
+    double scale = a.scale;
+    app_catch_signals();
+    app_out out;
+    if ((rc = app_out_open(&out, a.out, cfg->scn->name))) {
+        mdl_config_free(cfg);
+        return rc;
     }
     char command_line[1024] = "";
     app_join_argv(command_line, sizeof command_line, argc, argv, "run");
@@ -223,16 +305,15 @@ int cmd_run(int argc, char **argv)
     for (size_t s = 0; s < cfg->n_stages && (rc == EXIT_DONE || rc == EXIT_VERDICT_FAILED); s++) {
         if (only >= 0 && (int)s != only)
             continue;
-        char dir[4096];
-        app_stage_dir(dir, sizeof dir, a.out, cfg->scn->name, cfg->stages[s]->name);
         mdl_headline h;
-        rc = app_run_stage(cfg, s, &a, a.seed, a.seed_set, dir, command_line, 1, &h);
+        rc = app_run_stage(cfg, s, &a, a.seed, a.seed_set, &out, command_line, 1, &h);
         if (rc == EXIT_DONE || rc == EXIT_VERDICT_FAILED) {
             verdicts_failed |= rc == EXIT_VERDICT_FAILED;
             print_line(cfg->stages[s]->name, &h);
-            printf("           -> %s/\n", dir);
+            printf("           -> %s/%s/\n", out.dir, cfg->stages[s]->name);
         }
     }
+    app_out_close(&out);
     mdl_config_free(cfg);
     if (rc == EXIT_VERDICT_FAILED || (rc == EXIT_DONE && verdicts_failed))
         return a.check ? EXIT_VERDICT_FAILED : EXIT_DONE;

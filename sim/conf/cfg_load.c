@@ -8,6 +8,7 @@
 #include <yaml.h>
 
 #include "sim_alloc.h"
+#include "sim_file.h"
 #include "sim_status.h"
 
 const cfg_limits cfg_default_limits = {
@@ -404,9 +405,10 @@ int cfg_load_file(const char *path, const cfg_limits *lim, cfg_doc **out, cfg_er
     memset(err, 0, sizeof *err);
     if (!lim)
         lim = &cfg_default_limits;
-    FILE *f = fopen(path, "rb");
+    /* Only regular files: a FIFO or a device would hang or never end. */
+    FILE *f = sim_open_regular(path);
     if (!f) {
-        error_at_mark(err, path, 0, 0, "cannot open: %s", strerror(errno));
+        error_at_mark(err, path, 0, 0, "cannot open: %s", sim_open_error(errno));
         return SIM_EIO;
     }
     /* Read at most one byte past the limit: enough to know it is over. */

@@ -15,6 +15,7 @@ const char *sim_strerror(int status)
     case SIM_EIO: return "input/output error";
     case SIM_ELIMIT: return "input exceeds a limit";
     case SIM_EVERDICT: return "a verdict failed";
+    case SIM_EINTR: return "interrupted";
     default: return "unknown error";
     }
 }

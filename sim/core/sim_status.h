@@ -11,6 +11,7 @@ enum {
     SIM_EIO = -3,      /* a file could not be read or written */
     SIM_ELIMIT = -4,   /* input asks for more than the configured limits allow */
     SIM_EVERDICT = -5, /* a run completed but a verdict failed */
+    SIM_EINTR = -6,    /* stopped by a signal (SIGINT, SIGTERM) */
 };
 
 /* A short English phrase for a status ("out of memory"); never NULL. */

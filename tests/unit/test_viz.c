@@ -222,6 +222,32 @@ static void the_table_marks_the_best_and_its_ties_but_not_close_availabilities(v
     assert_int_equal(checked, 4);
 }
 
+/* An incident still open when the run ends is in the RTO row, as it is in
+ * summary.json and the rto verdict, even before it broke the SLO (a cut of
+ * the run that ends while a building runs on batteries). */
+static void the_rto_row_tells_of_an_incident_open_at_the_end(void **state)
+{
+    (void)state;
+    static rpt_run runs[2];
+    static mdl_incident open = {.recovered = 0, .broke_slo = 0, .rto = 120};
+    static mdl_incident healed = {.recovered = 1, .broke_slo = 0, .rto = 0};
+    runs[0].incidents = &open;
+    runs[0].n_incidents = 1;
+    runs[1].incidents = &healed;
+    runs[1].n_incidents = 1;
+    rpt_stage stages[2] = {{.name = "a", .runs = &runs[0], .n_runs = 1}, {.name = "b", .runs = &runs[1], .n_runs = 1}};
+    rpt_input in = {.stages = stages, .n_stages = 2};
+    static rpt_row rows[RPT_MAX_ROWS];
+    int n = rpt_table(&in, rows), found = 0;
+    for (int i = 0; i < n; i++)
+        if (!strcmp(rows[i].label, "RTO")) {
+            assert_string_equal(rows[i].cell[0], "not recovered, > 120 s");
+            assert_string_equal(rows[i].cell[1], "no incident");
+            found = 1;
+        }
+    assert_true(found);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -232,6 +258,7 @@ int main(void)
         cmocka_unit_test(a_png_chart_shows_the_stage_colours_and_the_fault_band_where_the_fault_was),
         cmocka_unit_test(svg_for_html_has_prefixed_ids_and_no_xml_declaration),
         cmocka_unit_test(the_table_marks_the_best_and_its_ties_but_not_close_availabilities),
+        cmocka_unit_test(the_rto_row_tells_of_an_incident_open_at_the_end),
     };
     return cmocka_run_group_tests_name("viz", tests, NULL, NULL);
 }

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "meas_int.h"
+#include "sim_file.h"
 #include "tiny_world.h"
 
 /* Two datacenters, A (the entry) and B (the only cell), joined by one link. */
@@ -349,13 +350,15 @@ static void run_to(const char *dir, uint64_t seed)
     if (rc)
         mdl_errors_print(stderr, &errs);
     assert_int_equal(rc, SIM_OK);
-    mdl_run_options opt = {0.002, seed, 1, SIM_QUEUE_DEFAULT, 1};
     for (size_t s = 0; s < cfg->n_stages; s++) {
         mdl_world *w;
-        char err[256], sub[512];
+        char err[256], sub[512], series[600];
+        snprintf(sub, sizeof sub, "%s/%s", dir, cfg->stages[s]->name);
+        assert_int_equal(sim_mkdirs(sub), SIM_OK);
+        snprintf(series, sizeof series, "%s/timeseries.csv", sub);
+        mdl_run_options opt = {0.002, seed, 1, SIM_QUEUE_DEFAULT, series};
         assert_int_equal(mdl_world_create(cfg, s, &opt, &w, err, sizeof err), SIM_OK);
         assert_int_equal(mdl_world_run(w, 0, NULL, NULL), 0);
-        snprintf(sub, sizeof sub, "%s/%s", dir, cfg->stages[s]->name);
         assert_int_equal(mdl_world_write(w, sub, 1.0, "test"), SIM_OK);
         mdl_world_destroy(w);
     }

@@ -41,12 +41,16 @@ static double get_p999(const rpt_run *r) { return r->h.peak_p999; }
 static double get_served(const rpt_run *r) { return r->h.peak_served; }
 static double get_cost(const rpt_run *r) { return r->h.cost; }
 
-/* The worst incident's RTO (0 when nothing broke the SLO). */
+/* An incident the RTO row tells of: it broke the SLO, or it had not
+ * recovered when the run ended (as summary.json and the rto verdict say). */
+static int told(const mdl_incident *in) { return in->broke_slo || !in->recovered; }
+
+/* The worst incident's RTO (0 when no incident is told of). */
 static double get_rto(const rpt_run *r)
 {
     double worst = 0;
     for (size_t i = 0; i < r->n_incidents; i++)
-        if (r->incidents[i].broke_slo && r->incidents[i].rto > worst)
+        if (told(&r->incidents[i]) && r->incidents[i].rto > worst)
             worst = r->incidents[i].rto;
     return worst;
 }
@@ -119,14 +123,14 @@ void rpt_format_metric(int metric, double value, char *buf, size_t n)
 
 /* ==== Rows ==== */
 
-/* The RTO cell of a single run: every incident that broke the SLO. */
+/* The RTO cell of a single run: every incident told of. */
 static void rto_cell(const rpt_run *r, char *b, size_t n)
 {
     size_t at = 0, shown = 0;
     b[0] = 0;
     for (size_t i = 0; i < r->n_incidents && at < n; i++) {
         const mdl_incident *in = &r->incidents[i];
-        if (!in->broke_slo)
+        if (!told(in))
             continue;
         if (shown == 3) {
             snprintf(b + at, n - at, "; ...");
@@ -174,7 +178,7 @@ static void measure_row(const rpt_input *in, const measure *m, rpt_row *row)
             int unrecovered = 0;
             for (int k = 0; k < n; k++)
                 for (size_t i = 0; i < st->runs[k].n_incidents; i++)
-                    unrecovered += st->runs[k].incidents[i].broke_slo && !st->runs[k].incidents[i].recovered;
+                    unrecovered += !st->runs[k].incidents[i].recovered;
             if (n > 1 && unrecovered) {
                 size_t len = strlen(row->cell[s]);
                 snprintf(row->cell[s] + len, sizeof row->cell[s] - len, " (%d not recovered)", unrecovered);

@@ -31,6 +31,7 @@ struct w_measure {
     mdl_series_point last;      /* the last interval's, exactly */
     int has_last;
     FILE *csv;                  /* timeseries.csv being written, or NULL */
+    char csv_path[4096];
     sim_hist scratch_hist, scratch_hist2;
     meas_incidents *incidents;
 };

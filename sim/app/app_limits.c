@@ -1,0 +1,52 @@
+/* app_limits.c -- refusing, before it starts, a run that would fill the
+ * disk with its time series or the memory with requests in flight, with
+ * the estimate in the message (mdl_estimate_run). Both limits can be moved
+ * by a flag. */
+#include <stdio.h>
+
+#include "app.h"
+#include "cfg_value.h"
+#include "mdl_config.h"
+
+/* timeseries.csv a command may write, and memory its runs may take at worst. */
+#define DEFAULT_MAX_OUTPUT 8e9
+#define DEFAULT_MAX_MEMORY 16e9
+
+int app_check_limits(const mdl_config *cfg, double scale, int only, int copies, int parallel, const app_run_args *a)
+{
+    double max_output = a->max_output > 0 ? a->max_output : DEFAULT_MAX_OUTPUT;
+    double max_memory = a->max_memory > 0 ? a->max_memory : DEFAULT_MAX_MEMORY;
+    double series = 0, memory = 0, in_flight = 0;
+    for (size_t s = 0; s < cfg->n_stages; s++) {
+        if (only >= 0 && (size_t)only != s)
+            continue;
+        mdl_estimate e;
+        mdl_estimate_run(cfg, s, scale, &e);
+        series += e.series_bytes * copies;
+        if (e.memory_bytes > memory) {
+            memory = e.memory_bytes;
+            in_flight = e.in_flight;
+        }
+    }
+    memory *= parallel;
+    char got[32], limit[32];
+    if (series > max_output) {
+        fprintf(stderr,
+                "%s:1:1: error: the time series would take about %sB (timeseries.csv, every %g s of %g s), past the "
+                "limit of %sB; give --max-output with more, a longer interval, or timeseries: totals\n",
+                cfg->path, cfg_format_count(series, got, sizeof got), sim_time_to_seconds(cfg->scn->interval),
+                sim_time_to_seconds(cfg->scn->warmup + cfg->scn->duration), cfg_format_count(max_output, limit, sizeof limit));
+        return EXIT_BAD_INPUT;
+    }
+    if (memory > max_memory) {
+        char n[32];
+        fprintf(stderr,
+                "%s:1:1: error: the run may hold up to %s requests at once (the peak rate at scale %g for the "
+                "clients' whole patience), about %sB of memory, past the limit of %sB; use a smaller --scale, or "
+                "give --max-memory with more\n",
+                cfg->path, cfg_format_count(in_flight, n, sizeof n), scale, cfg_format_count(memory, got, sizeof got),
+                cfg_format_count(max_memory, limit, sizeof limit));
+        return EXIT_BAD_INPUT;
+    }
+    return EXIT_DONE;
+}
