@@ -10,6 +10,7 @@
 
 #include "cfg_value.h"
 #include "sim_alloc.h"
+#include "sim_escape.h"
 #include "sim_status.h"
 
 /* ==== Errors and small helpers ==== */
@@ -764,6 +765,15 @@ static void print_indent(FILE *out, int indent)
 }
 
 /* Quotes text when YAML would read it as something else. */
+/* Characters YAML will not read back raw: DEL, the C1 controls (NEL is a
+ * line break), the line and paragraph separators, the byte-order mark and
+ * the non-characters. Written escaped in double quotes. */
+static int needs_escape(uint32_t c)
+{
+    return c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F) || c == 0x2028 || c == 0x2029 || c == 0xFEFF ||
+           c == 0xFFFE || c == 0xFFFF;
+}
+
 static void print_text(FILE *out, const char *s)
 {
     int plain = s[0] != '\0';
@@ -775,25 +785,30 @@ static void print_text(FILE *out, const char *s)
     if (strchr("-?:,[]{}#&*!|>'\"%@` ", s[0]))
         plain = 0;
     for (const char *p = s; *p && plain; p++)
-        if (*p == '\n' || *p == '#' || (*p == ':' && (p[1] == ' ' || !p[1])) || *p == '\t' ||
-            (*p == ' ' && !p[1]) || (unsigned char)*p < 0x20)
+        if (*p == '\n' || *p == '#' || (*p == ':' && (p[1] == ' ' || !p[1])) || *p == '\t' || (*p == ' ' && !p[1]))
             plain = 0;
+    for (const char *p = s; *p && plain;)
+        plain = !needs_escape(sim_utf8_next(&p));
     if (plain) {
         fputs(s, out);
         return;
     }
     fputc('"', out);
-    for (const char *p = s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(out, "\\%c", *p);
-        else if (*p == '\n')
+    for (const char *p = s; *p;) {
+        const char *from = p;
+        uint32_t c = sim_utf8_next(&p);
+        if (c == '"' || c == '\\')
+            fprintf(out, "\\%c", (char)c);
+        else if (c == '\n')
             fputs("\\n", out);
-        else if (*p == '\t')
+        else if (c == '\t')
             fputs("\\t", out);
-        else if ((unsigned char)*p < 0x20)
-            fprintf(out, "\\x%02x", (unsigned char)*p);
+        else if (c < 0x100 && needs_escape(c))
+            fprintf(out, "\\x%02x", (unsigned)c);
+        else if (needs_escape(c))
+            fprintf(out, "\\u%04x", (unsigned)c);
         else
-            fputc(*p, out);
+            fwrite(from, 1, (size_t)(p - from), out);
     }
     fputc('"', out);
 }

@@ -366,6 +366,20 @@ int cfg_load_string(const char *name, const char *text, size_t len, const cfg_li
         if (!yaml_parser_parse(&parser, &ev)) {
             if (parser.error == YAML_MEMORY_ERROR) {
                 rc = SIM_ENOMEM;
+            } else if (parser.error == YAML_READER_ERROR) {
+                /* The reader marks a bad character by its byte offset (its
+                 * line and column are not set): count them here. */
+                size_t line = 0, col = 0;
+                for (size_t i = 0; i < parser.problem_offset && i < len; i++) {
+                    if (text[i] == '\n') {
+                        line++;
+                        col = 0;
+                    } else if (((unsigned char)text[i] & 0xC0) != 0x80) {
+                        col++; /* characters, not bytes */
+                    }
+                }
+                error_at_mark(err, name, line, col, "%s", parser.problem ? parser.problem : "invalid character");
+                rc = SIM_EINPUT;
             } else {
                 const char *problem = parser.problem ? parser.problem : "invalid YAML";
                 if (parser.context)

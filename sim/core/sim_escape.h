@@ -6,9 +6,16 @@
 #define SIM_ESCAPE_H
 #include <stdio.h>
 
+#include <stdint.h>
+
+/* The next character of UTF-8 text at *s, advancing past it; an invalid
+ * or cut sequence is U+FFFD, one byte long. */
+uint32_t sim_utf8_next(const char **s);
+
 /* Writes s with < > & " ' as entities (NULL writes nothing). */
 void sim_escape_markup(FILE *f, const char *s);
-/* Writes s as a JSON string, quotes included. */
+/* Writes s as a JSON string, quotes included: always valid UTF-8 (a byte
+ * that is not, such as from a file name, becomes U+FFFD). */
 void sim_escape_json(FILE *f, const char *s);
 
 #endif /* SIM_ESCAPE_H */

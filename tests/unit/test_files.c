@@ -210,6 +210,35 @@ static void show_survives_odd_line_breaks(void **state)
     mdl_config_free(again);
 }
 
+/* A description may hold, written escaped, characters YAML will not read
+ * raw (DEL, NEL, the line separator); show writes them escaped again, so
+ * its output loads back to the same text. */
+static void show_escapes_what_yaml_cannot_read_raw(void **state)
+{
+    (void)state;
+    const char *text = "dcsim: 1\nkind: geography\nname: g\n"
+                       "description: \"del\\x7f nel\\x85 sep\\u2028 bom\\ufeff caf\xc3\xa9\"\n"
+                       "cities: []\ndatacenters: []\n";
+    mdl_config *cfg, *again;
+    mdl_errors errs;
+    assert_int_equal(mdl_config_load_text("esc.yaml", text, strlen(text), &cfg, &errs), SIM_OK);
+    const char *want = "del\x7f nel\xc2\x85 sep\xe2\x80\xa8 bom\xef\xbb\xbf caf\xc3\xa9";
+    assert_string_equal(cfg->geos[0]->description, want);
+    char *shown = NULL;
+    size_t len;
+    FILE *f = open_memstream(&shown, &len);
+    mdl_config_print(f, cfg);
+    fclose(f);
+    int rc = mdl_config_load_text("shown.yaml", shown, len, &again, &errs);
+    if (rc)
+        mdl_errors_print(stderr, &errs);
+    assert_int_equal(rc, SIM_OK);
+    assert_string_equal(again->geos[0]->description, want);
+    free(shown);
+    mdl_config_free(cfg);
+    mdl_config_free(again);
+}
+
 /* ==== Shipped files ==== */
 
 static size_t shipped(char **files)
@@ -470,6 +499,7 @@ int main(void)
         cmocka_unit_test(limits_refuse_hostile_input_before_allocating),
         cmocka_unit_test(anchors_aliases_and_merge_keys_work),
         cmocka_unit_test(show_survives_odd_line_breaks),
+        cmocka_unit_test(show_escapes_what_yaml_cannot_read_raw),
         cmocka_unit_test(every_shipped_file_validates),
         cmocka_unit_test(show_is_a_fixed_point_on_every_shipped_file),
         cmocka_unit_test(every_figure_in_a_shipped_file_says_where_it_comes_from),
