@@ -243,6 +243,10 @@ static int pick_stages(const mdl_config *cfg, const char *list, size_t *picked)
         fprintf(stderr, "dcsim: --stages: expected stage names such as pure,unit, got \"\"\n");
         return -1;
     }
+    if (list[strlen(list) - 1] == ',') {
+        fprintf(stderr, "dcsim: --stages: an empty name in \"%s\"\n", list);
+        return -1;
+    }
     int n = 0;
     const char *p = list;
     while (*p) {
