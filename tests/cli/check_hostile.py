@@ -37,8 +37,11 @@ failures = []
 
 def run(args, timeout=120, env=None, preexec=None, stdin=None):
     start = time.monotonic()
-    r = subprocess.run([DCSIM] + args, capture_output=True, timeout=timeout, env=env,
-                       preexec_fn=preexec, stdin=stdin)
+    try:
+        r = subprocess.run([DCSIM] + args, capture_output=True, timeout=timeout, env=env,
+                           preexec_fn=preexec, stdin=stdin)
+    except subprocess.TimeoutExpired as e:  # a hang is a failure, not a crash of this script
+        r = subprocess.CompletedProcess(e.cmd, -9, e.stdout or b"", (e.stderr or b"") + b"(timed out)")
     r.seconds = time.monotonic() - start
     r.out = r.stdout.decode("utf-8", "replace")
     r.err = r.stderr.decode("utf-8", "replace")
