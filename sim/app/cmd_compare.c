@@ -49,8 +49,8 @@ static const char *const usage =
     "  --max-output BYTES, --max-memory BYTES\n"
     "                   refuse runs whose time series or memory may pass this\n"
     "                   (default 8G and 16G; k M G T)\n"
-    "The scenario's folder is written whole: the previous one stays until the\n"
-    "new one is complete.\n";
+    "The scenario's folder is written whole and replaces the previous one (with\n"
+    "any stage folder in it) only when complete.\n";
 
 typedef struct job {
     size_t stage;               /* in the config */
