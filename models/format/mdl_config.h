@@ -79,6 +79,9 @@ sim_time mdl_clock_to_run(const scenario *sc, sim_time clock);
 
 /* The offered rate (real-world requests per second) at run time t. */
 double mdl_curve_rate(const scenario *sc, sim_time t);
+/* The step of a grid over the run fine enough to read the curve on: a
+ * second, or the run over 20,000 for long runs. */
+sim_time mdl_curve_step(const scenario *sc);
 /* The start of the busiest minute of offered load in the measured part. */
 sim_time mdl_curve_busiest_minute(const scenario *sc);
 /* Simulated requests the scenario implies at a scale (first attempts). */

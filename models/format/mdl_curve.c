@@ -63,12 +63,18 @@ sim_time mdl_curve_busiest_minute(const scenario *sc)
     return best_at;
 }
 
+sim_time mdl_curve_step(const scenario *sc)
+{
+    sim_time end = sc->warmup + sc->duration;
+    return end / 20000 > SIM_SEC ? end / 20000 : SIM_SEC;
+}
+
 double mdl_scenario_requests(const mdl_config *cfg, double scale)
 {
-    /* The integral of the curve, on a grid of at most 20,000 steps. */
+    /* The integral of the curve, on its grid. */
     const scenario *sc = cfg->scn;
     sim_time end = sc->warmup + sc->duration;
-    sim_time step = end / 20000 > SIM_SEC ? end / 20000 : SIM_SEC;
+    sim_time step = mdl_curve_step(sc);
     double total = 0;
     for (sim_time t = 0; t < end; t += step)
         total += mdl_curve_rate(sc, t) * sim_time_to_seconds(step < end - t ? step : end - t);

@@ -32,9 +32,9 @@ void mdl_estimate_run(const mdl_config *cfg, size_t stage_index, double scale, m
     if (sc->timeseries == TIMESERIES_FULL)
         rows += GROUP_ROWS * ((double)sc->traffic.types.n + (double)rzones) + 3 * (double)cells;
     out->series_bytes = intervals * rows * ROW_BYTES;
-    /* The peak rate, on the curve's own grid of at most 20,000 steps. */
-    sim_time step = length / 20000 > SIM_SEC ? length / 20000 : SIM_SEC;
+    /* The peak rate, on the curve's grid. */
     double peak = 0;
+    sim_time step = mdl_curve_step(sc);
     for (sim_time t = 0; t <= length; t += step) {
         double r = mdl_curve_rate(sc, t);
         peak = r > peak ? r : peak;

@@ -14,7 +14,7 @@ static double verdict_value(const w_world *w, int metric, int *unrecovered)
     *unrecovered = 0;
     switch (metric) {
     case METRIC_AVAILABILITY: return h.availability * 100;
-    case METRIC_LOST_WRITES: return (double)w->lost_writes / w->scale;
+    case METRIC_LOST_WRITES: return h.lost_writes;
     case METRIC_RTO: {
         double worst = 0;
         for (size_t i = 0; i < measure_incidents(w); i++) {
@@ -30,14 +30,8 @@ static double verdict_value(const w_world *w, int metric, int *unrecovered)
     case METRIC_P99: return h.p99;
     case METRIC_USERS_AFFECTED: return h.users_share * 100;
     case METRIC_SECONDS_BELOW_SLO: return measure_seconds_below_slo(w);
-    case METRIC_STALE_READS: {
-        uint64_t stale = 0;
-        for (int d = 0; d < w->n_dbs; d++)
-            for (int g = 0; g < w->dbs[d].n_groups; g++)
-                stale += w->dbs[d].groups[g].stale_reads;
-        return (double)stale / w->scale;
-    }
-    default: return (double)w->conflicts / w->scale;
+    case METRIC_STALE_READS: return h.stale_reads;
+    default: return h.conflicting_writes;
     }
 }
 

@@ -56,8 +56,8 @@ int app_load_config(const char *path, struct mdl_config **cfg);
 /* Loads a scenario and settles the scale: --scale if given, else the
  * scenario's own, else `default_scale`. */
 int app_load_scenario(const char *path, double *scale, double default_scale, struct mdl_config **cfg);
-/* The same checks on a config loaded already (freed when they fail). */
-int app_check_scenario(const char *path, double *scale, double default_scale, struct mdl_config *cfg);
+/* The same checks on a config loaded already. */
+int app_check_scenario(const char *path, double *scale, double default_scale, const struct mdl_config *cfg);
 /* Refuses a run whose time series or memory would pass the limits
  * (--max-output, --max-memory), with the estimates: stage `only` (-1:
  * every stage), each `copies` times (replicates), `parallel` at once.
@@ -90,8 +90,10 @@ void app_out_close(app_out *o);
 int app_set_begin(app_out *o, app_set *s, const char *stage);
 int app_set_commit(app_set *s);
 void app_set_abort(app_set *s);
-/* Prints "dcsim: what: cannot write FILE: reason" for the write that
- * failed (sim_file.h), naming the file where it would have stood. */
+/* "cannot write FILE: reason" for this thread's failed write (sim_file.h),
+ * naming the file where it would have stood; app_io_error prints it as
+ * "dcsim: what: ...". */
+void app_io_failure(const app_set *s, char *buf, size_t size);
 void app_io_error(const app_set *s, const char *what);
 
 /* SIGINT and SIGTERM set a flag the runs check; the command then stops,

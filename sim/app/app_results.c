@@ -163,16 +163,22 @@ int app_set_commit(app_set *s)
 
 void app_set_abort(app_set *s) { sim_remove_tree(s->staging); }
 
-void app_io_error(const app_set *s, const char *what)
+void app_io_failure(const app_set *s, char *buf, size_t size)
 {
     /* Name the file where it will stand, not in the staging folder. */
     const char *path = sim_io_error_path();
-    char shown[8192];
     size_t len = strlen(s->staging);
     if (!strncmp(path, s->staging, len))
-        snprintf(shown, sizeof shown, "%s%s", s->final, path + len);
+        snprintf(buf, size, "cannot write %s%s: ", s->final, path + len);
     else
-        snprintf(shown, sizeof shown, "%s", path[0] ? path : s->final);
-    fprintf(stderr, "dcsim: %s: cannot write %s: %s\n", what, shown,
-            strerror(sim_io_error_code() ? sim_io_error_code() : EIO));
+        snprintf(buf, size, "cannot write %s: ", path[0] ? path : s->final);
+    size_t at = strlen(buf);
+    snprintf(buf + at, size - at, "%s", strerror(sim_io_error_code() ? sim_io_error_code() : EIO));
+}
+
+void app_io_error(const app_set *s, const char *what)
+{
+    char why[17000];
+    app_io_failure(s, why, sizeof why);
+    fprintf(stderr, "dcsim: %s: %s\n", what, why);
 }

@@ -60,7 +60,7 @@ typedef struct job {
     char dir[8400];
     double fraction;            /* done, for the progress bar (under the lock) */
     int done, rc;
-    char error[17000];
+    char error[17100];
     char warnings[MDL_MAX_WARNINGS][MDL_WARNING_LEN];
     int n_warnings;
     rpt_run *out;
@@ -93,11 +93,9 @@ static int on_progress(double fraction, void *context)
 /* The failed write of this thread, named where it would have stood. */
 static void io_failure(pool *p, job *j)
 {
-    const char *path = sim_io_error_path();
-    size_t len = strlen(p->set->staging);
-    snprintf(j->error, sizeof j->error, "stage %s: cannot write %s%s: %s", p->cfg->stages[j->stage]->name,
-             strncmp(path, p->set->staging, len) ? "" : p->set->final, strncmp(path, p->set->staging, len) ? path : path + len,
-             strerror(sim_io_error_code() ? sim_io_error_code() : EIO));
+    char why[16800];
+    app_io_failure(p->set, why, sizeof why);
+    snprintf(j->error, sizeof j->error, "stage %s: %s", p->cfg->stages[j->stage]->name, why);
     j->rc = EXIT_RUN_FAILED;
 }
 

@@ -110,31 +110,28 @@ int app_parse_run_options(int argc, char **argv, int first, app_run_args *a, con
 int app_load_scenario(const char *path, double *scale_io, double default_scale, mdl_config **cfg)
 {
     int rc = app_load_config(path, cfg);
-    if (rc)
-        return rc;
-    return app_check_scenario(path, scale_io, default_scale, *cfg);
-}
-
-int app_check_scenario(const char *path, double *scale_io, double default_scale, mdl_config *loaded)
-{
-    mdl_config **cfg = &loaded;
-    if ((*cfg)->kind != MDL_FILE_SCENARIO) {
-        fprintf(stderr, "%s:1:1: error: kind: expected a scenario (this is a %s file)\n", path,
-                mdl_file_kinds[(*cfg)->kind]);
+    if (rc == EXIT_DONE && (rc = app_check_scenario(path, scale_io, default_scale, *cfg))) {
         mdl_config_free(*cfg);
         *cfg = NULL;
+    }
+    return rc;
+}
+
+int app_check_scenario(const char *path, double *scale_io, double default_scale, const mdl_config *cfg)
+{
+    if (cfg->kind != MDL_FILE_SCENARIO) {
+        fprintf(stderr, "%s:1:1: error: kind: expected a scenario (this is a %s file)\n", path,
+                mdl_file_kinds[cfg->kind]);
         return EXIT_BAD_INPUT;
     }
-    double scale = *scale_io > 0 ? *scale_io : (*cfg)->scn->scale > 0 ? (*cfg)->scn->scale : default_scale;
+    double scale = *scale_io > 0 ? *scale_io : cfg->scn->scale > 0 ? cfg->scn->scale : default_scale;
     *scale_io = scale;
-    double requests = mdl_scenario_requests(*cfg, scale);
+    double requests = mdl_scenario_requests(cfg, scale);
     if (requests > APP_MAX_REQUESTS) {
         fprintf(stderr,
                 "%s:1:1: error: traffic: the scenario implies %.3g simulated requests at scale %g "
                 "(at most %.3g); use a smaller --scale\n",
                 path, requests, scale, APP_MAX_REQUESTS);
-        mdl_config_free(*cfg);
-        *cfg = NULL;
         return EXIT_BAD_INPUT;
     }
     return EXIT_DONE;
@@ -168,7 +165,11 @@ static int load_other_stage(const char *scenario_path, const char *stage_ref, do
         mdl_errors_print(stderr, &errs);
         return EXIT_BAD_INPUT;
     }
-    return app_check_scenario(scenario_path, scale, 1, *cfg);
+    if ((rc = app_check_scenario(scenario_path, scale, 1, *cfg))) {
+        mdl_config_free(*cfg);
+        *cfg = NULL;
+    }
+    return rc;
 }
 
 /* Shows and stops a run's progress: the bar on a terminal, a signal anywhere. */
