@@ -4,6 +4,8 @@
  * held for its client's whole patience, as in an outage where every call
  * hangs; the measures' counters; the users' bitmaps). Upper bounds, so the
  * program can refuse a run that would fill the disk or the memory. */
+#include <math.h>
+
 #include "mdl_config.h"
 
 /* Bytes of a row of timeseries.csv, about ("12.000,00:00:12,RZ01,pay,latency_p99,0.0123"). */
@@ -32,13 +34,18 @@ void mdl_estimate_run(const mdl_config *cfg, size_t stage_index, double scale, m
     if (sc->timeseries == TIMESERIES_FULL)
         rows += GROUP_ROWS * ((double)sc->traffic.types.n + (double)rzones) + 3 * (double)cells;
     out->series_bytes = intervals * rows * ROW_BYTES;
-    /* The peak rate, on the curve's grid. */
+    /* The peak rate: the curve is straight between its points (or, as the
+     * Double-11 shape, rises to its peak and falls): at its points, or on
+     * its grid for a shape, no higher rate is missed. */
     double peak = 0;
     sim_time step = mdl_curve_step(sc);
-    for (sim_time t = 0; t <= length; t += step) {
-        double r = mdl_curve_rate(sc, t);
-        peak = r > peak ? r : peak;
-    }
+    for (sim_time t = 0; t <= length; t += step)
+        peak = fmax(peak, mdl_curve_rate(sc, t));
+    const scn_curve *cv = &sc->traffic.curve;
+    for (size_t i = 0; i < cv->points.n; i++)
+        peak = fmax(peak, MDL_ITEM(cv->points, scn_point, i)->rate);
+    if (cv->points.n == 0)
+        peak = fmax(peak, cv->peak);
     const scn_client *cl = &sc->traffic.client;
     double patience = sim_time_to_seconds(cl->timeout) * (double)(cl->retries + 1);
     out->in_flight = peak * scale * patience;

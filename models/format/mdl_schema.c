@@ -106,8 +106,8 @@ int mdl__parse_name(sim_arena *a, const char *text, const char **out, const char
             return SIM_EINPUT;
         }
     }
-    if (!strcmp(text, ".") || !strcmp(text, "..")) {
-        *why = "a name cannot be . or ..";
+    if (text[0] == '.') { /* ".", "..", and hidden folders of dcsim's own */
+        *why = "a name cannot start with .";
         return SIM_EINPUT;
     }
     if (strlen(text) > 128) {

@@ -19,7 +19,6 @@ static void print_indent(FILE *out, int indent)
         fputc(' ', out);
 }
 
-/* Quotes text when YAML would read it as something else. */
 /* Characters YAML will not read back raw: DEL, the C1 controls (NEL is a
  * line break), the line and paragraph separators, the byte-order mark and
  * the non-characters. Written escaped in double quotes. */
@@ -29,6 +28,7 @@ static int needs_escape(uint32_t c)
            c == 0xFFFE || c == 0xFFFF;
 }
 
+/* Quotes text when YAML would read it as something else. */
 static void print_text(FILE *out, const char *s)
 {
     int plain = s[0] != '\0';

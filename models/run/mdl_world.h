@@ -36,9 +36,11 @@ void mdl_world_destroy(mdl_world *w);
 typedef int mdl_progress_fn(double fraction, void *context);
 int mdl_world_run(mdl_world *w, sim_time until, mdl_progress_fn *progress, void *context);
 
-/* Writes summary.json, timeseries.csv, events.csv, junit.xml and
- * meta.json into dir (created), each atomically. wall_seconds and the
- * command line go to meta.json only. */
+/* Finishes timeseries.csv (written as the run went, at the options'
+ * series_path: give a path in dir) and writes summary.json, events.csv,
+ * junit.xml and meta.json into dir (created). wall_seconds and the command
+ * line go to meta.json only. 0, or SIM_EIO with the file and the reason
+ * remembered (sim_file.h). */
 int mdl_world_write(mdl_world *w, const char *dir, double wall_seconds, const char *command_line);
 
 /* ==== Events ==== */

@@ -6,7 +6,6 @@
  * recovery starts detecting it; degradation, then the SLO, then blue-green
  * judge an interval. */
 #include <stdio.h>
-#include <string.h>
 
 #include "faults.h"
 #include "flow.h"
@@ -14,7 +13,6 @@
 #include "measure.h"
 #include "recovery.h"
 #include "sim_alloc.h"
-#include "sim_file.h"
 #include "sim_status.h"
 #include "world.h"
 #include "world_event.h"
@@ -108,8 +106,6 @@ int mdl_world_create(const mdl_config *cfg, size_t stage_index, const mdl_run_op
     if (rc) {
         if (rc == SIM_ENOMEM)
             snprintf(err, err_size, "out of memory building the world");
-        else if (rc == SIM_EIO)
-            snprintf(err, err_size, "cannot write %s: %s", opt->series_path, strerror(sim_io_error_code()));
         else
             snprintf(err, err_size, "%s", sim_strerror(rc));
         mdl_world_destroy(w);

@@ -58,12 +58,12 @@ int app_load_config(const char *path, struct mdl_config **cfg);
 int app_load_scenario(const char *path, double *scale, double default_scale, struct mdl_config **cfg);
 /* The same checks on a config loaded already. */
 int app_check_scenario(const char *path, double *scale, double default_scale, const struct mdl_config *cfg);
-/* Refuses a run whose time series or memory would pass the limits
- * (--max-output, --max-memory), with the estimates: stage `only` (-1:
- * every stage), each `copies` times (replicates), `parallel` at once.
- * Returns an exit code. */
-int app_check_limits(const struct mdl_config *cfg, double scale, int only, int copies, int parallel,
-                     const app_run_args *a);
+/* Refuses runs whose time series or memory would pass the limits
+ * (--max-output, --max-memory), with the estimates: the stages listed
+ * (indexes into the config's), each `copies` times (replicates),
+ * `parallel` at once. Returns an exit code. */
+int app_check_limits(const struct mdl_config *cfg, double scale, const size_t *stages, int n_stages, int copies,
+                     int parallel, const app_run_args *a);
 /* ==== Results that appear whole (app_results.c) ==== */
 
 /* The output folder of one scenario: OUT/<scenario>, locked while this

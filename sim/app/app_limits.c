@@ -24,16 +24,15 @@ static const char *human(double v, const char *unit, char *buf, size_t size)
     return buf;
 }
 
-int app_check_limits(const mdl_config *cfg, double scale, int only, int copies, int parallel, const app_run_args *a)
+int app_check_limits(const mdl_config *cfg, double scale, const size_t *stages, int n_stages, int copies,
+                     int parallel, const app_run_args *a)
 {
     double max_output = a->max_output > 0 ? a->max_output : DEFAULT_MAX_OUTPUT;
     double max_memory = a->max_memory > 0 ? a->max_memory : DEFAULT_MAX_MEMORY;
     double series = 0, memory = 0, in_flight = 0;
-    for (size_t s = 0; s < cfg->n_stages; s++) {
-        if (only >= 0 && (size_t)only != s)
-            continue;
+    for (int k = 0; k < n_stages; k++) {
         mdl_estimate e;
-        mdl_estimate_run(cfg, s, scale, &e);
+        mdl_estimate_run(cfg, stages[k], scale, &e);
         series += e.series_bytes * copies;
         if (e.memory_bytes > memory) {
             memory = e.memory_bytes;

@@ -50,26 +50,68 @@ int app_interrupted_exit(const char *what)
 
 /* ==== The output folder ==== */
 
-/* Leftovers of a killed run, in folder `dir`: hidden staging and old
- * folders of `name` (NULL: of any name). Removed under the lock. */
+/* Is `n` one of dcsim's hidden folders ".<name>.tmp-<pid>" or
+ * ".<name>.old-<pid>"? Returns the length of <name> (its kind in *old),
+ * or 0. Names never start with "." and pids are digits, so a scenario
+ * "a" never takes "a.b"'s folders, and lock files never match. */
+static size_t hidden_set(const char *n, int *old)
+{
+    if (n[0] != '.')
+        return 0;
+    size_t len = strlen(n), digits = 0;
+    while (digits < len && n[len - 1 - digits] >= '0' && n[len - 1 - digits] <= '9')
+        digits++;
+    if (digits == 0 || len < digits + 6)
+        return 0;
+    const char *tag = n + len - digits - 5; /* ".tmp-" or ".old-" */
+    if (strncmp(tag, ".tmp-", 5) && strncmp(tag, ".old-", 5))
+        return 0;
+    *old = tag[1] == 'o';
+    return (size_t)(tag - n) - 1;
+}
+
+/* Leftovers of a killed run in folder `dir` (of sets named `name`, or of
+ * any name when NULL), handled under the lock: a staging folder is
+ * removed; an old set whose new one never took its place (killed between
+ * the two renames of a swap) is put back, else removed. */
 static void clean_leftovers(const char *dir, const char *name)
 {
     DIR *d = opendir(dir);
     if (!d)
         return;
     struct dirent *ent;
-    size_t len = name ? strlen(name) : 0;
     while ((ent = readdir(d))) {
         const char *n = ent->d_name;
-        if (n[0] != '.' || (!strstr(n, ".tmp-") && !strstr(n, ".old-")))
+        int old;
+        size_t len = hidden_set(n, &old);
+        if (!len || (name && (strlen(name) != len || strncmp(n + 1, name, len))))
             continue;
-        if (name && (strncmp(n + 1, name, len) != 0 || n[1 + len] != '.'))
-            continue;
-        char path[8192];
+        char path[8192], final[8192];
         snprintf(path, sizeof path, "%s/%s", dir, n);
+        snprintf(final, sizeof final, "%s/%.*s", dir, (int)len, n + 1);
+        struct stat st;
+        if (old && stat(final, &st) != 0 && rename(path, final) == 0)
+            continue;
         sim_remove_tree(path);
     }
     closedir(d);
+}
+
+/* Makes what was renamed reach the disk: the folder that holds it. */
+static void sync_folder(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+}
+
+/* A name that becomes a folder: one path component, not hidden. The
+ * loader allows no other; checked again where the path is written. */
+static int one_component(const char *name)
+{
+    return name[0] && name[0] != '.' && !strchr(name, '/');
 }
 
 int app_out_open(app_out *o, const char *out, const char *scenario)
@@ -82,6 +124,10 @@ int app_out_open(app_out *o, const char *out, const char *scenario)
     }
     if (strlen(out) + strlen(scenario) + 64 > sizeof o->dir) {
         fprintf(stderr, "dcsim: --out: the folder's name is too long\n");
+        return EXIT_BAD_INPUT;
+    }
+    if (!one_component(scenario)) {
+        fprintf(stderr, "dcsim: the scenario's name \"%s\" is not a folder name\n", scenario);
         return EXIT_BAD_INPUT;
     }
     snprintf(o->out, sizeof o->out, "%s", out);
@@ -97,11 +143,20 @@ int app_out_open(app_out *o, const char *out, const char *scenario)
         return EXIT_RUN_FAILED;
     }
     if (flock(o->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+        if (errno != EWOULDBLOCK) {
+            fprintf(stderr, "dcsim: --out %s: cannot lock %s: %s\n", out, lock, strerror(errno));
+            app_out_close(o);
+            return EXIT_RUN_FAILED;
+        }
         fprintf(stderr, "dcsim: waiting for another dcsim writing %s ...\n", o->dir);
         while (flock(o->lock_fd, LOCK_EX) != 0)
             if (errno != EINTR || app_interrupted()) {
+                int code = errno;
                 app_out_close(o);
-                return app_interrupted() ? app_interrupted_exit("nothing was written") : EXIT_RUN_FAILED;
+                if (app_interrupted())
+                    return app_interrupted_exit("nothing was written");
+                fprintf(stderr, "dcsim: --out %s: cannot lock %s: %s\n", out, lock, strerror(code));
+                return EXIT_RUN_FAILED;
             }
     }
     clean_leftovers(out, scenario);
@@ -121,6 +176,10 @@ void app_out_close(app_out *o)
 int app_set_begin(app_out *o, app_set *s, const char *stage)
 {
     sim_io_error_clear();
+    if (stage && !one_component(stage)) {
+        fprintf(stderr, "dcsim: the stage's name \"%s\" is not a folder name\n", stage);
+        return EXIT_BAD_INPUT;
+    }
     if (stage) {
         snprintf(s->final, sizeof s->final, "%s/%s", o->dir, stage);
         snprintf(s->staging, sizeof s->staging, "%s/.%s.tmp-%ld", o->dir, stage, (long)getpid());
@@ -140,23 +199,45 @@ int app_set_begin(app_out *o, app_set *s, const char *stage)
 
 int app_set_commit(app_set *s)
 {
+    sync_folder(s->staging);
     struct stat st;
-    int swapped;
+    int swapped, code = 0;
     if (stat(s->final, &st) != 0) {
         swapped = rename(s->staging, s->final) == 0;
+        code = errno;
     } else if (renameat2(AT_FDCWD, s->staging, AT_FDCWD, s->final, RENAME_EXCHANGE) == 0) {
         swapped = 1;
         sim_remove_tree(s->staging); /* now the old set */
-    } else {
+    } else if (errno == EINVAL || errno == ENOSYS || errno == ENOTSUP) {
         /* A file system without the exchange: the old set steps aside
-         * first, so the folder is briefly absent but never mixed. */
-        swapped = rename(s->final, s->old) == 0 && rename(s->staging, s->final) == 0;
-        sim_remove_tree(s->old);
+         * first, so the folder is briefly absent but never mixed (a run
+         * killed in between is put right by the next, which puts the old
+         * set back). */
+        swapped = 0;
+        if (rename(s->final, s->old) != 0) {
+            code = errno;
+        } else if (rename(s->staging, s->final) != 0) {
+            code = errno;
+            rename(s->old, s->final); /* the previous set stays */
+        } else {
+            swapped = 1;
+            sim_remove_tree(s->old);
+        }
+    } else {
+        swapped = 0;
+        code = errno;
     }
     if (!swapped) {
-        fprintf(stderr, "dcsim: cannot put the results in place at %s: %s\n", s->final, strerror(errno));
+        fprintf(stderr, "dcsim: cannot put the results in place at %s: %s\n", s->final, strerror(code));
         app_set_abort(s);
         return EXIT_RUN_FAILED;
+    }
+    char parent[8192];
+    snprintf(parent, sizeof parent, "%s", s->final);
+    char *slash = strrchr(parent, '/');
+    if (slash) {
+        *slash = '\0';
+        sync_folder(parent);
     }
     return EXIT_DONE;
 }

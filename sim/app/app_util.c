@@ -86,9 +86,8 @@ int app_parse_seed(const char *text, uint64_t *out)
     if (!text[0] || strspn(text, "0123456789") != strlen(text))
         return -1;
     errno = 0;
-    char *end;
-    unsigned long long v = strtoull(text, &end, 10);
-    if (errno == ERANGE || *end)
+    unsigned long long v = strtoull(text, NULL, 10);
+    if (errno == ERANGE)
         return -1;
     *out = v;
     return 0;

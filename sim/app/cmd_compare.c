@@ -60,7 +60,7 @@ typedef struct job {
     char dir[8400];
     double fraction;            /* done, for the progress bar (under the lock) */
     int done, rc;
-    char error[17100];
+    char error[1200];
     char warnings[MDL_MAX_WARNINGS][MDL_WARNING_LEN];
     int n_warnings;
     rpt_run *out;
@@ -93,9 +93,9 @@ static int on_progress(double fraction, void *context)
 /* The failed write of this thread, named where it would have stood. */
 static void io_failure(pool *p, job *j)
 {
-    char why[16800];
+    char why[1024];
     app_io_failure(p->set, why, sizeof why);
-    snprintf(j->error, sizeof j->error, "stage %s: %s", p->cfg->stages[j->stage]->name, why);
+    snprintf(j->error, sizeof j->error, "stage %.128s: %.1024s", p->cfg->stages[j->stage]->name, why);
     j->rc = EXIT_RUN_FAILED;
 }
 
@@ -302,7 +302,7 @@ int cmd_compare(int argc, char **argv)
     int workers = a.jobs > 0 ? a.jobs : cores > 0 ? (int)cores : 1;
     if (workers > n_jobs)
         workers = n_jobs;
-    if ((rc = app_check_limits(cfg, a.scale, -1, replicates, workers, &a))) {
+    if ((rc = app_check_limits(cfg, a.scale, picked, n_stages, replicates, workers, &a))) {
         mdl_config_free(cfg);
         return rc;
     }
@@ -421,7 +421,7 @@ int cmd_compare(int argc, char **argv)
         }
     }
     if (failed_rc != EXIT_DONE)
-        app_set_abort(&set);
+        app_set_abort(&set); /* a failed commit has removed it already: nothing to do then */
     app_out_close(&out);
     for (int k = 0; k < n_jobs; k++)
         rpt_run_free(&runs[k]);

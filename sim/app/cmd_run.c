@@ -198,7 +198,7 @@ int app_run_stage(const mdl_config *cfg, size_t si, const app_run_args *a, uint6
     rc = mdl_world_create(cfg, si, &opt, &w, err, sizeof err);
     if (rc) {
         if (rc == SIM_EIO)
-            app_io_error(&set, "stage");
+            app_io_error(&set, name);
         else
             fprintf(stderr, "dcsim: stage %s: %s\n", name, err[0] ? err : sim_strerror(rc));
         app_set_abort(&set);
@@ -239,6 +239,13 @@ int app_run_stage(const mdl_config *cfg, size_t si, const app_run_args *a, uint6
         mdl_world_destroy(w);
         app_set_abort(&set);
         return EXIT_RUN_FAILED;
+    }
+    if (app_interrupted()) { /* a signal while writing: the previous set stays */
+        mdl_world_destroy(w);
+        app_set_abort(&set);
+        char what[512];
+        snprintf(what, sizeof what, "stage %s's results were not put in place", name);
+        return app_interrupted_exit(what);
     }
     if ((rc = app_set_commit(&set))) {
         mdl_world_destroy(w);
@@ -289,7 +296,12 @@ int cmd_run(int argc, char **argv)
             return rc;
         only = 0;
     }
-    if ((rc = app_check_limits(cfg, a.scale, only, 1, 1, &a)))
+    size_t chosen[RPT_MAX_STAGES];
+    int n_chosen = 0;
+    for (size_t s = 0; s < cfg->n_stages && n_chosen < RPT_MAX_STAGES; s++)
+        if (only < 0 || (size_t)only == s)
+            chosen[n_chosen++] = s;
+    if ((rc = app_check_limits(cfg, a.scale, chosen, n_chosen, 1, 1, &a)))
         return mdl_config_free(cfg), rc;
     double scale = a.scale;
     app_catch_signals();

@@ -62,10 +62,11 @@ int sim_file_open(sim_file *sf, const char *path)
 
 int sim_file_commit(sim_file *sf)
 {
-    /* A write that failed earlier left errno as it said; flushing what is
-     * buffered fails the same way on a full disk. */
-    int code = sf->f && ferror(sf->f) ? errno : 0;
-    int ok = sf->f && !code && fflush(sf->f) == 0 && fsync(fileno(sf->f)) == 0;
+    /* A write that failed earlier left errno as it said (EIO when it says
+     * nothing); flushing what is buffered fails the same way on a full disk. */
+    int bad = !sf->f || ferror(sf->f);
+    int code = bad ? (errno ? errno : EIO) : 0;
+    int ok = !bad && fflush(sf->f) == 0 && fsync(fileno(sf->f)) == 0;
     if (!ok && !code)
         code = errno;
     if (sf->f && fclose(sf->f) != 0 && ok) {
@@ -82,6 +83,7 @@ int sim_file_commit(sim_file *sf)
 
 void sim_file_abort(sim_file *sf)
 {
+    sim_io_failed(sf->path, errno);
     if (sf->f)
         fclose(sf->f);
     sf->f = NULL;

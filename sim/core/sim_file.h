@@ -17,7 +17,8 @@ typedef struct sim_file {
 int sim_file_open(sim_file *sf, const char *path);
 /* Flushes, syncs and renames into place. 0, or SIM_EIO (temporary removed). */
 int sim_file_commit(sim_file *sf);
-/* Removes the temporary file without publishing it. */
+/* Writing failed: removes the temporary file, and remembers the failure
+ * with errno as the failed call left it. */
 void sim_file_abort(sim_file *sf);
 
 /* Remembers that writing `path` failed with errno `code` (0: EIO), unless a

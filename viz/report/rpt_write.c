@@ -77,11 +77,11 @@ static int publish(const char *path, writer_fn *write, const rpt_input *in, cons
     if (rc)
         return rc;
     rc = write(sf.f, in, charts);
-    if (rc || ferror(sf.f)) {
+    if (rc) {
         sim_file_abort(&sf);
-        return rc ? rc : SIM_EIO;
+        return rc;
     }
-    return sim_file_commit(&sf);
+    return sim_file_commit(&sf); /* checks every write */
 }
 
 int rpt_write(const rpt_input *in, const char *dir)
