@@ -27,6 +27,10 @@ const char *const mdl_roles[] = {MDL_ROLES(MDL_ENUM_NAME) NULL};
 const char *const mdl_fault_kinds[] = {MDL_FAULT_KINDS(MDL_ENUM_NAME) NULL};
 const char *const mdl_event_kinds[] = {MDL_EVENT_KINDS(MDL_ENUM_NAME) NULL};
 const char *const mdl_cause_names[] = {MDL_CAUSES(MDL_ENUM_NAME) NULL};
+#define MDL_FAILURE_NAME(id, name, doc) name,
+#define MDL_FAILURE_DOC(id, name, doc) doc,
+const char *const mdl_failure_causes[] = {MDL_FAILURE_CAUSES(MDL_FAILURE_NAME) NULL};
+const char *const mdl_failure_cause_docs[] = {MDL_FAILURE_CAUSES(MDL_FAILURE_DOC) NULL};
 
 #define EVENT_PLURAL(id, name, plural, doc) plural,
 const char *const mdl_event_plurals[] = {MDL_EVENT_KINDS(EVENT_PLURAL) NULL};

@@ -197,6 +197,19 @@ enum { MDL_EVENT_KINDS(MDL_ENUM_ID) EV_KIND_COUNT };
 #define MDL_CAUSE_ID(id, name) CAUSE_##id,
 enum { MDL_CAUSES(MDL_CAUSE_ID) CAUSE_COUNT };
 
+/* What a failure says about the stage, the question an SRE asks first: was
+ * it too busy, did something break, did it refuse on purpose, or was it
+ * moving? Every failed request has exactly one: X(ID, "name" in
+ * summary.json and timeseries.csv, what it covers); the enum's names are
+ * FAIL_ID. */
+#define MDL_FAILURE_CAUSES(X)                                                                      \
+    X(OVERLOAD, "overload", "connection limit, full queue, rate limit, or a timeout while the work waited in a saturated pool") \
+    X(FAULT, "fault", "unreachable, dead or cut off, no copy to serve it, or an error a bad release injected") \
+    X(SHED, "shed", "shed by design: a degradation switch or admission control turned it away")   \
+    X(SWITCHING, "switching", "writes forbidden while a unit switched or a replica was promoted, or sent to a unit that no longer owns the shard")
+#define MDL_FAILURE_ID(id, name, doc) FAIL_##id,
+enum { MDL_FAILURE_CAUSES(MDL_FAILURE_ID) FAIL_COUNT };
+
 /* ==== Name tables (mdl_kinds.c), each ended by NULL ==== */
 
 extern const char *const mdl_file_kinds[MDL_FILE_KIND_COUNT + 1];
@@ -221,6 +234,8 @@ extern const char *const mdl_dc_roles[DC_ROLE_COUNT + 1];
 extern const char *const mdl_roles[ROLE_COUNT + 1];
 extern const char *const mdl_fault_kinds[FAULT_KINDS + 1];
 extern const char *const mdl_event_kinds[EV_KIND_COUNT + 1];
+extern const char *const mdl_failure_causes[FAIL_COUNT + 1];
+extern const char *const mdl_failure_cause_docs[FAIL_COUNT + 1];
 extern const char *const mdl_event_plurals[EV_KIND_COUNT + 1];
 extern const char *const mdl_cause_names[CAUSE_COUNT + 1];
 

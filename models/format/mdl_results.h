@@ -16,6 +16,8 @@
 
 /* Datacenters a series point keeps a figure for (the first of the geography). */
 #define MDL_SERIES_DCS 16
+/* Request types a series point keeps a figure for (the first of the scenario). */
+#define MDL_SERIES_TYPES 8
 
 /* What one interval of the run looked like, for charts (real-world units). */
 typedef struct mdl_series_point {
@@ -25,6 +27,9 @@ typedef struct mdl_series_point {
     double retries;
     double lost_writes;         /* cumulative */
     double dc_served[MDL_SERIES_DCS]; /* requests per second served in each datacenter */
+    double by_cause[FAIL_COUNT];      /* failures per second by cause (FAIL_...) */
+    double cross_dc_calls;            /* database calls per second that left their datacenter */
+    double type_offered[MDL_SERIES_TYPES], type_succeeded[MDL_SERIES_TYPES]; /* per request type, per second */
 } mdl_series_point;
 
 typedef struct mdl_series {
@@ -46,26 +51,36 @@ typedef struct mdl_headline {
     double availability;        /* succeeded / offered, 0..1 */
     double nines;
     double p50, p90, p99, p999; /* seconds, over the measured run */
-    double peak_p50, peak_p99, peak_p999; /* over the busiest minute */
-    double peak_served;         /* requests per second, the best interval */
+    double peak_p50, peak_p99, peak_p999; /* of the successful requests born in the busiest minute */
+    double peak_offered;        /* user requests per second born in the busiest minute */
+    double peak_served;         /* of those, the ones that succeeded, per second (each once) */
+    double peak_availability;   /* peak_served / peak_offered, 0..1 */
     double users_affected, users_share;
     double retries;
-    double by_cause[CAUSE_COUNT]; /* failures by cause, see mdl_cause_names */
+    double by_reason[CAUSE_COUNT]; /* failures by immediate reason, see mdl_cause_names */
+    double by_cause[FAIL_COUNT]; /* failures by cause, see mdl_failure_causes */
     double events_per_request;
     double cost;
+    double promotions;          /* replicas promoted: without any, lost writes and RPO do not apply */
     double lost_writes, rpo;    /* acknowledged writes lost; age of the oldest (s) */
     double at_risk_writes, stale_reads, conflicting_writes;
     double seconds_below_slo;
 } mdl_headline;
 
-/* An incident: faults overlapping before recovery (seconds from its start). */
+/* An incident: faults overlapping before recovery, or an SLO break with no
+ * fault at all (the stage's own: overload on the ramp). Its phases: the
+ * fault, the impact (the SLO's first break), detection and switch, and
+ * service restored (failures stopped, and the SLO then held for `hold`). */
 typedef struct mdl_incident {
-    sim_time start;             /* run time of its first fault */
+    sim_time start;             /* run time of its first fault, or of the break when no fault */
+    int no_fault;               /* an SLO break no fault caused */
     int recovered;              /* else: not recovered, > rto s */
     int broke_slo;
-    double rto;                 /* seconds to recovery (or to the end) */
-    double impact;              /* seconds from the fault to the SLO's first break; -1 never */
-    double detect, switched;    /* seconds to the first detection / switch; -1 none */
+    double impact;              /* time to impact: fault to the SLO's first break (s); -1 never */
+    double rto;                 /* impact to restored (or to the end) (s); 0 when it never broke */
+    double detect, switched;    /* from the impact (from the fault when it never broke) (s); -1 none */
+    int cause;                  /* FAIL_... of most of its failures; -1 none */
+    double by_cause[FAIL_COUNT];
     double failed, users;       /* real-world */
     double unit_share;          /* share of rzones with failures */
     double lost_writes, parked_writes, rpo;

@@ -20,7 +20,7 @@ void measure_headline(const w_world *wc, mdl_headline *h)
     h->availability = h->offered > 0 ? h->succeeded / h->offered : 1;
     h->nines = h->availability >= 1 ? INFINITY : -log10(1 - h->availability);
     for (int i = 0; i < CAUSE_COUNT; i++)
-        h->by_cause[i] = meas_sum(w, &m->total, M_OF_CAUSE(i)) * k;
+        h->by_reason[i] = meas_sum(w, &m->total, M_OF_CAUSE(i)) * k;
     sim_hist *all = &m->scratch_hist;
     sim_hist_clear(all);
     for (size_t i = 0; i < (size_t)w->n_units * (size_t)w->n_types; i++)

@@ -102,7 +102,7 @@ static void write_summary(w_world *w, FILE *f)
     mdl_json_key(&j, "failures");
     mdl_json_object(&j, 0);
     for (int i = 0; i < CAUSE_COUNT; i++)
-        mdl_json_kv_number(&j, mdl_cause_names[i], h.by_cause[i]);
+        mdl_json_kv_number(&j, mdl_cause_names[i], h.by_reason[i]);
     mdl_json_close(&j);
 
     mdl_json_key(&j, "latency_s");

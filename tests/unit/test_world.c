@@ -110,7 +110,7 @@ static void more_concurrency_than_the_connection_limit_gives_no_connection(void 
     /* 200/s x 100 ms = 20 calls want to be in flight; 5 may. */
     w_group *g = &w->dbs[0].groups[0];
     assert_int_equal(g->max_sessions, 5);
-    assert_true(h.by_cause[2] > 0.5 * h.offered); /* no_connection */
+    assert_true(h.by_reason[2] > 0.5 * h.offered); /* no_connection */
     assert_true(h.succeeded > 0.2 * h.offered && h.succeeded < 0.3 * h.offered);
     mdl_world_destroy(w);
     mdl_config_free(cfg);
@@ -141,8 +141,8 @@ static void a_tripped_breaker_fails_fast(void **state)
     mdl_world_headline(w, &h);
     w_group *g = &w->dbs[0].groups[0];
     print_message("breaker: %.0f failed fast of %.0f offered; the database saw %llu calls\n",
-                  h.by_cause[7], h.offered, (unsigned long long)g->calls_arrived);
-    assert_true(h.by_cause[7] > 0.5 * h.offered); /* breaker_open */
+                  h.by_reason[7], h.offered, (unsigned long long)g->calls_arrived);
+    assert_true(h.by_reason[7] > 0.5 * h.offered); /* breaker_open */
     /* Open most of the time, it lets through far fewer calls than arrive. */
     assert_true((double)g->calls_arrived < 0.35 * h.offered);
     mdl_world_destroy(w);
@@ -214,8 +214,8 @@ static double degradation_run(const char *protections, double *pay_success)
     mdl_world_headline(w, &h);
     *pay_success = (double)w->measure->total.c[0 * M_COUNT + M_SUCCEEDED] / (double)w->measure->total.c[0 * M_COUNT + M_OFFERED];
     print_message("degradation %s: shed %.0f of %.0f, availability %.3f, pay %.3f\n",
-                  protections[0] ? "on" : "off", h.by_cause[CAUSE_SHED], h.offered, h.availability, *pay_success);
-    double shed_share = h.by_cause[CAUSE_SHED] / h.offered;
+                  protections[0] ? "on" : "off", h.by_reason[CAUSE_SHED], h.offered, h.availability, *pay_success);
+    double shed_share = h.by_reason[CAUSE_SHED] / h.offered;
     mdl_world_destroy(w);
     mdl_config_free(cfg);
     free(text);
@@ -278,11 +278,11 @@ static double breaker_failures(const char *window)
     mdl_headline h;
     mdl_world_headline(w, &h);
     print_message("breaker window %s: %.0f of %.0f failed fast, %.0f without a connection\n", window,
-                  h.by_cause[CAUSE_BREAKER_OPEN], h.offered, h.by_cause[CAUSE_NO_CONNECTION]);
+                  h.by_reason[CAUSE_BREAKER_OPEN], h.offered, h.by_reason[CAUSE_NO_CONNECTION]);
     mdl_world_destroy(w);
     mdl_config_free(cfg);
     free(text);
-    return h.by_cause[CAUSE_BREAKER_OPEN];
+    return h.by_reason[CAUSE_BREAKER_OPEN];
 }
 
 static void a_breaker_counts_a_window_longer_than_a_minute(void **state)
