@@ -96,6 +96,7 @@ static const scn_call *current_call(const w_world *w, const w_req *r)
 static void call_lost_later(w_world *w, w_req *r)
 {
     sim_time now = sim_now(w->e);
+    r->lost = 1; /* the client's timeout, if it comes first, blames the fault */
     sim_event_post(w->e, r->deadline > now ? r->deadline : now, on_call_lost, r, w);
 }
 
@@ -148,19 +149,19 @@ void db_call(w_world *w, w_req *r)
      * (a wrong switch sends users to another unit's cell). */
     if (call->op == OP_WRITE && call->data == DATA_USER && w->st->entry.routing == ROUTE_BY_UNIT &&
         cell->unit != w->shard_unit[r->shard]) {
-        req_call_done(w, r, M_REFUSED);
+        req_call_done(w, r, FAILURE(M_REFUSED, FAIL_SWITCHING));
         return;
     }
     if (g->primary < 0 && !(call->op == OP_READ && db->def->reads == READS_NEAREST)) {
-        req_call_done(w, r, M_NO_ROUTE); /* no primary: nobody takes the call */
+        req_call_done(w, r, FAILURE(M_NO_ROUTE, FAIL_FAULT)); /* no primary: nobody takes the call */
         return;
     }
     if (call->op == OP_WRITE && g->write_forbidden) {
-        req_call_done(w, r, M_REFUSED);
+        req_call_done(w, r, FAILURE(M_REFUSED, FAIL_SWITCHING));
         return;
     }
     if (!prot_breaker_allows(w, cell, g)) {
-        req_call_done(w, r, M_BREAKER_OPEN);
+        req_call_done(w, r, prot_breaker_failure(w, cell, g));
         return;
     }
     r->group = g;
@@ -173,8 +174,8 @@ void db_call(w_world *w, w_req *r)
     }
     if (node == g->primary || node == g->old_primary) {
         if (g->sessions >= g->connections) {
-            prot_breaker_record(w, cell, g, 0);
-            req_call_done(w, r, M_NO_CONNECTION);
+            prot_breaker_record(w, cell, g, FAILURE(M_NO_CONNECTION, FAIL_OVERLOAD));
+            req_call_done(w, r, FAILURE(M_NO_CONNECTION, FAIL_OVERLOAD));
             return;
         }
         g->sessions++;
@@ -191,8 +192,8 @@ void db_call(w_world *w, w_req *r)
     int sent = net_send(w, r->cell_dc, to, w->types[r->type]->request_size, on_db_arrival, r);
     if (sent == NET_REFUSED) {
         release_session(r);
-        prot_breaker_record(w, cell, g, 0);
-        req_call_done(w, r, M_REFUSED);
+        prot_breaker_record(w, cell, g, FAILURE(M_REFUSED, FAIL_FAULT));
+        req_call_done(w, r, FAILURE(M_REFUSED, FAIL_FAULT));
     } else if (sent == NET_DROPPED) {
         call_lost_later(w, r);
     }
@@ -325,7 +326,7 @@ static void on_db_response(sim_engine *e, void *subject, void *object)
     w_world *w = object;
     w_req *r = subject;
     release_session(r);
-    prot_breaker_record(w, w->cells[r->cell], r->group, 1);
+    prot_breaker_record(w, w->cells[r->cell], r->group, CALL_OK);
     req_call_done(w, r, CALL_OK);
 }
 
@@ -335,6 +336,6 @@ static void on_call_lost(sim_engine *e, void *subject, void *object)
     w_world *w = object;
     w_req *r = subject;
     release_session(r);
-    prot_breaker_record(w, w->cells[r->cell], r->group, 0);
+    prot_breaker_record(w, w->cells[r->cell], r->group, CALL_LOST);
     req_call_done(w, r, CALL_LOST);
 }

@@ -26,6 +26,7 @@ enum { BREAKER_CLOSED, BREAKER_OPEN, BREAKER_HALF_OPEN /* one trial call in flig
 typedef struct breaker {
     sim_window calls;           /* calls and failures */
     int state;                  /* BREAKER_... */
+    int cause;                  /* FAIL_... of the last failure it counted */
     sim_time open_until;
 } breaker;
 
@@ -125,11 +126,11 @@ int prot_admit(w_world *w, const w_req *r)
     flow_prot *p = w->flow->prot;
     sim_time now = sim_now(w->e);
     if (p->shed[r->type])
-        return M_SHED;
+        return FAILURE(M_SHED, FAIL_SHED);
     if (!take_token(&p->total, now) || !take_token(&p->per_type[r->type], now))
-        return M_RATE_LIMITED;
+        return FAILURE(M_RATE_LIMITED, FAIL_OVERLOAD);
     if (p->max_in_flight && p->in_flight >= p->max_in_flight)
-        return M_REFUSED;
+        return FAILURE(M_REFUSED, FAIL_SHED); /* admission control: by design */
     return 0;
 }
 
@@ -176,13 +177,21 @@ int prot_breaker_allows(w_world *w, const w_cell *cell, const w_group *g)
     return 0;
 }
 
-void prot_breaker_record(w_world *w, const w_cell *cell, const w_group *g, int ok)
+int prot_breaker_failure(w_world *w, const w_cell *cell, const w_group *g)
+{
+    return FAILURE(M_BREAKER_OPEN, breaker_of(w, cell, g)->cause);
+}
+
+void prot_breaker_record(w_world *w, const w_cell *cell, const w_group *g, int failure)
 {
     const stg_breaker *cfg = &w->st->protections.breaker;
     if (!cfg->head.present)
         return;
     breaker *b = breaker_of(w, cell, g);
     sim_time now = sim_now(w->e);
+    int ok = failure == CALL_OK;
+    if (!ok)
+        b->cause = failure == CALL_LOST ? FAIL_FAULT : FAILURE_CAUSE(failure);
     if (b->state == BREAKER_HALF_OPEN) { /* the trial call decides */
         b->state = ok ? BREAKER_CLOSED : BREAKER_OPEN;
         b->open_until = now + cfg->open_for;

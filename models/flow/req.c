@@ -88,13 +88,13 @@ static void on_retry(sim_engine *e, void *subject, void *object);
 static void on_entry(sim_engine *e, void *subject, void *object);
 static void on_entry_local(sim_engine *e, void *subject, void *object);
 
-/* The client's answer for this attempt is a failure: retry, or give up. */
-static void client_failed(w_world *w, w_req *r, int cause)
+/* The client's answer for this attempt is a FAILURE(...): retry, or give up. */
+static void client_failed(w_world *w, w_req *r, int failure)
 {
     sim_time now = sim_now(w->e);
     const scn_client *cl = &w->sc->traffic.client;
     r->client_done = 1;
-    int retryable = cause != M_SHED;
+    int retryable = FAILURE_REASON(failure) != M_SHED;
     if (retryable && r->attempt < cl->retries && prot_retry_allowed(w)) {
         w_req *next = req_alloc(w);
         if (next) {
@@ -114,10 +114,11 @@ static void client_failed(w_world *w, w_req *r, int cause)
         }
     } else {
         req_count(w, r, M_FAILED);
-        req_count(w, r, cause);
+        req_count(w, r, FAILURE_REASON(failure));
+        req_count(w, r, M_OF_FAILURE(FAILURE_CAUSE(failure)));
         if (r->born >= w->warmup)
             metrics_user_failed(w, r->uid);
-        incidents_note_failure(w, r->uid, r->unit);
+        incidents_note_failure(w, r->uid, r->unit, FAILURE_CAUSE(failure));
     }
     maybe_free(w, r);
 }
@@ -138,6 +139,7 @@ void req_start_attempt(w_world *w, w_req *r)
         /* Nobody answers: the client waits for its timeout. (A building
          * cut off with refusals answers at the entry: see entry_admits.) */
         r->work_done = 1;
+        r->lost = 1;
         return;
     }
     /* Served in the building it enters (the usual case): one event for the
@@ -158,12 +160,46 @@ static void on_retry(sim_engine *e, void *subject, void *object)
     req_start_attempt(object, subject);
 }
 
+/* Is a fault slowing the network (added latency, loss, a cut or a detour,
+ * less bandwidth)? Then work in transit that outlived its deadline was
+ * held up by the fault, not by load. */
+static int network_faulted(const w_world *w)
+{
+    for (int i = 0; i < 2 * w->n_links; i++) {
+        const w_linkdir *l = &w->links[i];
+        if (l->added > 0 || l->loss > 0 || l->cuts > 0 || l->detour || !l->up || l->bandwidth_factor < 1)
+            return 1;
+    }
+    return 0;
+}
+
+/* Why the client's deadline passed: its work was lost to a fault (a dead
+ * server, copy or building, a dropped message, no quorum), or it was
+ * still waiting or working somewhere: in a pool a fault made slow (a gray
+ * server or copy), on a faulted network, or else in a saturated pool or
+ * link (overload). */
+static int timeout_cause(const w_world *w, const w_req *r)
+{
+    if (r->lost)
+        return FAIL_FAULT;
+    switch (r->state) {
+    case RQ_QUEUED:
+    case RQ_SERVING:
+        return r->server->slowdown > 1 ? FAIL_FAULT : FAIL_OVERLOAD;
+    case RQ_DB_QUEUED:
+    case RQ_DB_EXEC:
+        return r->group->nodes[r->node].slowdown > 1 ? FAIL_FAULT : FAIL_OVERLOAD;
+    default:
+        return network_faulted(w) ? FAIL_FAULT : FAIL_OVERLOAD;
+    }
+}
+
 static void on_timeout(sim_engine *e, void *subject, void *object)
 {
     (void)e;
     w_world *w = object;
     w_req *r = subject;
-    client_failed(w, r, M_TIMEOUT);
+    client_failed(w, r, FAILURE(M_TIMEOUT, timeout_cause(w, r)));
 }
 
 sim_timer_lane *req_timeout_lane_create(w_world *w)
@@ -172,8 +208,9 @@ sim_timer_lane *req_timeout_lane_create(w_world *w)
                                  offsetof(w_req, timeout));
 }
 
-/* The attempt failed fast: the client hears it on the way back. */
-static void fail_fast(w_world *w, w_req *r, int cause)
+/* The attempt failed fast with a FAILURE(...): the client hears it on
+ * the way back. */
+static void fail_fast(w_world *w, w_req *r, int failure)
 {
     work_end(w, r);
     if (r->client_done) {
@@ -181,13 +218,14 @@ static void fail_fast(w_world *w, w_req *r, int cause)
         return;
     }
     sim_timer_cancel(&r->timeout);
-    client_failed(w, r, cause);
+    client_failed(w, r, failure);
 }
 
 /* The work of an attempt ended without an answer (its server or database
  * died, a message was lost): the client will time out. */
 void req_work_lost(w_world *w, w_req *r)
 {
+    r->lost = 1;
     work_end(w, r);
     maybe_free(w, r);
 }
@@ -203,7 +241,7 @@ static int entry_admits(w_world *w, w_req *r)
 {
     const w_dc *entry = &w->dcs[r->entry_dc];
     if (entry->isolated == W_REFUSED) {
-        fail_fast(w, r, M_REFUSED);
+        fail_fast(w, r, FAILURE(M_REFUSED, FAIL_FAULT));
         return 0;
     }
     if (!entry->powered || !entry->entry_up || entry->isolated) {
@@ -227,7 +265,7 @@ static void on_entry(sim_engine *e, void *subject, void *object)
         return;
     w_cell *cell = route_cell(w, r);
     if (!cell) {
-        fail_fast(w, r, M_NO_ROUTE);
+        fail_fast(w, r, FAILURE(M_NO_ROUTE, FAIL_FAULT));
         return;
     }
     r->cell = (uint32_t)cell->index;
@@ -235,7 +273,7 @@ static void on_entry(sim_engine *e, void *subject, void *object)
     int sent = net_send(w, r->entry_dc, r->cell_dc, w->types[r->type]->request_size,
                         on_server_arrival, r);
     if (sent == NET_REFUSED)
-        fail_fast(w, r, M_REFUSED);
+        fail_fast(w, r, FAILURE(M_REFUSED, FAIL_FAULT));
     else if (sent == NET_DROPPED)
         req_work_lost(w, r);
     else {
@@ -310,7 +348,7 @@ static void on_server_arrival(sim_engine *e, void *subject, void *object)
     r->arrived = sim_now(w->e);
     cell->arrived++;
     if (!sv) {
-        fail_fast(w, r, M_NO_ROUTE);
+        fail_fast(w, r, FAILURE(M_NO_ROUTE, FAIL_FAULT));
         return;
     }
     if (!sv->up) {
@@ -323,7 +361,7 @@ static void on_server_arrival(sim_engine *e, void *subject, void *object)
         return;
     }
     if (sv->queued >= cell->pool->queue_limit) {
-        fail_fast(w, r, M_QUEUE_FULL);
+        fail_fast(w, r, FAILURE(M_QUEUE_FULL, FAIL_OVERLOAD));
         return;
     }
     metrics_cell_change(w, cell);
@@ -352,7 +390,7 @@ static void on_service_done(sim_engine *e, void *subject, void *object)
     }
     if (prot_injected_error(w, r)) {
         server_release(w, r->server);
-        fail_fast(w, r, M_ERROR);
+        fail_fast(w, r, FAILURE(M_ERROR, FAIL_FAULT));
         return;
     }
     r->call = 0;
@@ -395,22 +433,22 @@ void req_next_call(w_world *w, w_req *r)
     db_call(w, r);
 }
 
-void req_call_done(w_world *w, w_req *r, int cause)
+void req_call_done(w_world *w, w_req *r, int failure)
 {
     if (!server_alive(r)) {
         req_work_lost(w, r);
         return;
     }
-    if (cause == CALL_LOST) {
+    if (failure == CALL_LOST) {
         /* No answer came (db_call.c waited for the attempt's deadline): the
          * worker is given back. */
         server_release(w, r->server);
         req_work_lost(w, r);
         return;
     }
-    if (cause) {
+    if (failure) {
         server_release(w, r->server);
-        fail_fast(w, r, cause);
+        fail_fast(w, r, failure);
         return;
     }
     r->call++;

@@ -78,7 +78,8 @@ typedef struct mdl_incident {
     int broke_slo;
     double impact;              /* time to impact: fault to the SLO's first break (s); -1 never */
     double rto;                 /* impact to restored (or to the end) (s); 0 when it never broke */
-    double detect, switched;    /* from the impact (from the fault when it never broke) (s); -1 none */
+    double detect, switched;    /* from the impact (from the fault when it never broke) (s);
+                                 * negative: before the impact; NAN: none */
     int cause;                  /* FAIL_... of most of its failures; -1 none */
     double by_cause[FAIL_COUNT];
     double failed, users;       /* real-world */

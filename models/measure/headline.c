@@ -6,6 +6,7 @@
 
 #include "meas_int.h"
 #include "sim_engine.h"
+#include "world_event.h"
 
 void measure_headline(const w_world *wc, mdl_headline *h)
 {
@@ -21,6 +22,8 @@ void measure_headline(const w_world *wc, mdl_headline *h)
     h->nines = h->availability >= 1 ? INFINITY : -log10(1 - h->availability);
     for (int i = 0; i < CAUSE_COUNT; i++)
         h->by_reason[i] = meas_sum(w, &m->total, M_OF_CAUSE(i)) * k;
+    for (int i = 0; i < FAIL_COUNT; i++)
+        h->by_cause[i] = meas_sum(w, &m->total, M_OF_FAILURE(i)) * k;
     sim_hist *all = &m->scratch_hist;
     sim_hist_clear(all);
     for (size_t i = 0; i < (size_t)w->n_units * (size_t)w->n_types; i++)
@@ -32,9 +35,16 @@ void measure_headline(const w_world *wc, mdl_headline *h)
     h->peak_p50 = sim_time_to_seconds(sim_hist_quantile(&m->peak_lat, 0.5));
     h->peak_p99 = sim_time_to_seconds(sim_hist_quantile(&m->peak_lat, 0.99));
     h->peak_p999 = sim_time_to_seconds(sim_hist_quantile(&m->peak_lat, 0.999));
-    for (size_t i = 0; i < m->series->n; i++)
-        if (m->series->p[i].t >= 0 && m->series->p[i].succeeded > h->peak_served)
-            h->peak_served = m->series->p[i].succeeded;
+    /* Each user request once, by when it was born: a retry backlog
+     * answered later is not more service. */
+    double minute = sim_time_to_seconds(m->peak_to - m->peak_from);
+    if (minute > 0) {
+        h->peak_offered = (double)m->peak_offered * k / minute;
+        h->peak_served = (double)m->peak_succeeded * k / minute;
+    }
+    h->peak_availability = m->peak_offered ? (double)m->peak_succeeded / (double)m->peak_offered : 1;
+    for (size_t i = 0; i < world_events_count(w); i++)
+        h->promotions += world_events_row(w, i)->kind == EV_PROMOTE;
     h->users_affected = (double)m->users_affected * k;
     h->users_share = w->users > 0 ? (double)m->users_affected / w->users : 0;
     double offered_sim = meas_sum(w, &m->total, M_OFFERED) + meas_sum(w, &m->warm, M_OFFERED);

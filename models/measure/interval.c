@@ -19,14 +19,17 @@ static void row(FILE *csv, const char *clock, double t, const char *unit, const 
 static void write_group(FILE *csv, const char *clock, double t, const char *unit, const char *type,
                         const uint64_t *c, const sim_hist *h, double per)
 {
+    /* Every series every interval, zeros included, so a pivot has no holes;
+     * a latency of nothing (no success) is an empty value, not 0. */
     for (int m = 0; m < M_COUNT; m++)
-        if (c[m] || m <= M_FAILED)
-            row(csv, clock, t, unit, type, meas_names[m], (double)c[m] * per);
-    if (h->total) {
-        row(csv, clock, t, unit, type, "latency_p50", sim_time_to_seconds(sim_hist_quantile(h, 0.5)));
-        row(csv, clock, t, unit, type, "latency_p90", sim_time_to_seconds(sim_hist_quantile(h, 0.9)));
-        row(csv, clock, t, unit, type, "latency_p99", sim_time_to_seconds(sim_hist_quantile(h, 0.99)));
-        row(csv, clock, t, unit, type, "latency_p999", sim_time_to_seconds(sim_hist_quantile(h, 0.999)));
+        row(csv, clock, t, unit, type, meas_names[m], (double)c[m] * per);
+    static const struct { const char *name; double q; } latencies[] = {
+        {"latency_p50", 0.5}, {"latency_p90", 0.9}, {"latency_p99", 0.99}, {"latency_p999", 0.999}};
+    for (size_t i = 0; i < sizeof latencies / sizeof *latencies; i++) {
+        if (h->total)
+            row(csv, clock, t, unit, type, latencies[i].name, sim_time_to_seconds(sim_hist_quantile(h, latencies[i].q)));
+        else
+            fprintf(csv, "%.3f,%s,%s,%s,%s,\n", t, clock, unit, type, latencies[i].name);
     }
 }
 
@@ -104,6 +107,15 @@ static void on_tick(sim_engine *e, void *subject, void *object)
     p.p50 = sim_time_to_seconds(sim_hist_quantile(h_all, 0.5));
     p.p99 = sim_time_to_seconds(sim_hist_quantile(h_all, 0.99));
     p.lost_writes = (double)w->lost_writes / w->scale;
+    for (int c = 0; c < FAIL_COUNT; c++)
+        p.by_cause[c] = (double)all[M_OF_FAILURE(c)] * per;
+    p.cross_dc_calls = (double)all[M_CROSS_DC_CALLS] * per;
+    for (int ty = 0; ty < w->n_types && ty < MDL_SERIES_TYPES; ty++)
+        for (int u = 0; u < w->n_units; u++) {
+            size_t slot = meas_slot(w, u, ty) * M_COUNT;
+            p.type_offered[ty] += (double)m->now.c[slot + M_OFFERED] * per;
+            p.type_succeeded[ty] += (double)m->now.c[slot + M_SUCCEEDED] * per;
+        }
     for (int c = 0; c < w->n_cells; c++) {
         w_cell *cell = w->cells[c];
         metrics_cell_change(w, cell);

@@ -16,17 +16,21 @@
 #include "note.h"
 #include "world.h"
 
-/* The measures of a request: offered, succeeded, failed, each cause of a
- * failure (the causes of mdl_kinds.h, in order), and the rest. */
+/* The measures of a request: offered, succeeded, failed, each immediate
+ * reason of a failure (MDL_CAUSES of mdl_kinds.h, in order), each cause
+ * (MDL_FAILURE_CAUSES: overload, fault, shed, switching), and the rest. */
 #define MEAS_CAUSE_ID(id, name) M_##id,
+#define MEAS_FAILURE_ID(id, name, doc) M_FAILED_##id,
 enum measure {
     M_OFFERED, M_SUCCEEDED, M_FAILED,
     MDL_CAUSES(MEAS_CAUSE_ID)
+    MDL_FAILURE_CAUSES(MEAS_FAILURE_ID)
     M_RETRIES, M_ATTEMPTS, M_CROSS_DC_CALLS, M_STALE_READS, M_COUNT
 };
 #define M_FIRST_CAUSE M_TIMEOUT
-/* The failure measure of a cause, and back. */
+/* The failure measure of a reason (CAUSE_...), and of a cause (FAIL_...). */
 #define M_OF_CAUSE(cause) (M_FIRST_CAUSE + (cause))
+#define M_OF_FAILURE(cause) (M_FAILED_OVERLOAD + (cause))
 extern const char *const meas_names[M_COUNT];
 
 /* ==== Lifecycle ==== */
@@ -50,8 +54,9 @@ void metrics_user_failed(w_world *w, uint64_t uid);
 /* Accumulates a cell's time integrals up to now: call before changing its
  * counts of busy workers or waiting requests. */
 void metrics_cell_change(w_world *w, w_cell *c);
-/* A request that finally failed, for the incident open now. */
-void incidents_note_failure(w_world *w, uint64_t uid, int unit);
+/* A request that finally failed with a cause (FAIL_...), for the
+ * incident open now, or the one its cause opens. */
+void incidents_note_failure(w_world *w, uint64_t uid, int unit, int cause);
 
 /* ==== Listeners (subscribed where the world is assembled) ==== */
 

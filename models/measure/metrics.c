@@ -4,8 +4,10 @@
 #include "meas_int.h"
 
 #define MEAS_CAUSE_NAME(id, name) name,
+#define MEAS_FAILURE_NAME(id, name, doc) "failed_" name,
 const char *const meas_names[M_COUNT] = {
     "offered", "succeeded", "failed", MDL_CAUSES(MEAS_CAUSE_NAME)
+    MDL_FAILURE_CAUSES(MEAS_FAILURE_NAME)
     "retries", "attempts", "cross_dc_calls", "stale_reads",
 };
 
@@ -29,6 +31,8 @@ void metrics_req(w_world *w, int unit, int type, sim_time born, int measure)
     size_t s = meas_slot(w, unit, type) * M_COUNT + (size_t)measure;
     w->measure->now.c[s]++;
     phase_of(w, born)->c[s]++;
+    if (measure == M_OFFERED && born >= w->measure->peak_from && born < w->measure->peak_to)
+        w->measure->peak_offered++;
 }
 
 void metrics_success(w_world *w, int unit, int type, sim_time born, sim_time latency)
@@ -40,8 +44,10 @@ void metrics_success(w_world *w, int unit, int type, sim_time born, sim_time lat
     phase->c[s * M_COUNT + M_SUCCEEDED]++;
     sim_hist_add(&m->now.lat[s], latency);
     sim_hist_add(&phase->lat[s], latency);
-    if (born >= m->peak_from && born < m->peak_to)
+    if (born >= m->peak_from && born < m->peak_to) {
         sim_hist_add(&m->peak_lat, latency);
+        m->peak_succeeded++;
+    }
 }
 
 void metrics_user_failed(w_world *w, uint64_t uid)

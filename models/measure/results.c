@@ -20,7 +20,7 @@
 #include "sim_status.h"
 #include "world_event.h"
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 
 /* ==== summary.json ==== */
 
@@ -36,15 +36,23 @@ static void write_incidents(w_world *w, mdl_json *j)
         world_clock(w, in.start, clock, sizeof clock);
         mdl_json_object(j, 1);
         mdl_json_kv_string(j, "start", clock);
+        mdl_json_kv_string(j, "kind", in.no_fault ? "own" : "fault");
         mdl_json_key(j, "recovered");
         mdl_json_bool(j, in.recovered);
         mdl_json_key(j, "broke_slo");
         mdl_json_bool(j, in.broke_slo);
+        /* Phases that never came are null; detection and switch count
+         * from the impact (negative: before users felt it). */
+        mdl_json_kv_number(j, "time_to_impact_s", in.impact >= 0 ? in.impact : NAN);
+        mdl_json_kv_number(j, "detect_s", in.detect);
+        mdl_json_kv_number(j, "switch_s", in.switched);
         mdl_json_kv_number(j, "rto_s", in.rto);
-        /* Phases that never came are null. */
-        mdl_json_kv_number(j, "slo_broken_after_s", in.impact >= 0 ? in.impact : NAN);
-        mdl_json_kv_number(j, "detect_s", in.detect >= 0 ? in.detect : NAN);
-        mdl_json_kv_number(j, "switch_s", in.switched >= 0 ? in.switched : NAN);
+        mdl_json_kv_string(j, "cause", in.cause >= 0 ? mdl_failure_causes[in.cause] : "");
+        mdl_json_key(j, "failures_by_cause");
+        mdl_json_object(j, 0);
+        for (int c = 0; c < FAIL_COUNT; c++)
+            mdl_json_kv_number(j, mdl_failure_causes[c], in.by_cause[c]);
+        mdl_json_close(j);
         mdl_json_kv_number(j, "failed", in.failed);
         mdl_json_kv_number(j, "users_affected", in.users);
         mdl_json_kv_number(j, "unit_share_affected", in.unit_share);
@@ -99,6 +107,11 @@ static void write_summary(w_world *w, FILE *f)
     mdl_json_kv_number(&j, "availability", h.availability);
     mdl_json_kv_number(&j, "nines", h.nines);
 
+    mdl_json_key(&j, "failures_by_cause");
+    mdl_json_object(&j, 0);
+    for (int i = 0; i < FAIL_COUNT; i++)
+        mdl_json_kv_number(&j, mdl_failure_causes[i], h.by_cause[i]);
+    mdl_json_close(&j);
     mdl_json_key(&j, "failures");
     mdl_json_object(&j, 0);
     for (int i = 0; i < CAUSE_COUNT; i++)
@@ -120,7 +133,9 @@ static void write_summary(w_world *w, FILE *f)
     mdl_json_kv_number(&j, "latency_p50_s", h.peak_p50);
     mdl_json_kv_number(&j, "latency_p99_s", h.peak_p99);
     mdl_json_kv_number(&j, "latency_p999_s", h.peak_p999);
+    mdl_json_kv_number(&j, "offered_per_s", h.peak_offered);
     mdl_json_kv_number(&j, "served_per_s", h.peak_served);
+    mdl_json_kv_number(&j, "availability", h.peak_availability);
     mdl_json_close(&j);
 
     mdl_json_key(&j, "users");
@@ -132,6 +147,7 @@ static void write_summary(w_world *w, FILE *f)
 
     mdl_json_key(&j, "data");
     mdl_json_object(&j, 0);
+    mdl_json_kv_number(&j, "promotions", h.promotions);
     mdl_json_kv_number(&j, "lost_writes", h.lost_writes);
     mdl_json_kv_number(&j, "rpo_s", h.rpo);
     mdl_json_kv_number(&j, "at_risk_writes", h.at_risk_writes);

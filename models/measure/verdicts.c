@@ -20,7 +20,7 @@ static double verdict_value(const w_world *w, int metric, int *unrecovered)
         for (size_t i = 0; i < measure_incidents(w); i++) {
             mdl_incident in;
             measure_incident(w, i, &in);
-            if (!in.recovered)
+            if (in.broke_slo && !in.recovered) /* no SLO break: no service to restore */
                 *unrecovered = 1;
             if (in.rto > worst)
                 worst = in.rto;

@@ -224,7 +224,8 @@ static void print_table(const rpt_input *in)
         }
         printf("\n");
     }
-    puts("  (* the best of a row, and any within 1% of it; for availability only an equal one)");
+    puts("  (* the best of a row and any that noise cannot tell from it: with one run, closer than the least\n"
+         "   difference its definition states; with replicates, an overlapping 95% interval. \u2014: does not exist)");
 }
 
 /* ==== The command ==== */

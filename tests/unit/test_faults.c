@@ -287,7 +287,16 @@ static void a_lost_failover_database_falls_back_to_promotion(void **state)
     mdl_config_free(cfg);
 }
 
-static void rto_covers_unrecovered_overlapping_and_harmless_faults(void **state)
+/* The phases of an incident, worked by hand: writes at 1000/s, clients
+ * that give up after 1 s without retrying, 1 s intervals, an SLO of 99%
+ * over 2 s held for 5 s. The requests in flight when the building goes
+ * dark fail within the interval of the fault (nothing succeeds in it: the
+ * rest are waiting for their timeout), so the impact is the fault's
+ * interval. Service is restored when failures stop: the requests born in
+ * the last second of the outage time out in the second after it, so the
+ * first interval with none starts 1 s after the repair, not when the 2 s
+ * window has filled up again. */
+static void incident_phases_run_from_the_impact_to_when_failures_stopped(void **state)
 {
     (void)state;
     /* Unrecovered: a permanent loss of the only datacenter. */
@@ -301,12 +310,17 @@ static void rto_covers_unrecovered_overlapping_and_harmless_faults(void **state)
     mdl_incident in;
     assert_int_equal(mdl_world_incidents(w), 1);
     mdl_world_incident(w, 0, &in);
+    print_message("unrecovered: impact after %.3f s, RTO > %.3f s\n", in.impact, in.rto);
     assert_false(in.recovered);
-    assert_true(fabs(in.rto - 50) < 1e-9); /* "not recovered, > 50 s" */
+    assert_false(in.no_fault);
+    assert_true(fabs(in.impact) < 1e-9);   /* time to impact: none, nothing on batteries */
+    assert_true(fabs(in.rto - 50) < 1e-9); /* "not recovered, > 50 s": 10 s to the end at 60 s */
+    assert_int_equal(in.cause, FAIL_FAULT);
     mdl_world_destroy(w);
     mdl_config_free(cfg);
 
-    /* Overlapping: the second fault starts before the first recovered. */
+    /* Overlapping: the second fault starts before the first recovered.
+     * Failures from 10 s to 21 s and from 22 s to 33 s; restored at 33 s. */
     snprintf(rest, sizeof rest,
              "duration: 80s\n%sfaults:\n"
              "  - {at: \"00:00:10\", kind: power, target: {datacenter: A}, generator: fails, duration: 10s}\n"
@@ -317,24 +331,24 @@ static void rto_covers_unrecovered_overlapping_and_harmless_faults(void **state)
     w = run_text(text, &cfg);
     assert_int_equal(mdl_world_incidents(w), 1);
     mdl_world_incident(w, 0, &in);
-    print_message("overlapping: one incident, RTO %.1f s\n", in.rto);
+    print_message("overlapping: one incident, impact after %.3f s, RTO %.3f s\n", in.impact, in.rto);
     assert_true(in.recovered);
-    assert_true(in.rto >= 22 && in.rto <= 24); /* back at 32 s, within a second */
-    /* events.csv tells it: the SLO broken at each fault (2 s windows:
-     * the short stretch between them is healthy again), back after each,
-     * and recovered once the last stretch has held for 5 s. */
+    assert_true(fabs(in.impact) < 1e-9);
+    assert_true(fabs(in.rto - 23) < 1e-9); /* from 10 s to 33 s */
+    /* events.csv tells it: the SLO over its 2 s window broken at each
+     * fault and back after each (the short stretch between them is
+     * healthy again), each told at the end of its interval; recovered
+     * once the window has held for 5 s, and dated back to 33 s. */
     int crossings = 0;
     while (event_time(w, "slo", crossings) >= 0)
         crossings++;
     double broke = event_time(w, "slo", 0), back = event_time(w, "slo", crossings - 1);
     print_message("overlapping: %d SLO crossings, first at %.1f s, last at %.1f s, recovered event at %.1f s\n",
                   crossings, broke, back, event_time(w, "recovered", 0));
-    assert_true(crossings == 4);
-    assert_true(broke >= 10 && broke <= 13);
-    /* Told at the end of the first healthy interval (1 s), and when the
-     * 5 s hold has passed. */
-    assert_true(fabs(back - (10 + in.rto + 1)) < 1e-6);
-    assert_true(fabs(event_time(w, "recovered", 0) - (10 + in.rto + 5)) < 1e-6);
+    assert_int_equal(crossings, 4);
+    assert_true(fabs(broke - 12) < 1e-6);
+    assert_true(fabs(back - 35) < 1e-6);     /* the window [33, 35) is clean */
+    assert_true(fabs(event_time(w, "recovered", 0) - 39) < 1e-6); /* healthy since 34, held 5 s */
     mdl_world_destroy(w);
     mdl_config_free(cfg);
 
@@ -345,8 +359,78 @@ static void rto_covers_unrecovered_overlapping_and_harmless_faults(void **state)
                     "{kind: vip, datacenters: [A], client_latency: 0s}", rest);
     w = run_text(text, &cfg);
     mdl_world_incident(w, 0, &in);
-    assert_true(in.recovered && !in.broke_slo && in.rto == 0);
+    assert_true(in.recovered && !in.broke_slo && in.rto == 0 && in.impact < 0);
     assert_true(event_time(w, "slo", 0) < 0 && event_time(w, "recovered", 0) < 0);
+    mdl_world_destroy(w);
+    mdl_config_free(cfg);
+}
+
+/* Batteries ride through: the time to impact is the ride-through, and
+ * the RTO does not count the time on batteries. */
+static void batteries_are_time_to_impact_not_rto(void **state)
+{
+    (void)state;
+    char rest[2048];
+    snprintf(rest, sizeof rest,
+             "duration: 90s\n%sfaults:\n"
+             "  - {at: \"00:00:10\", kind: power, target: {datacenter: A}, generator: fails, duration: 40s}\n",
+             writes_100);
+    char *text = three_dc("{datacenter: A, pool: app, servers: 4}", "groups: [{primary: A}]",
+                          "{kind: vip, datacenters: [A], client_latency: 0s}", rest);
+    /* Batteries of 30 s in A: dark at 40 s, power back at 50 s. */
+    char *at = strstr(text, "{name: A, city: X, internal_latency: 0s, power: {ups: 0s");
+    assert_non_null(at);
+    size_t head = (size_t)(strstr(at, "ups: 0s") - text) + strlen("ups: ");
+    char *fixed = malloc(strlen(text) + 2);
+    memcpy(fixed, text, head);
+    fixed[head] = '3'; /* "ups: 0s" becomes "ups: 30s" */
+    strcpy(fixed + head + 1, text + head);
+    free(text);
+    mdl_config *cfg;
+    mdl_world *w = run_text(fixed, &cfg);
+    mdl_incident in;
+    mdl_world_incident(w, 0, &in);
+    print_message("batteries: impact after %.3f s, RTO %.3f s\n", in.impact, in.rto);
+    assert_true(fabs(in.impact - 30) < 1e-9); /* dark at 40 s */
+    assert_true(fabs(in.rto - 11) < 1e-9);    /* power back at 50 s, failures stop at 51 s */
+    mdl_world_destroy(w);
+    mdl_config_free(cfg);
+}
+
+/* A stage overloaded with no fault at all has its own incident, with
+ * overload as its cause; a fault that follows is an incident of its own. */
+static void an_slo_break_with_no_fault_is_the_stages_own_incident(void **state)
+{
+    (void)state;
+    /* 4 servers x 1 worker at 1 ms: 4,000/s of capacity, then 8,000/s. */
+    const char *rest =
+        "duration: 60s\n"
+        "traffic:\n  users: 1M\n  curve: {points: [{at: \"00:00:00\", rate: 1000/s}, {at: \"00:00:10\", rate: 1000/s}, {at: \"00:00:11\", rate: 8000/s}, {at: \"00:00:20\", rate: 8000/s}, {at: \"00:00:21\", rate: 1000/s}]}\n"
+        "  types: [{name: w, share: 100%, calls: [{data: user, op: write}]}]\n"
+        "  client: {timeout: 1s, retries: 0}\n"
+        "faults:\n  - {at: \"00:00:40\", kind: power, target: {datacenter: A}, generator: fails, duration: 5s}\n";
+    char *text = three_dc("{datacenter: A, pool: app, servers: 4}", "groups: [{primary: A}]",
+                          "{kind: vip, datacenters: [A], client_latency: 0s}", rest);
+    char *one = strstr(text, "workers: 1000");
+    assert_non_null(one);
+    memcpy(one, "workers:    1", 13);
+    mdl_config *cfg;
+    mdl_world *w = run_text(text, &cfg);
+    assert_int_equal(mdl_world_incidents(w), 2);
+    mdl_incident own, fault;
+    mdl_world_incident(w, 0, &own);
+    mdl_world_incident(w, 1, &fault);
+    print_message("own: start %.1f s, cause %d, RTO %.1f s, failed %.0f; fault: start %.1f s, cause %d, RTO %.1f s\n",
+                  sim_time_to_seconds(own.start), own.cause, own.rto, own.failed, sim_time_to_seconds(fault.start),
+                  fault.cause, fault.rto);
+    assert_true(own.no_fault && own.broke_slo && own.recovered);
+    assert_int_equal(own.cause, FAIL_OVERLOAD);
+    assert_true(sim_time_to_seconds(own.start) >= 10 && sim_time_to_seconds(own.start) <= 13);
+    assert_true(own.rto >= 8 && own.rto <= 13);
+    assert_true(!fault.no_fault && fault.broke_slo && fault.recovered);
+    assert_int_equal(fault.cause, FAIL_FAULT);
+    assert_true(fabs(sim_time_to_seconds(fault.start) - 40) < 1e-9);
+    assert_true(own.by_cause[FAIL_FAULT] == 0 && fault.by_cause[FAIL_OVERLOAD] == 0);
     mdl_world_destroy(w);
     mdl_config_free(cfg);
 }
@@ -627,7 +711,9 @@ int main(void)
         cmocka_unit_test(a_dns_switch_cannot_finish_before_the_ttl),
         cmocka_unit_test(a_manual_promotion_cannot_finish_before_the_human_response),
         cmocka_unit_test(a_lost_failover_database_falls_back_to_promotion),
-        cmocka_unit_test(rto_covers_unrecovered_overlapping_and_harmless_faults),
+        cmocka_unit_test(incident_phases_run_from_the_impact_to_when_failures_stopped),
+        cmocka_unit_test(batteries_are_time_to_impact_not_rto),
+        cmocka_unit_test(an_slo_break_with_no_fault_is_the_stages_own_incident),
         cmocka_unit_test(every_fault_kind_moves_the_metrics_the_way_it_must),
         cmocka_unit_test(random_failures_match_the_closed_form_availability),
         cmocka_unit_test(a_dark_datacenter_tells_each_server_and_copy_once),

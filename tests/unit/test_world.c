@@ -112,6 +112,8 @@ static void more_concurrency_than_the_connection_limit_gives_no_connection(void 
     assert_int_equal(g->max_sessions, 5);
     assert_true(h.by_reason[2] > 0.5 * h.offered); /* no_connection */
     assert_true(h.succeeded > 0.2 * h.offered && h.succeeded < 0.3 * h.offered);
+    /* Every failure is the stage's own overload: nothing broke. */
+    assert_true(fabs(h.by_cause[FAIL_OVERLOAD] - h.failed) < 1e-6 && h.by_cause[FAIL_FAULT] == 0);
     mdl_world_destroy(w);
     mdl_config_free(cfg);
     free(text);
@@ -143,6 +145,8 @@ static void a_tripped_breaker_fails_fast(void **state)
     print_message("breaker: %.0f failed fast of %.0f offered; the database saw %llu calls\n",
                   h.by_reason[7], h.offered, (unsigned long long)g->calls_arrived);
     assert_true(h.by_reason[7] > 0.5 * h.offered); /* breaker_open */
+    /* The breaker opened on an overloaded database: its failures are overload. */
+    assert_true(fabs(h.by_cause[FAIL_OVERLOAD] - h.failed) < 1e-6);
     /* Open most of the time, it lets through far fewer calls than arrive. */
     assert_true((double)g->calls_arrived < 0.35 * h.offered);
     mdl_world_destroy(w);
@@ -216,6 +220,9 @@ static double degradation_run(const char *protections, double *pay_success)
     print_message("degradation %s: shed %.0f of %.0f, availability %.3f, pay %.3f\n",
                   protections[0] ? "on" : "off", h.by_reason[CAUSE_SHED], h.offered, h.availability, *pay_success);
     double shed_share = h.by_reason[CAUSE_SHED] / h.offered;
+    /* Shed by design, told apart from the overload that made it shed. */
+    assert_true(fabs(h.by_cause[FAIL_SHED] - h.by_reason[CAUSE_SHED]) < 1e-6);
+    assert_true(fabs(h.by_cause[FAIL_OVERLOAD] + h.by_cause[FAIL_SHED] - h.failed) < 1e-6);
     mdl_world_destroy(w);
     mdl_config_free(cfg);
     free(text);

@@ -12,7 +12,7 @@
 
 typedef struct rpt_row {
     char label[64];
-    char definition[200];
+    char definition[320];
     char cell[RPT_MAX_STAGES][112];
     int best[RPT_MAX_STAGES];   /* the best value of the row */
     int verdict;                /* a verdict row */

@@ -36,6 +36,7 @@ struct w_req {
     uint8_t call;               /* the call in progress */
     uint8_t entry_dc, cell_dc;
     uint8_t client_done, work_done, held_session, admitted, conflict;
+    uint8_t lost;               /* no answer will come: a fault lost its work */
     uint8_t state;
     uint32_t cell;              /* index of the serving cell */
 };
@@ -89,7 +90,14 @@ static inline void req_count(w_world *w, const w_req *r, int measure)
 
 /* ==== req.c ==== */
 
-enum { CALL_OK = 0, CALL_LOST = -1 }; /* else a failure measure (M_...) */
+/* A failure: its immediate reason (a measure, M_...) and its cause
+ * (FAIL_..., what it says about the stage), packed in one int so that the
+ * request's paths pass one value. */
+#define FAILURE(reason, cause) ((reason) | ((cause) << 8))
+#define FAILURE_REASON(f) ((f) & 0xff)
+#define FAILURE_CAUSE(f) ((f) >> 8)
+
+enum { CALL_OK = 0, CALL_LOST = -1 }; /* else a FAILURE(...) */
 
 w_req *req_alloc(w_world *w);
 void req_release(w_world *w, w_req *r);
@@ -98,8 +106,8 @@ void req_start_attempt(w_world *w, w_req *r);
 /* The lane of the client's timeouts (timer r->timeout runs on_timeout). */
 sim_timer_lane *req_timeout_lane_create(w_world *w);
 void req_next_call(w_world *w, w_req *r);
-/* The call in progress ended: CALL_OK, CALL_LOST or a failure cause. */
-void req_call_done(w_world *w, w_req *r, int cause);
+/* The call in progress ended: CALL_OK, CALL_LOST or a FAILURE(...). */
+void req_call_done(w_world *w, w_req *r, int failure);
 void req_work_lost(w_world *w, w_req *r);
 
 /* ==== route.c, route_dns.c ==== */
@@ -125,8 +133,8 @@ void db_call_abandoned(w_world *w, w_req *r);
 
 int prot_init(w_world *w);
 void prot_fini(w_world *w);
-/* At the entry: 0 to admit, else the failure measure (M_SHED,
- * M_RATE_LIMITED, M_REFUSED). */
+/* At the entry: 0 to admit, else the FAILURE(...): shed by degradation
+ * or refused by admission control (by design), or rate limited (overload). */
 int prot_admit(w_world *w, const w_req *r);
 /* Requests admitted and not yet done (admission control counts them). */
 void prot_in_flight(w_world *w, int delta);
@@ -135,7 +143,11 @@ int prot_retry_allowed(w_world *w);
 void prot_note_attempt(w_world *w, int is_retry);
 /* Circuit breaker of a cell's calls to a shard group. */
 int prot_breaker_allows(w_world *w, const w_cell *cell, const w_group *g);
-void prot_breaker_record(w_world *w, const w_cell *cell, const w_group *g, int ok);
+/* A call's outcome: CALL_OK, or the FAILURE(...) it met (an open breaker
+ * fails its calls with the cause that opened it). */
+void prot_breaker_record(w_world *w, const w_cell *cell, const w_group *g, int failure);
+/* The failure an open breaker gives its calls. */
+int prot_breaker_failure(w_world *w, const w_cell *cell, const w_group *g);
 /* A bad release on the serving server fails this request. */
 int prot_injected_error(w_world *w, const w_req *r);
 

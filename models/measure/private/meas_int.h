@@ -19,7 +19,8 @@ struct w_measure {
     meas_counts now;            /* the current interval */
     meas_counts total;          /* the whole measured run */
     meas_counts warm;           /* the warm-up */
-    sim_hist peak_lat;          /* over the busiest minute of offered load */
+    sim_hist peak_lat;          /* of the successes born in the busiest minute of offered load */
+    uint64_t peak_offered, peak_succeeded; /* user requests born in it, and those that succeeded */
     sim_time peak_from, peak_to;
     sim_time interval;
     sim_time interval_start;
