@@ -395,6 +395,7 @@ typedef struct scenario {
     sim_time duration;          /* measured, after the warm-up */
     int64_t seed;
     double scale;               /* 0: the command's default */
+    const char *approximate_capacities; /* why it may run below the faithful scale, or NULL */
     int timeseries;             /* TIMESERIES_* */
     sim_time interval;          /* time-series interval */
     scn_slo slo;

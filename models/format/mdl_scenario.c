@@ -140,7 +140,7 @@ static const mdl_schema action_schema = {"action", sizeof(scn_action), action_fi
 static const mdl_field caption_fields[] = {
     {"at", MDL_NODE, offsetof(ST, at), 0, NULL, 0, 0, NULL, NULL, 0, "when (clock time), or use on", "00:01:00"},
     F("on", MDL_NAME, on, 0, NULL, "an event kind that shows it", "detect"),
-    F("text", MDL_TEXT, text, REQ, NULL, "the caption; {detect} {switch} {rto} {lost} {rpo} {target} {time} are filled in", "Detected after {detect} s"),
+    F("text", MDL_TEXT, text, REQ, NULL, "the caption; {detect} {switch} {rto} {lost} {rpo} {target} {time} are filled in ({detect} and {switch} in seconds from the incident's impact, negative when before it, as summary.json has them)", "Detected {detect} s after the impact"),
     FR("show_for", MDL_DURATION, show_for, 0, "8s", 0.1, 3600, "how long it stays up", "8s"),
     FEND,
 };
@@ -190,6 +190,7 @@ static const mdl_field scenario_fields[] = {
     FR("duration", MDL_DURATION, duration, REQ, NULL, 1, 6.3072e9, "the measured part of the run, after the warm-up (up to 200 years, for random failures)", "21m"),
     FR("seed", MDL_INT, seed, 0, "1", 0, 9e15, "the run's seed", "11"),
     FR("scale", MDL_REAL, scale, 0, "0", 0, 1, "the fraction of users it runs at unless the command line gives --scale (0: the command's default)", "1e-4"),
+    F("approximate_capacities", MDL_TEXT, approximate_capacities, 0, NULL, "why this scenario may run below the smallest scale that keeps every capacity's total (capacities then round, with a warning in the results, instead of the scale being refused); for questions the capacities do not decide, such as a year of faults at a low load", "a year of faults at 10% of the peak: availability is decided by faults, not queues"),
     FE("timeseries", timeseries, 0, "full", mdl_timeseries_kinds, "the rows of timeseries.csv: full (every unit, request type and cell) or totals (the whole system only, for long runs)", "totals"),
     FR("interval", MDL_DURATION, interval, 0, "1s", 0.001, 86400, "the time-series interval", "1s"),
     FS("slo", slo, 0, slo_schema, "the service level"),

@@ -26,6 +26,12 @@ typedef struct w_world mdl_world;
 int mdl_world_create(const mdl_config *cfg, size_t stage_index, const mdl_run_options *opt,
                      mdl_world **out, char *err, size_t err_size);
 void mdl_world_destroy(mdl_world *w);
+/* 0 when stage `stage_index` keeps every capacity's total at `scale`
+ * (counts that round make it up in speed); else SIM_EINPUT with why: the
+ * capacity that cannot be kept and the smallest scale that keeps them
+ * all. The program refuses such a scale; mdl_world_create builds it with
+ * a warning. */
+int mdl_world_check_scale(const mdl_config *cfg, size_t stage_index, double scale, char *why, size_t why_size);
 
 /* Runs until simulated time `until` (after the start) or the end of the
  * scenario and the drain after it; the progress hook, if any, is called

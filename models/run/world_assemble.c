@@ -16,6 +16,7 @@
 #include "sim_status.h"
 #include "world.h"
 #include "world_event.h"
+#include "world_scale.h"
 
 /* Who listens to what, in order. */
 static const struct {
@@ -113,6 +114,15 @@ int mdl_world_create(const mdl_config *cfg, size_t stage_index, const mdl_run_op
     }
     *out = w;
     return SIM_OK;
+}
+
+int mdl_world_check_scale(const mdl_config *cfg, size_t stage_index, double scale, char *why, size_t why_size)
+{
+    if (stage_index >= cfg->n_stages) {
+        snprintf(why, why_size, "no such stage in the scenario");
+        return SIM_EINPUT;
+    }
+    return world_scale_check(cfg->stages[stage_index], scale, why, why_size);
 }
 
 void mdl_world_destroy(mdl_world *w)

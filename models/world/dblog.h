@@ -1,7 +1,8 @@
 /* dblog.h -- each shard group's log: its log sequence number and a ring of
  * commit marks ((time, lsn) at each replication batch), from which what a
  * copy had applied at any moment follows: exact lost-write counts and stale
- * reads with no record per write.
+ * reads with no record per write, for any lag and any write rate (the ring
+ * keeps every mark a question can still reach; dblog.c says why).
  *
  * A copy applies the primary's log in batches (replication.batch): a
  * synchronous or quorum member one network latency behind, an
@@ -10,8 +11,11 @@
 #define DBLOG_H
 #include "world.h"
 
+/* Sets up the log of group g (its database, world and lag_rng set): an
+ * empty ring and how far back questions can reach. 0, or SIM_ENOMEM. */
+int dblog_init(w_world *w, w_group *g);
 /* Marks the group's log position (g->lsn) as committed at `now`: a new
- * batch, or the current one grown. */
+ * batch, or the current one grown. Out of memory, the run stops. */
 void dblog_mark(w_group *g, sim_time now);
 /* The primary's log position as of time t (the last batch shipped by t). */
 uint64_t dblog_lsn_at(const w_group *g, sim_time t);

@@ -111,7 +111,9 @@ struct w_cell {
     const stg_cell *def;
     int index;
     w_unit *unit;
-    w_pool *pool;
+    w_pool *pool;               /* -> sized */
+    w_pool sized;               /* its pool at this scale: workers, queue and service
+                                 * times for the servers it has (world_scale.h) */
     w_dc *dc;
     w_server *servers;
     int n_servers;
@@ -216,10 +218,16 @@ struct w_group {
     int old_primary;            /* a deposed primary that may come back, or -1 */
     /* The log (dblog.h). */
     uint64_t lsn;               /* acknowledged commits */
-    w_lsn_mark *marks;          /* ring of commit marks */
+    w_lsn_mark *marks;          /* ring of commit marks, doubled when full */
     size_t n_marks, mark_head, mark_cap;
     uint64_t base_lsn;          /* the log position before the oldest mark kept */
     sim_time mark_every;
+    sim_time kept_from;         /* the time of the last mark let go, or INT64_MIN */
+    sim_time net_reach;         /* the longest one-way delay between copies the run can see */
+    sim_time lag_reach;         /* the longest lag the run can draw (of those read ahead) */
+    sim_rng lag_ahead;          /* lag_rng's stream, read ahead */
+    uint64_t lags_read;         /* draws read ahead */
+    uint64_t lags_drawn;        /* draws made (lag_rng's) */
     sim_rng rng;                /* service times */
     sim_rng lag_rng;
     sim_time lag_until;         /* the current lag sample holds until then */
@@ -247,6 +255,7 @@ struct w_world {
     const geography *geo;
     const scenario *sc;
     double scale;
+    int capacities_rounded;     /* below the faithful scale, as the scenario allows: counts round, no speed */
     uint64_t seed;
     sim_time end;               /* warm-up + duration */
     sim_time warmup;
@@ -302,9 +311,9 @@ struct w_world {
 /* ==== Building (world_build.c) ==== */
 
 /* Builds the world's places, services and databases for stage
- * `stage_index` at a scale (rounding counts to whole units, never below
- * one, with a warning past 5%). 0, or SIM_ENOMEM. The rooms' own state is
- * built by each room. */
+ * `stage_index` at a scale (counts in whole units that keep their totals:
+ * world_scale.h). 0, or SIM_ENOMEM. The rooms' own state is built by each
+ * room. */
 int world_build(w_world *w);
 void world_free(w_world *w);
 

@@ -1,36 +1,19 @@
 /* world_build.c -- building the world's places, services and databases
  * from a stage, its geography and the scenario, at a scale: F of the users
  * and F of every replicated resource (servers, workers, connections,
- * bandwidth, limits), rounded to whole units and never below one, with a
- * warning when rounding moves a capacity by more than 5%. */
+ * bandwidth, limits), in whole units that keep their totals
+ * (world_scale.h). */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "dblog.h"
 #include "sim_alloc.h"
 #include "sim_status.h"
 #include "sim_time.h"
 #include "world.h"
 #include "world_event.h"
-
-static void warn(w_world *w, const char *fmt, const char *what, double exact, int64_t got)
-{
-    if (w->n_warnings >= MDL_MAX_WARNINGS)
-        return;
-    snprintf(w->warnings[w->n_warnings++], sizeof w->warnings[0], fmt, what, exact, (long long)got);
-}
-
-/* round(x * F), at least 1, warning past 5%. */
-static int64_t scaled_count(w_world *w, int64_t x, const char *what)
-{
-    double exact = (double)x * w->scale;
-    int64_t got = llround(exact);
-    if (got < 1)
-        got = 1;
-    if (exact > 0 && fabs((double)got - exact) / exact > 0.05)
-        warn(w, "scale: %s is %.3g at this scale, rounded to %lld", what, exact, got);
-    return got;
-}
+#include "world_scale.h"
 
 int world_dc_index(const w_world *w, const char *name)
 {
@@ -193,9 +176,9 @@ static int build_services(w_world *w)
                     cell->pool = &w->pools[p];
             cell->active = !cell->def->standby;
             cell->share = cell->def->share;
-            char what[160];
-            snprintf(what, sizeof what, "unit %s, cell in %s: servers", unit->def->name, cell->dc->geo->name);
-            cell->n_servers = (int)scaled_count(w, cell->def->servers, what);
+            int rc = world_scale_cell(w, cell); /* n_servers, and its pool sized for them */
+            if (rc)
+                return rc;
             cell->servers = sim_calloc((size_t)cell->n_servers, sizeof *cell->servers);
             cell->rotation = sim_calloc((size_t)cell->n_servers, sizeof *cell->rotation);
             if (!cell->servers || !cell->rotation)
@@ -248,8 +231,6 @@ static int build_databases(w_world *w)
             w->user_db = db;
         if (db->holds_global)
             w->global_db = db;
-        db->read = db->def->read.d;
-        db->write = db->def->write.d;
         db->n_groups = (int)db->def->groups.n;
         db->groups = sim_calloc((size_t)db->n_groups, sizeof *db->groups);
         if (!db->groups)
@@ -270,25 +251,18 @@ static int build_databases(w_world *w)
             g->parked_on = -1;
             g->old_primary = -1;
             g->primary = 0;
-            char what[160];
-            snprintf(what, sizeof what, "database %s group %d: connections", db->def->name, gi);
-            g->connections = (int)scaled_count(w, db->def->connections, what);
-            snprintf(what, sizeof what, "database %s group %d: workers", db->def->name, gi);
-            g->workers = (int)scaled_count(w, db->def->workers, what);
-            g->mark_cap = 65536;
-            g->marks = sim_calloc(g->mark_cap, sizeof *g->marks);
-            if (!g->marks)
-                return SIM_ENOMEM;
-            g->mark_every = db->def->replication.batch;
             char name[160];
             snprintf(name, sizeof name, "db.%s.%d", db->def->name, gi);
             sim_rng_init(&g->rng, w->seed, name);
             snprintf(name, sizeof name, "db.%s.%d.lag", db->def->name, gi);
             sim_rng_init(&g->lag_rng, w->seed, name);
+            if (dblog_init(w, g)) /* its commit history: as long as the lag needs */
+                return SIM_ENOMEM;
             if (db->holds_user)
                 for (int s = g->def->shards.lo; s <= g->def->shards.hi; s++)
                     db->by_shard[s] = g;
         }
+        world_scale_db(w, db); /* its primaries' workers and connections, its service times */
     }
     w->groups = sim_calloc((size_t)w->n_groups + 1, sizeof *w->groups);
     if (!w->groups)
@@ -322,6 +296,13 @@ static int build_traffic(w_world *w)
 
 int world_build(w_world *w)
 {
+    /* The program refuses such a scale up front unless the scenario says
+     * why approximate capacities will do; a world built at one says so. */
+    char why[MDL_WARNING_LEN - 8];
+    if (world_scale_check(w->st, w->scale, why, sizeof why)) {
+        world_warn(w, "scale: %s", why);
+        w->capacities_rounded = w->sc->approximate_capacities != NULL;
+    }
     int rc = build_network(w);
     if (rc == SIM_OK)
         rc = build_traffic(w);
@@ -347,6 +328,7 @@ void world_free(w_world *w)
         sim_free(w->pools[i].service);
     sim_free(w->pools);
     for (int i = 0; i < w->n_cells; i++) {
+        sim_free(w->cells[i]->sized.service);
         sim_free(w->cells[i]->servers);
         sim_free(w->cells[i]->rotation);
         sim_free(w->cells[i]);

@@ -22,13 +22,6 @@
 #include "sim_file.h"
 #include "sim_status.h"
 
-/* The default comparison (four stages, 21 minutes of Double-11) takes
- * about 56 s of wall time on two cores at this scale, well under the two
- * minutes the README promises; no capacity of the shipped stages rounds at
- * it (0.02 rounds SH-A's 280 servers to 6 of 5.6; 0.005 rounds database
- * workers to one), and the headline moves by under 0.5% from 0.02 to it. */
-#define COMPARE_DEFAULT_SCALE 0.05
-
 static const char *const usage =
     "usage: dcsim compare SCENARIO [--stages a,b,...] [--seed N] [--scale F] [--out DIR]\n"
     "                               [--replicates K] [--jobs N] [--check]\n"
@@ -40,7 +33,8 @@ static const char *const usage =
     "  --stages a,b     these of the scenario's stages (default: all)\n"
     "  --seed N         replaces the scenario's seed\n"
     "  --scale F        the fraction of users and capacity simulated (default: the\n"
-    "                   scenario's scale, else 0.05); counts are given at full scale\n"
+    "                   scenario's scale, else 0.05); counts are given at full scale;\n"
+    "                   a scale too small to keep every capacity is refused\n"
     "  --replicates K   every stage runs seeds N, N+1, ... N+K-1; the table gives\n"
     "                   means with 95% confidence intervals\n"
     "  --jobs N         runs at once (default: the number of cores)\n"
@@ -288,11 +282,11 @@ int cmd_compare(int argc, char **argv)
     if (a.stage)
         return app_usage_error("compare", "compare takes --stages a,b (run takes --stage)");
     mdl_config *cfg;
-    if ((rc = app_load_scenario(a.scenario, &a.scale, COMPARE_DEFAULT_SCALE, &cfg)))
+    if ((rc = app_load_scenario(a.scenario, &a.scale, APP_DEFAULT_SCALE, &cfg)))
         return rc;
     size_t picked[RPT_MAX_STAGES];
     int n_stages = pick_stages(cfg, a.stages, picked);
-    if (n_stages <= 0) {
+    if (n_stages <= 0 || app_check_scale(cfg, a.scale, picked, n_stages)) {
         mdl_config_free(cfg);
         return EXIT_BAD_INPUT;
     }

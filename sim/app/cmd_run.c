@@ -21,7 +21,9 @@ static const char *const usage =
     "junit.xml, meta.json (see results/README.md), each stage's set whole.\n"
     "  --seed N    replaces the scenario's seed\n"
     "  --scale F   simulates the fraction F of the users with F of every\n"
-    "              replicated resource (default 1)\n"
+    "              replicated resource (default: the scenario's scale, else\n"
+    "              0.05); counts are given at full scale; a scale too small\n"
+    "              to keep every capacity is refused, naming the smallest that does\n"
     "  --out DIR   writes under DIR instead of results/\n"
     "  --check     exits 3 when a verdict fails (every output is kept)\n"
     "  --max-output BYTES, --max-memory BYTES\n"
@@ -137,6 +139,23 @@ int app_check_scenario(const char *path, double *scale_io, double default_scale,
     return EXIT_DONE;
 }
 
+int app_check_scale(const mdl_config *cfg, double scale, const size_t *stages, int n_stages)
+{
+    for (int i = 0; i < n_stages; i++) {
+        char why[512];
+        if (!mdl_world_check_scale(cfg, stages[i], scale, why, sizeof why))
+            continue;
+        if (cfg->scn->approximate_capacities) { /* the run's warnings say it again */
+            fprintf(stderr, "dcsim: warning: %s; capacities rounded, as the scenario's approximate_capacities "
+                    "allows\n", why);
+            continue;
+        }
+        fprintf(stderr, "dcsim: %s\n", why);
+        return EXIT_BAD_INPUT;
+    }
+    return EXIT_DONE;
+}
+
 /* The stage index named by --stage among the scenario's, or -1. */
 static int find_stage(const mdl_config *cfg, const char *name)
 {
@@ -165,7 +184,7 @@ static int load_other_stage(const char *scenario_path, const char *stage_ref, do
         mdl_errors_print(stderr, &errs);
         return EXIT_BAD_INPUT;
     }
-    if ((rc = app_check_scenario(scenario_path, scale, 1, *cfg))) {
+    if ((rc = app_check_scenario(scenario_path, scale, APP_DEFAULT_SCALE, *cfg))) {
         mdl_config_free(*cfg);
         *cfg = NULL;
     }
@@ -287,7 +306,7 @@ int cmd_run(int argc, char **argv)
     if (a.stages || a.replicates || a.jobs)
         return app_usage_error("run", "run takes --stage S; --stages, --replicates and --jobs are compare's");
     mdl_config *cfg;
-    if ((rc = app_load_scenario(a.scenario, &a.scale, 1, &cfg)))
+    if ((rc = app_load_scenario(a.scenario, &a.scale, APP_DEFAULT_SCALE, &cfg)))
         return rc;
     int only = -1;
     if (a.stage && (only = find_stage(cfg, a.stage)) < 0) {
@@ -301,7 +320,8 @@ int cmd_run(int argc, char **argv)
     for (size_t s = 0; s < cfg->n_stages && n_chosen < RPT_MAX_STAGES; s++)
         if (only < 0 || (size_t)only == s)
             chosen[n_chosen++] = s;
-    if ((rc = app_check_limits(cfg, a.scale, chosen, n_chosen, 1, 1, &a)))
+    if ((rc = app_check_scale(cfg, a.scale, chosen, n_chosen)) ||
+        (rc = app_check_limits(cfg, a.scale, chosen, n_chosen, 1, 1, &a)))
         return mdl_config_free(cfg), rc;
     double scale = a.scale;
     app_catch_signals();

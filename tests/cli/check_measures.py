@@ -43,7 +43,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         scenario = switch_scenario(tmp)
         out = os.path.join(tmp, "out")
-        run = subprocess.run([dcsim, "run", scenario, "--scale", "0.01", "--out", out],
+        run = subprocess.run([dcsim, "run", scenario, "--scale", "0.02", "--out", out],
                              capture_output=True, text=True, timeout=300)
         if run.returncode not in (0, 3):
             print(run.stdout, run.stderr)

@@ -2,12 +2,17 @@
 """check_report.py DCSIM -- the comparison report, end to end.
 
 Runs `dcsim compare --check` on tests/scenarios/compare-small.yaml (whose
-verdict fails) and checks: exit 3 with every output kept; junit.xml lists
-each verdict as a test case; report.html parses under html5lib's strict
-parser, fetches nothing and runs no script; every SVG parses; headless
-Chromium loads the page without a console error and its screenshot is not
-blank; the PNG charts show every stage's colour and the fault band; and a
-second run on one worker gives the same bytes (meta.json aside).
+verdict fails), with captions added in a copy of it, and checks: exit 3
+with every output kept; junit.xml lists each verdict as a test case;
+report.html parses under html5lib's strict parser, fetches nothing and runs
+no script; every SVG parses; headless Chromium loads the page without a
+console error and its screenshot is not blank; the PNG charts show every
+stage's colour and the fault band; the charts of success per request type,
+failures by cause and cross-datacenter calls are there; the captions are
+listed in "What happens when" and tagged on the charts; every detection,
+switch and promotion in the window has a <title> in the SVGs (files and
+inline); and a second run on one worker gives the same bytes (meta.json
+aside).
 """
 import csv
 import json
@@ -27,6 +32,20 @@ NAME = "compare-small"
 STAGES = ["pure", "naive", "mature", "unit"]
 # Okabe-Ito, in the order stages take them (viz/draw/vz_palette.c).
 STAGE_RGB = [(0xD5, 0x5E, 0x00), (0x00, 0x72, 0xB2), (0x00, 0x9E, 0x73), (0xE6, 0x9F, 0x00)]
+# Captions for the copy of the scenario: one at a clock time, the others
+# on events (the unit stage detects, switches and promotes; pure does not).
+CAPTIONS = """
+captions:
+  - at: "00:00:20"
+    text: "{time}: steady traffic"
+  - on: fault
+    text: "{target} is cut off"
+  - on: detect
+    text: "Detected {detect} s after the impact"
+  - on: promote
+    text: "{lost} writes lost"
+"""
+MARK_KINDS = ("detect", "switch", "promote")
 failures = []
 
 
@@ -82,17 +101,47 @@ def near(p, q, tol):
     return all(abs(a - b) <= tol for a, b in zip(p, q))
 
 
-def run_compare(dcsim, out, jobs):
-    return subprocess.run([dcsim, "compare", SCENARIO, "--out", out, "--check", "--jobs", str(jobs)],
+def run_compare(dcsim, scenario, out, jobs):
+    return subprocess.run([dcsim, "compare", scenario, "--out", out, "--check", "--jobs", str(jobs)],
                           capture_output=True, text=True, timeout=600)
+
+
+def svg_titles(svg):
+    """The texts of every <title> of an SVG (a file's text or an inline one)."""
+    root = ET.fromstring(svg)
+    return [t.text or "" for t in root.iter() if t.tag.split("}")[-1] == "title"]
+
+
+def measured_marks(top, stage, window):
+    """(clock, kind) of the stage's detections, switches and promotions in the measured window."""
+    marks = []
+    with open(os.path.join(top, stage, "events.csv")) as f:
+        for row in csv.DictReader(f):
+            if row["kind"] in MARK_KINDS and 0 <= float(row["time"]) <= window:
+                marks.append((row["clock"][:8], row["kind"]))
+    return marks
+
+
+def check_marks_titled(titles, top, where):
+    """Every mark in the window is named in a tooltip (a group's lists up to
+    twelve, then says how many more)."""
+    told = "\n".join(titles)
+    for stage in STAGES:
+        marks = measured_marks(top, stage, 150)
+        named = sum(1 for clock, kind in set(marks) if "%s %s, %s:" % (clock, stage, kind) in told)
+        check(named == len(set(marks)) or (len(marks) > 12 and "more" in told),
+              "%s: every mark of %s has a <title> (%d of %d)" % (where, stage, named, len(set(marks))))
 
 
 def main():
     dcsim = os.path.abspath(sys.argv[1])
     tmp = tempfile.mkdtemp(prefix="dcsim-report-")
     try:
+        scenario = os.path.join(tmp, "compare-small.yaml")
+        with open(scenario, "w") as f:
+            f.write(open(SCENARIO).read() + CAPTIONS)
         out = os.path.join(tmp, "a")
-        r = run_compare(dcsim, out, 2)
+        r = run_compare(dcsim, scenario, out, 2)
         check(r.returncode == 3, "compare --check with a failing verdict exits 3 (got %d: %s)" % (r.returncode, r.stderr[-400:]))
         top = os.path.join(out, NAME)
         for stage in STAGES:
@@ -131,12 +180,35 @@ def main():
         for word in ("Availability", "Nines", "RTO", "Lost writes", "RPO", "Users affected", "p99.9", "Cost", "Assumptions"):
             check(word in text, "the report has " + word)
         svgs = re.findall(r"<svg.*?</svg>", text, re.S)
-        check(len(svgs) >= 12, "charts and topologies inline (%d svg)" % len(svgs))
+        check(len(svgs) >= 12 + 2 * len(STAGES) + 1, "charts and topologies inline (%d svg)" % len(svgs))
         for i, svg in enumerate(svgs):
             try:
                 ET.fromstring(svg)
             except ET.ParseError as e:
                 check(False, "inline svg %d parses: %s" % (i, e))
+        for chart in ["type-success-" + s for s in STAGES] + ["failures-" + s for s in STAGES] + ["cross-dc-calls"]:
+            check('<figure id="%s">' % chart in text, "the report shows " + chart)
+        check(text.count('<div class="multiples">') == 2, "small charts two abreast, twice")
+
+        # The captions: listed in order under "What happens when", each
+        # stage's moment told, and tagged on the inline success chart.
+        section = re.search(r'<section id="captions">.*?</section>', text, re.S)
+        check(section is not None and "What happens when" in section.group(0), "a What happens when section")
+        if section:
+            items = re.findall(r'<li><span class="on">([^<]*)</span>', section.group(0))
+            check(items == ["at 00:00:20", "at the first fault event", "at the first detect event",
+                            "at the first promote event"], "every caption listed in order: %s" % items)
+            check("00:00:20: steady traffic" in section.group(0), "a caption's {time} filled")
+            check("{" not in section.group(0), "every placeholder filled")
+            check("pure" in section.group(0) and "never reached" in section.group(0),
+                  "a stage that never promoted is said to have never reached it")
+        inline = [svg for svg in svgs if 'id="success-ratio' in svg]
+        check(len(inline) == 1, "the success-ratio chart inline")
+        if inline:
+            titles = svg_titles(inline[0])
+            check(any(t.startswith("1. 00:00:20") for t in titles), "caption 1 tagged on the chart")
+            check(any(t.startswith("isolate: most-primaries") for t in titles), "the fault band has a <title>")
+            check_marks_titled(titles, top, "report.html")
         # The lost-writes chart and the headline agree: a stage whose total
         # exceeds its time series' last value (a promotion after the window)
         # is named in the chart's caption, and no other stage is.
@@ -153,7 +225,9 @@ def main():
 
         charts = os.path.join(top, "charts")
         files = sorted(os.listdir(charts))
-        want = ["success-ratio", "p99-latency", "throughput", "lost-writes"] + ["dc-share-" + s for s in STAGES]
+        want = (["success-ratio", "p99-latency", "throughput", "lost-writes", "cross-dc-calls"] +
+                ["dc-share-" + s for s in STAGES] + ["type-success-" + s for s in STAGES] +
+                ["failures-" + s for s in STAGES])
         for w in want:
             check(w + ".png" in files and w + ".svg" in files, "chart %s as PNG and SVG" % w)
         for f in files:
@@ -162,6 +236,24 @@ def main():
                     ET.parse(os.path.join(charts, f))
                 except ET.ParseError as e:
                     check(False, "%s parses: %s" % (f, e))
+        if os.path.isfile(os.path.join(charts, "success-ratio.svg")):
+            check_marks_titled(svg_titles(open(os.path.join(charts, "success-ratio.svg")).read()), top,
+                               "success-ratio.svg")
+
+        # Success per request type: a line per type (pay is black, query sky
+        # blue: vz_palette's colours 7 and 5) in the plot of each stage's.
+        for stage in STAGES:
+            path = os.path.join(charts, "type-success-%s.png" % stage)
+            if not os.path.isfile(path):
+                continue
+            w, h, rows = read_png(path)
+            seen = {}
+            for row in rows[90:h - 40]:
+                for p in row[70:w - 10]:
+                    seen[p] = seen.get(p, 0) + 1
+            for name, rgb in (("pay", (0, 0, 0)), ("query", (0x56, 0xB4, 0xE9))):
+                count = sum(n for p, n in seen.items() if near(p, rgb, 30))
+                check(count > 30, "%s's line in type-success-%s (%d px)" % (name, stage, count))
 
         # PNG charts: each stage's colour, and the fault band's tint.
         w, h, rows = read_png(os.path.join(charts, "success-ratio.png"))
@@ -198,7 +290,7 @@ def main():
 
         # Determinism: one worker instead of two, the same bytes.
         out2 = os.path.join(tmp, "b")
-        run_compare(dcsim, out2, 1)
+        run_compare(dcsim, scenario, out2, 1)
         for root, _, names in os.walk(top):
             for n in names:
                 if n == "meta.json":

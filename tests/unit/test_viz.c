@@ -1,7 +1,10 @@
 /* test_viz.c -- the charting module: ticks at round values and round clock
  * times; Student's t; and a chart written as PNG and read back: the stage
  * colours are inside the plot area and the fault band is where the fault
- * was, nowhere else. */
+ * was, nowhere else. The report's charts from a synthetic run: a power
+ * loss's band splits where the building went dark, marks a few pixels
+ * apart merge with a count, every mark of an SVG has a <title>, each stage
+ * has a chart of success per request type, and the captions are filled. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -15,7 +18,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "rpt_table.h"
+#include "mdl_config.h"
+#include "rpt_charts.h"
+#include "rpt_story.h"
 #include "sim_alloc.h"
 #include "sim_stats.h"
 #include "vz_chart.h"
@@ -115,7 +120,7 @@ static void a_png_chart_shows_the_stage_colours_and_the_fault_band_where_the_fau
         ys1[i] = 100;
     }
     vz_series series[] = {{"pure", 0, xs, ys0, 601, 0}, {"unit", 1, xs, ys1, 601, 0}};
-    vz_band band = {200, 300, "power: HZ-A"};
+    vz_band band = {200, 300, "power: HZ-A", VZ_BAND_FAULT};
     vz_chart c = {.title = "Success ratio", .y_label = "successful / offered", .y_format = VZ_Y_PERCENT,
                   .y_min = 0, .y_max = 100, .x_min = 0, .x_max = 600, .origin_clock = 86340,
                   .series = series, .n_series = 2, .bands = &band, .n_bands = 1};
@@ -186,66 +191,345 @@ static void svg_for_html_has_prefixed_ids_and_no_xml_declaration(void **state)
     sim_free(svg);
 }
 
-/* The best cell of a row is marked, with values within 1% of it (one
- * seed's noise), but not on the availability row, where 99.0% lies within
- * 1% of 99.99%; a row where every stage ties marks nothing. */
-static void the_table_marks_the_best_and_its_ties_but_not_close_availabilities(void **state)
+/* ==== Band phases, mark groups and tooltips in vz_chart ==== */
+
+/* Mean brightness (0..255) of the pixels in a column band of the plot. */
+static double brightness(cairo_surface_t *img, int x0, int x1, int y0, int y1)
 {
-    (void)state;
-    static rpt_run runs[3];
-    const double availability[3] = {0.99, 0.9999, 0.5};
-    const double served[3] = {550680, 550320, 400000};
-    rpt_stage stages[3];
-    for (int s = 0; s < 3; s++) {
-        runs[s].h.availability = availability[s];
-        runs[s].h.nines = -log10(1 - availability[s]);
-        runs[s].h.peak_served = served[s];
-        stages[s] = (rpt_stage){.name = "stage", .runs = &runs[s], .n_runs = 1};
-    }
-    rpt_input in = {.stages = stages, .n_stages = 3};
-    static rpt_row rows[RPT_MAX_ROWS];
-    int n = rpt_table(&in, rows);
-    int checked = 0;
-    for (int i = 0; i < n; i++) {
-        const int *b = rows[i].best;
-        if (!strcmp(rows[i].label, "Availability") || !strcmp(rows[i].label, "Nines")) {
-            assert_true(!b[0] && b[1] && !b[2]);
-            checked++;
-        } else if (!strcmp(rows[i].label, "Peak throughput served")) {
-            assert_true(b[0] && b[1] && !b[2]);
-            checked++;
-        } else if (!strcmp(rows[i].label, "Lost writes")) { /* all 0: a tie */
-            assert_true(!b[0] && !b[1] && !b[2]);
-            checked++;
+    const unsigned char *data = cairo_image_surface_get_data(img);
+    int stride = cairo_image_surface_get_stride(img);
+    double sum = 0;
+    int n = 0;
+    for (int y = y0; y < y1; y++)
+        for (int x = x0; x < x1; x++, n++) {
+            uint32_t px = *(const uint32_t *)(data + (size_t)y * (size_t)stride + (size_t)x * 4);
+            sum += ((px >> 16 & 255) + (px >> 8 & 255) + (px & 255)) / 3.0;
         }
-    }
-    assert_int_equal(checked, 4);
+    return n ? sum / n : 0;
 }
 
-/* An incident still open when the run ends is in the RTO row, as it is in
- * summary.json and the rto verdict, even before it broke the SLO (a cut of
- * the run that ends while a building runs on batteries). */
-static void the_rto_row_tells_of_an_incident_open_at_the_end(void **state)
+/* On batteries is light and hatched, dark a deeper tint, and each phase
+ * has its tooltip in the SVG. */
+static void a_band_on_batteries_is_lighter_than_dark(void **state)
 {
     (void)state;
-    static rpt_run runs[2];
-    static mdl_incident open = {.recovered = 0, .broke_slo = 0, .rto = 120};
-    static mdl_incident healed = {.recovered = 1, .broke_slo = 0, .rto = 0};
-    runs[0].incidents = &open;
-    runs[0].n_incidents = 1;
-    runs[1].incidents = &healed;
-    runs[1].n_incidents = 1;
-    rpt_stage stages[2] = {{.name = "a", .runs = &runs[0], .n_runs = 1}, {.name = "b", .runs = &runs[1], .n_runs = 1}};
-    rpt_input in = {.stages = stages, .n_stages = 2};
-    static rpt_row rows[RPT_MAX_ROWS];
-    int n = rpt_table(&in, rows), found = 0;
-    for (int i = 0; i < n; i++)
-        if (!strcmp(rows[i].label, "RTO")) {
-            assert_string_equal(rows[i].cell[0], "not recovered, > 120 s");
-            assert_string_equal(rows[i].cell[1], "no incident");
-            found = 1;
+    for (int i = 0; i <= 600; i++) {
+        xs[i] = i;
+        ys1[i] = 100;
+    }
+    vz_series s = {"unit", 1, xs, ys1, 601, 0};
+    vz_band bands[] = {{100, 300, "power: HZ-A, on batteries", VZ_BAND_BATTERY}, {300, 500, "HZ-A dark", VZ_BAND_DARK}};
+    vz_chart c = {.title = "t", .y_min = 0, .y_max = 200, .x_max = 600, .series = &s, .n_series = 1,
+                  .bands = bands, .n_bands = 2};
+    cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 900, 320);
+    cairo_t *cr = cairo_create(img);
+    vz_chart_draw(cr, &c, 0, 0, 900, 320);
+    vz_plot_area a;
+    vz_chart_layout(cr, &c, 900, 320, &a);
+    cairo_destroy(cr);
+    cairo_surface_flush(img);
+    int y0 = (int)(a.y + a.h * 0.6), y1 = (int)(a.y + a.h * 0.9); /* under the line at 100 of 200 */
+    double battery = brightness(img, (int)vz_chart_x(&c, &a, 150), (int)vz_chart_x(&c, &a, 250), y0, y1);
+    double dark = brightness(img, (int)vz_chart_x(&c, &a, 350), (int)vz_chart_x(&c, &a, 450), y0, y1);
+    double clear = brightness(img, (int)vz_chart_x(&c, &a, 530), (int)vz_chart_x(&c, &a, 590), y0, y1);
+    assert_true(clear > 250);
+    assert_true(battery < clear - 3);   /* hatched: something is there */
+    assert_true(battery > dark + 15);   /* but far lighter than dark */
+    cairo_surface_destroy(img);
+    char *svg;
+    assert_int_equal(vz_svg_string(&svg, 900, 320, draw, &c, "p-"), 0);
+    assert_non_null(strstr(svg, "<title>power: HZ-A, on batteries, 00:01:40 to 00:05:00</title>"));
+    assert_non_null(strstr(svg, "<title>HZ-A dark, 00:05:00 to 00:08:20</title>"));
+    sim_free(svg);
+}
+
+/* Five marks of one stage within two pixels, and one far away: one group
+ * reading "detected, switched, promoted 3", and the far one alone. */
+static void marks_a_few_pixels_apart_merge_with_a_count(void **state)
+{
+    (void)state;
+    vz_mark marks[] = {
+        {300.0, 2, VZ_MARK_PROMOTE, "00:05:00 mature, promote: core 00-09"},
+        {300.5, 2, VZ_MARK_DETECT, "00:05:00 mature, detect: HZ-A"},
+        {301.0, 2, VZ_MARK_PROMOTE, "00:05:01 mature, promote: core 10-19"},
+        {301.5, 2, VZ_MARK_SWITCH, "00:05:01 mature, switch: RZ01"},
+        {302.0, 2, VZ_MARK_PROMOTE, "00:05:02 mature, promote: global"},
+        {500.0, 2, VZ_MARK_DETECT, "00:08:20 mature, detect: SH-A"},
+        {301.0, 0, VZ_MARK_DETECT, "00:05:01 pure, detect: HZ-A"}, /* another row */
+    };
+    vz_chart c = {.title = "t", .y_min = NAN, .y_max = NAN, .x_max = 600, .marks = marks, .n_marks = 7};
+    cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 8, 8);
+    cairo_t *cr = cairo_create(img);
+    vz_mark_group g[8];
+    size_t n = vz_chart_mark_groups(cr, &c, 1200, 400, g, 8);
+    cairo_destroy(cr);
+    cairo_surface_destroy(img);
+    assert_int_equal(n, 3);
+    int found = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (g[i].n == 5) {
+            assert_int_equal(g[i].count[VZ_MARK_DETECT], 1);
+            assert_int_equal(g[i].count[VZ_MARK_SWITCH], 1);
+            assert_int_equal(g[i].count[VZ_MARK_PROMOTE], 3);
+            found++;
+        } else {
+            assert_int_equal(g[i].n, 1);
         }
-    assert_true(found);
+    }
+    assert_int_equal(found, 1);
+    /* In the SVG, the group has one tooltip naming all five, in time order. */
+    char *svg;
+    assert_int_equal(vz_svg_string(&svg, 1200, 400, draw, &c, "m-"), 0);
+    const char *tip = strstr(svg, "<title>5 events: 1 detected 1 switched 3 promoted\n");
+    assert_non_null(tip);
+    const char *a = strstr(tip, "core 00-09"), *b = strstr(tip, "detect: HZ-A"), *e = strstr(tip, "global");
+    assert_true(a && b && e && a < b && b < e);
+    assert_non_null(strstr(svg, "<title>00:08:20 mature, detect: SH-A</title>"));
+    assert_non_null(strstr(svg, "<title>00:05:01 pure, detect: HZ-A</title>"));
+    sim_free(svg);
+}
+
+/* The written SVG file carries the tooltips too, after the drawing and
+ * escaped, and still ends with </svg>. */
+static void an_svg_file_mark_has_a_title(void **state)
+{
+    (void)state;
+    vz_mark mark = {120, 1, VZ_MARK_SWITCH, "00:02:00 naive, switch: core <00-09> & \"global\""};
+    vz_note note = {60, "1", "1. 00:01:00: HZ-A lost utility power"};
+    vz_chart c = {.title = "t", .y_min = NAN, .y_max = NAN, .x_max = 600, .marks = &mark, .n_marks = 1,
+                  .notes = &note, .n_notes = 1};
+    char path[] = "/tmp/dcsim-test-svg-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    assert_int_equal(vz_write_svg(path, 600, 300, draw, &c), 0);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    static char text[1 << 20];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    unlink(path);
+    text[n] = 0;
+    const char *tips = strstr(text, "<g class=\"tips\">");
+    assert_non_null(tips);
+    assert_non_null(strstr(tips, "<title>00:02:00 naive, switch: core &lt;00-09&gt; &amp; &quot;global&quot;</title>"));
+    assert_non_null(strstr(tips, "<title>1. 00:01:00: HZ-A lost utility power</title>"));
+    assert_non_null(strstr(tips, "</g>\n</svg>"));
+}
+
+/* ==== The report's charts from a synthetic run ==== */
+
+/* A small scenario: from 00:00:00, ten seconds of warm-up and fifteen
+ * minutes measured; HZ-A loses utility power at 00:01:00 (run time 60 s:
+ * run time counts from the start of the warm-up; x = 50 s into the
+ * measured part) with no generator. */
+static const char scenario_text[] =
+    "dcsim: 1\nkind: scenario\nname: viz-test\nstages: [pure]\nstart: \"00:00:00\"\nwarmup: 10s\nduration: 15m\n"
+    "seed: 1\nscale: 0.01\ninterval: 1s\n"
+    "traffic:\n  users: 1M\n  curve:\n    points:\n      - {at: \"00:00:00\", rate: 10k/s}\n"
+    "  types:\n"
+    "    - {name: pay, share: 60%, priority: 1, calls: [{data: user, op: write}]}\n"
+    "    - {name: query, share: 40%, priority: 3, calls: [{data: user, op: read}]}\n"
+    "faults:\n  - {at: \"00:01:00\", kind: power, target: {datacenter: HZ-A}, generator: fails, duration: 2h}\n"
+    "captions:\n"
+    "  - {at: \"00:00:30\", text: \"Half a minute in: {time}\"}\n"
+    "  - {on: detect, text: \"Detected {detect} s after the impact\"}\n"
+    "  - {on: promote, text: \"{lost} writes lost at {target}\"}\n";
+
+typedef struct fixture {
+    mdl_config *cfg;
+    rpt_run run;
+    rpt_stage stage;
+    rpt_input in;
+    mdl_event_row events[8];
+    mdl_incident incident;
+    mdl_series_point series[911];
+} fixture;
+
+static void event(fixture *fx, double t, int kind, const char *target, const char *text)
+{
+    mdl_event_row *e = &fx->events[fx->run.n_events++];
+    e->t = (sim_time)(t * SIM_SEC);
+    e->kind = kind;
+    snprintf(e->target, sizeof e->target, "%s", target);
+    snprintf(e->text, sizeof e->text, "%s", text);
+}
+
+static int setup_report(void **state)
+{
+    fixture *fx = calloc(1, sizeof *fx);
+    mdl_errors errs;
+    if (!fx || mdl_config_load_text("scenarios/viz-test.yaml", scenario_text, strlen(scenario_text), &fx->cfg, &errs)) {
+        mdl_errors_print(stderr, &errs);
+        free(fx);
+        return -1;
+    }
+    /* Batteries for ten minutes: dark at run time 660 s (x = 650); then
+     * detected, switched and three promotions within two seconds. */
+    fx->run.events = fx->events;
+    event(fx, 60, EV_FAULT, "HZ-A", "HZ-A lost utility power and its generator failed to start");
+    event(fx, 660, EV_DARK, "HZ-A", "HZ-A went dark (its batteries ran out)");
+    event(fx, 665, EV_DETECT, "HZ-A", "dead servers in HZ-A detected");
+    event(fx, 665.5, EV_SWITCH, "core 00-09", "core 00-09 switched to SH-A");
+    event(fx, 666, EV_PROMOTE, "core 00-09", "core 00-09: promoted the copy in SH-A");
+    event(fx, 666, EV_PROMOTE, "core 10-19", "core 10-19: promoted the copy in SH-A");
+    event(fx, 666.5, EV_PROMOTE, "global", "global: promoted the copy in SH-A");
+    fx->incident = (mdl_incident){.start = 60 * SIM_SEC, .broke_slo = 1, .impact = 600, .detect = 4.5,
+                                  .switched = 5, .rto = 40, .recovered = 1, .lost_writes = 1200, .rpo = 0.5};
+    fx->run.incidents = &fx->incident;
+    fx->run.n_incidents = 1;
+    /* Per second: pay always succeeds; query is shed from x = 700. */
+    for (int i = 0; i < 911; i++) {
+        mdl_series_point *p = &fx->series[i];
+        p->t = i - 10;
+        p->offered = 100;
+        p->type_offered[0] = 60;
+        p->type_succeeded[0] = 60;
+        p->type_offered[1] = 40;
+        p->type_succeeded[1] = p->t >= 700 ? 0 : 40;
+        p->by_cause[FAIL_SHED] = p->t >= 700 ? 40 : 0;
+        p->succeeded = p->type_succeeded[0] + p->type_succeeded[1];
+        p->cross_dc_calls = p->t >= 660 ? 25 : 5;
+    }
+    fx->run.series = fx->series;
+    fx->run.n_series = 911;
+    fx->run.n_dcs = 1;
+    snprintf(fx->run.dc_names[0], sizeof fx->run.dc_names[0], "HZ-A");
+    fx->stage = (rpt_stage){.name = "pure", .index = 0, .colour = 0, .runs = &fx->run, .n_runs = 1};
+    fx->in = (rpt_input){.cfg = fx->cfg, .scale = 0.01, .version = "test", .stages = &fx->stage, .n_stages = 1};
+    *state = fx;
+    return 0;
+}
+
+static int teardown_report(void **state)
+{
+    fixture *fx = *state;
+    mdl_config_free(fx->cfg);
+    free(fx);
+    return 0;
+}
+
+static const rpt_chart *chart_named(const rpt_charts *cs, const char *file)
+{
+    for (int i = 0; i < cs->n; i++)
+        if (!strcmp(cs->chart[i].file, file))
+            return &cs->chart[i];
+    return NULL;
+}
+
+static void the_power_band_splits_where_the_building_went_dark(void **state)
+{
+    fixture *fx = *state;
+    rpt_charts cs;
+    assert_int_equal(rpt_charts_build(&fx->in, &cs), 0);
+    const rpt_chart *ch = chart_named(&cs, "success-ratio");
+    assert_non_null(ch);
+    assert_int_equal(ch->c.n_bands, 2);
+    const vz_band *b = ch->c.bands;
+    assert_int_equal(b[0].phase, VZ_BAND_BATTERY);
+    assert_true(fabs(b[0].x0 - 50) < 1e-9 && fabs(b[0].x1 - 650) < 1e-9);
+    assert_string_equal(b[0].label, "power: HZ-A, on batteries");
+    assert_int_equal(b[1].phase, VZ_BAND_DARK);
+    assert_true(fabs(b[1].x0 - 650) < 1e-9 && fabs(b[1].x1 - (50 + 7200)) < 1e-9);
+    assert_string_equal(b[1].label, "HZ-A dark");
+    rpt_charts_free(&cs);
+}
+
+/* Without a dark event, the building rode on its batteries to the end. */
+static void without_a_dark_event_the_band_stays_on_batteries(void **state)
+{
+    fixture *fx = *state;
+    fx->events[1].kind = EV_REPAIR; /* no longer dark */
+    rpt_charts cs;
+    assert_int_equal(rpt_charts_build(&fx->in, &cs), 0);
+    const rpt_chart *ch = chart_named(&cs, "success-ratio");
+    assert_int_equal(ch->c.n_bands, 1);
+    assert_int_equal(ch->c.bands[0].phase, VZ_BAND_BATTERY);
+    rpt_charts_free(&cs);
+    fx->events[1].kind = EV_DARK;
+}
+
+static void the_marks_of_a_burst_merge_and_carry_what_where_when(void **state)
+{
+    fixture *fx = *state;
+    rpt_charts cs;
+    assert_int_equal(rpt_charts_build(&fx->in, &cs), 0);
+    const rpt_chart *ch = chart_named(&cs, "success-ratio");
+    assert_int_equal(ch->c.n_marks, 5);
+    assert_string_equal(ch->c.marks[0].title, "00:11:05 pure, detect: dead servers in HZ-A detected");
+    cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 8, 8);
+    cairo_t *cr = cairo_create(img);
+    vz_mark_group g[8];
+    size_t n = vz_chart_mark_groups(cr, &ch->c, ch->w, ch->h, g, 8);
+    cairo_destroy(cr);
+    cairo_surface_destroy(img);
+    assert_int_equal(n, 1);
+    assert_int_equal(g[0].n, 5);
+    assert_int_equal(g[0].count[VZ_MARK_PROMOTE], 3);
+    char *svg;
+    assert_int_equal(vz_svg_string(&svg, ch->w, ch->h, rpt_chart_draw, ch, "s-"), 0);
+    assert_non_null(strstr(svg, "00:11:06 pure, promote: core 10-19: promoted the copy in SH-A"));
+    sim_free(svg);
+    rpt_charts_free(&cs);
+}
+
+/* A chart per stage of success per request type: pay holds at 100% while
+ * query, shed, falls to 0; failures by cause show the shedding; the
+ * cross-datacenter calls have a line per stage. */
+static void each_stage_has_success_per_request_type_and_failures_by_cause(void **state)
+{
+    fixture *fx = *state;
+    rpt_charts cs;
+    assert_int_equal(rpt_charts_build(&fx->in, &cs), 0);
+    const rpt_chart *ch = chart_named(&cs, "type-success-pure");
+    assert_non_null(ch);
+    assert_true(ch->small && ch->place == RPT_OVER_TIME);
+    assert_int_equal(ch->c.n_series, 2);
+    assert_string_equal(ch->c.series[0].name, "pay (priority 1)");
+    assert_string_equal(ch->c.series[1].name, "query (priority 3)");
+    const vz_series *pay = &ch->c.series[0], *query = &ch->c.series[1];
+    assert_int_equal(pay->n, 901);
+    assert_true(pay->x[800] == 800 && pay->y[800] == 100 && query->y[800] == 0 && query->y[100] == 100);
+    assert_int_equal(ch->c.n_marks, 5); /* the stage's own */
+    ch = chart_named(&cs, "failures-pure");
+    assert_non_null(ch);
+    assert_true(ch->c.stacked && ch->c.n_series == FAIL_COUNT);
+    assert_true(ch->c.series[FAIL_SHED].y[800] == 40 && ch->c.series[FAIL_FAULT].y[800] == 0);
+    ch = chart_named(&cs, "cross-dc-calls");
+    assert_non_null(ch);
+    assert_int_equal(ch->c.n_series, 1);
+    assert_true(ch->c.series[0].y[700] == 25);
+    ch = chart_named(&cs, "dc-share-pure");
+    assert_true(ch && ch->place == RPT_IN_STAGE && ch->stage == 0);
+    rpt_charts_free(&cs);
+}
+
+/* Captions: at their clock time or at the first event of their kind,
+ * placeholders filled from the incident; numbered notes on the charts. */
+static void captions_are_told_when_the_run_reached_them(void **state)
+{
+    fixture *fx = *state;
+    rpt_caption_hit hit;
+    assert_int_equal(rpt_caption(&fx->run, fx->cfg->scn, 0, &hit), 1);
+    assert_string_equal(hit.clock, "00:00:30");
+    assert_string_equal(hit.text, "Half a minute in: 00:00:30");
+    assert_int_equal(rpt_caption(&fx->run, fx->cfg->scn, 1, &hit), 1);
+    assert_string_equal(hit.clock, "00:11:05");
+    assert_string_equal(hit.text, "Detected 4.5 s after the impact");
+    assert_int_equal(rpt_caption(&fx->run, fx->cfg->scn, 2, &hit), 1);
+    assert_string_equal(hit.text, "1,200 writes lost at core 00-09");
+    assert_int_equal(hit.more, 0); /* the promotions of one second are one moment */
+    rpt_caption_line lines[4];
+    assert_int_equal(rpt_caption_lines(&fx->in, 1, lines, 4), 1);
+    assert_string_equal(lines[0].stages, ""); /* the only stage: every stage */
+    rpt_charts cs;
+    assert_int_equal(rpt_charts_build(&fx->in, &cs), 0);
+    const rpt_chart *ch = chart_named(&cs, "success-ratio");
+    assert_int_equal(ch->c.n_notes, 3);
+    assert_string_equal(ch->c.notes[1].label, "2");
+    assert_string_equal(ch->c.notes[1].title, "2. 00:11:05: Detected 4.5 s after the impact");
+    assert_true(fabs(ch->c.notes[0].x - 20) < 1e-9); /* 00:00:30, 20 s into the measured part */
+    rpt_charts_free(&cs);
 }
 
 int main(void)
@@ -257,8 +541,15 @@ int main(void)
         cmocka_unit_test(students_t_matches_the_table),
         cmocka_unit_test(a_png_chart_shows_the_stage_colours_and_the_fault_band_where_the_fault_was),
         cmocka_unit_test(svg_for_html_has_prefixed_ids_and_no_xml_declaration),
-        cmocka_unit_test(the_table_marks_the_best_and_its_ties_but_not_close_availabilities),
-        cmocka_unit_test(the_rto_row_tells_of_an_incident_open_at_the_end),
+        cmocka_unit_test(a_band_on_batteries_is_lighter_than_dark),
+        cmocka_unit_test(marks_a_few_pixels_apart_merge_with_a_count),
+        cmocka_unit_test(an_svg_file_mark_has_a_title),
+        cmocka_unit_test_setup_teardown(the_power_band_splits_where_the_building_went_dark, setup_report, teardown_report),
+        cmocka_unit_test_setup_teardown(without_a_dark_event_the_band_stays_on_batteries, setup_report, teardown_report),
+        cmocka_unit_test_setup_teardown(the_marks_of_a_burst_merge_and_carry_what_where_when, setup_report, teardown_report),
+        cmocka_unit_test_setup_teardown(each_stage_has_success_per_request_type_and_failures_by_cause, setup_report,
+                                        teardown_report),
+        cmocka_unit_test_setup_teardown(captions_are_told_when_the_run_reached_them, setup_report, teardown_report),
     };
     return cmocka_run_group_tests_name("viz", tests, NULL, NULL);
 }

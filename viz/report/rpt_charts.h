@@ -1,29 +1,40 @@
-/* rpt_charts.h -- the report's charts as chart descriptions: success
- * ratio, p99 latency (log), offered and served throughput, cumulative lost
- * writes (every stage overlaid, a colour each), and each stage's share of
- * traffic per datacenter (stacked, one small chart per stage). Fault
- * windows of the scenario's timeline are bands; detections, switches and
- * promotions are marks. Built once, drawn into HTML, PDF and PNG alike. */
+/* rpt_charts.h -- the report's charts as chart descriptions. Over time,
+ * every stage overlaid (a colour each): success ratio, p99 latency (log),
+ * offered and served throughput, cross-datacenter database calls and
+ * cumulative lost writes; and a small chart per stage, two abreast: the
+ * success ratio of each request type, and failures by cause (stacked).
+ * In each stage's section: its share of traffic per datacenter (stacked).
+ * Faults of the scenario's timeline are bands, split into their phases
+ * where the runs tell them (a building on batteries, then dark);
+ * detections, switches and promotions are marks (each with what, where
+ * and when for the SVG's tooltip); the scenario's captions are numbered
+ * notes at the moments the stages reached them. Built once, drawn into
+ * HTML, PDF and PNG alike. */
 #ifndef RPT_CHARTS_H
 #define RPT_CHARTS_H
 #include "rpt.h"
 #include "vz_chart.h"
 
-#define RPT_MAX_CHARTS 16
+/* Where a chart goes in the report. */
+enum { RPT_OVER_TIME, RPT_IN_STAGE };
 
 typedef struct rpt_chart {
     char file[48];              /* charts/<file>.png and .svg */
-    char caption[768];
+    char caption[768];          /* of a run of small charts, the first one's is the run's */
     double w, h;                /* size in pixels */
+    int place;                  /* RPT_OVER_TIME, RPT_IN_STAGE */
+    int stage;                  /* RPT_IN_STAGE and small charts: the stage's index; else -1 */
+    int small;                  /* one of a set of small charts, one per stage, shown two abreast */
     vz_chart c;
 } rpt_chart;
 
 typedef struct rpt_charts {
-    rpt_chart chart[RPT_MAX_CHARTS];
+    rpt_chart *chart;           /* in the order the report shows them */
     int n;
+    size_t cap;
     /* Storage the charts borrow. */
-    void *blocks[256];
-    int n_blocks;
+    void **blocks;
+    size_t n_blocks, cap_blocks;
     int failed;
 } rpt_charts;
 

@@ -34,6 +34,11 @@ static const char *const css =
     "ol.story .k{display:inline-block;min-width:6em;color:#777;font-size:.85em}"
     "table.assumptions{font-size:.85em}table.assumptions td.where{color:#777;white-space:nowrap}"
     "div.warn{border-left:4px solid #E69F00;background:#fff8e6;padding:2px 12px;font-size:.9em}"
+    "div.multiples{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:0 18px}div.multiples figure{margin:.5em 0}"
+    "p.caption{color:#555;font-size:.9em;margin-top:0}"
+    "ol.captions{padding-left:1.6em}ol.captions>li{margin:.35em 0}ol.captions .on{color:#666;font-size:.9em}"
+    "ol.captions ul{list-style:none;padding-left:0;margin:.1em 0}ol.captions time{font-variant-numeric:tabular-nums;color:#444;display:inline-block;min-width:6.5em}"
+    "ol.captions .st{color:#555;font-size:.9em}ol.captions .na{color:#888}"
     "@media print{body{max-width:none;padding:0}h2{break-after:avoid}section.stage{break-before:page}}";
 
 static void stage_header(FILE *f, const rpt_input *in, int s)
@@ -88,7 +93,7 @@ static void meta_line(FILE *f, const rpt_input *in)
     fprintf(f, " &middot; scale %g (a fraction %g of the users, with every capacity scaled alike; counts are given at full scale)", in->scale, in->scale);
     fputs(" &middot; dcsim ", f);
     sim_escape_markup(f, in->version);
-    fputs(" &middot; the stages saw the same users and arrivals, so their differences are the architectures'. &#9733; marks the best value of a row and any within 1% of it (for availability, only an equal one).</p>\n", f);
+    fputs(" &middot; the stages saw the same users and arrivals, so their differences are the architectures'. &#9733; marks the best value of a row and any that noise cannot tell from it (with one run, closer than the least difference the row's definition states; with replicates, an overlapping 95% interval); &mdash; is a value that does not exist (no lost writes to count where nothing was promoted, no latency where almost nothing succeeded).</p>\n", f);
     /* Rounding at a small scale changes what is simulated: say so here,
      * not only on the terminal. */
     int any = 0;
@@ -145,13 +150,10 @@ static int stage_section(FILE *f, const rpt_input *in, const rpt_charts *charts,
     char id[64];
     snprintf(id, sizeof id, "topology-%s", st->name);
     int rc = figure(f, rpt_topology_draw, &topo, 1200, h, id, "Where everything stands: datacenters by city, and the one-way latency between neighbouring cities.");
-    for (int c = 0; !rc && c < charts->n; c++) {
-        char want[64];
-        snprintf(want, sizeof want, "dc-share-%s", st->name);
-        if (!strcmp(charts->chart[c].file, want))
+    for (int c = 0; !rc && c < charts->n; c++)
+        if (charts->chart[c].place == RPT_IN_STAGE && charts->chart[c].stage == s)
             rc = figure(f, rpt_chart_draw, &charts->chart[c], charts->chart[c].w, charts->chart[c].h,
                         charts->chart[c].file, charts->chart[c].caption);
-    }
     if (rc)
         return rc;
     static rpt_story_line lines[STORY_MAX];
@@ -177,6 +179,85 @@ static int stage_section(FILE *f, const rpt_input *in, const rpt_charts *charts,
         fprintf(f, "<p>&hellip; and %zu more events in <code>%s/events.csv</code>.</p>\n", untold, st->name);
     fputs("</section>\n", f);
     return SIM_OK;
+}
+
+/* The charts over time, in order; a run of small charts (one per stage)
+ * two abreast, with the run's caption once under it. */
+static int over_time(FILE *f, const rpt_charts *charts)
+{
+    int rc = SIM_OK;
+    for (int c = 0; !rc && c < charts->n;) {
+        const rpt_chart *ch = &charts->chart[c];
+        if (ch->place != RPT_OVER_TIME) {
+            c++;
+            continue;
+        }
+        if (!ch->small) {
+            rc = figure(f, rpt_chart_draw, ch, ch->w, ch->h, ch->file, ch->caption);
+            c++;
+            continue;
+        }
+        fputs("<div class=\"multiples\">\n", f);
+        int end = c;
+        while (!rc && end < charts->n && charts->chart[end].small && charts->chart[end].place == RPT_OVER_TIME &&
+               (end == c || !charts->chart[end].caption[0])) {
+            const rpt_chart *m = &charts->chart[end++];
+            rc = figure(f, rpt_chart_draw, m, m->w, m->h, m->file, NULL);
+        }
+        fputs("</div>\n", f);
+        if (ch->caption[0]) {
+            fputs("<p class=\"caption\">", f);
+            sim_escape_markup(f, ch->caption);
+            fputs("</p>\n", f);
+        }
+        c = end;
+    }
+    return rc;
+}
+
+/* The scenario's captions, numbered as the charts' tags: what each stage's
+ * run said, and when (the stages alike told together). */
+static void captions(FILE *f, const rpt_input *in)
+{
+    const scenario *sc = in->cfg->scn;
+    if (sc->captions.n == 0)
+        return;
+    static rpt_caption_line lines[64];
+    fputs("<section id=\"captions\">\n<h2>What happens when</h2>\n", f);
+    fputs("<p>The scenario's captions, numbered as the tags on the charts, at the moment each stage's run reached them "
+          "(the first time, when an event shows one). Times to detect and switch and the RTO count from the impact, "
+          "the first break of the SLO, as in the table.</p>\n<ol class=\"captions\">\n", f);
+    for (size_t i = 0; i < sc->captions.n; i++) {
+        char trigger[96];
+        rpt_caption_trigger(sc, i, trigger, sizeof trigger);
+        fputs("<li><span class=\"on\">", f);
+        sim_escape_markup(f, trigger);
+        fputs("</span>\n<ul>\n", f);
+        size_t n = rpt_caption_lines(in, i, lines, sizeof lines / sizeof *lines);
+        for (size_t l = 0; l < n; l++) {
+            const rpt_caption_line *L = &lines[l];
+            fputs(L->clock[0] ? "<li>" : "<li class=\"na\">", f);
+            if (L->clock[0]) {
+                fputs("<time>", f);
+                sim_escape_markup(f, L->clock);
+                fputs("</time> ", f);
+            }
+            if (L->stages[0]) {
+                fputs("<span class=\"st\">", f);
+                sim_escape_markup(f, L->stages);
+                fputs(":</span> ", f);
+            }
+            if (L->clock[0])
+                sim_escape_markup(f, L->text);
+            else
+                fputs("never reached", f);
+            if (L->more)
+                fprintf(f, " <span class=\"st\">(and %zu more time%s)</span>", L->more, L->more == 1 ? "" : "s");
+            fputs("</li>\n", f);
+        }
+        fputs("</ul></li>\n", f);
+    }
+    fputs("</ol>\n</section>\n", f);
 }
 
 static void assumptions(FILE *f, const rpt_input *in)
@@ -217,14 +298,12 @@ int rpt_write_html(FILE *f, const rpt_input *in, const rpt_charts *charts)
     fputs("</p>\n</header>\n<section id=\"headline\">\n<h2>Stages compared</h2>\n", f);
     headline(f, in);
     meta_line(f, in);
-    fputs("</section>\n<section id=\"charts\">\n<h2>Over time</h2>\n", f);
+    fputs("</section>\n", f);
+    captions(f, in);
+    fputs("<section id=\"charts\">\n<h2>Over time</h2>\n", f);
     if (sc->random_faults.n)
         fputs("<p>Random failures are not drawn as bands (each stage has its own); each stage's story lists them.</p>\n", f);
-    int rc = SIM_OK;
-    for (int c = 0; !rc && c < charts->n; c++)
-        if (strncmp(charts->chart[c].file, "dc-share-", 9))
-            rc = figure(f, rpt_chart_draw, &charts->chart[c], charts->chart[c].w, charts->chart[c].h,
-                        charts->chart[c].file, charts->chart[c].caption);
+    int rc = over_time(f, charts);
     fputs("</section>\n<section id=\"stages\">\n<h2>Each stage</h2>\n", f);
     for (int s = 0; !rc && s < in->n_stages; s++)
         rc = stage_section(f, in, charts, s);

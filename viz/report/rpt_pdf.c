@@ -55,14 +55,16 @@ static void heading(page *p, const char *text, double size)
     p->y += size * 1.6;
 }
 
-static void paragraph(page *p, const char *text, double size)
+/* Text wrapped to the body width less indent, starting indent in. */
+static void indented(page *p, const char *text, double size, double indent, int bold)
 {
-    vz_font(p->cr, size, 0);
+    vz_font(p->cr, size, bold);
     vz_set(p->cr, vz_ink, 1);
-    /* Measure first by drawing nowhere: wrap into lines of the body width. */
     need(p, size * 2.6);
-    p->y = vz_text_wrapped(p->cr, MARGIN, p->y + size, BODY_W, size * 1.35, text) - size + size * 0.5;
+    p->y = vz_text_wrapped(p->cr, MARGIN + indent, p->y + size, BODY_W - indent, size * 1.35, text) - size + size * 0.5;
 }
+
+static void paragraph(page *p, const char *text, double size) { indented(p, text, size, 0, 0); }
 
 /* How much a drawing made for w x h pixels is scaled: as wide as the body,
  * but no taller than half a page (less room for captions), so charts go
@@ -90,6 +92,79 @@ static void figure(page *p, const rpt_chart *ch)
     if (ch->caption[0]) {
         paragraph(p, ch->caption, 7.5);
         p->y += 6;
+    }
+}
+
+/* Small charts two abreast, each half the body wide, the first one's
+ * caption (the set's) under the row. */
+static void figure_pair(page *p, const rpt_chart *a, const rpt_chart *b, const char *caption)
+{
+    double half = (BODY_W - 12) / 2, k = half / a->w, h = a->h * k;
+    need(p, h + 8 + (caption ? 24 : 0));
+    const rpt_chart *two[2] = {a, b};
+    for (int i = 0; i < 2 && two[i]; i++) {
+        cairo_save(p->cr);
+        cairo_translate(p->cr, MARGIN + i * (half + 12), p->y);
+        cairo_scale(p->cr, k, k);
+        rpt_chart_draw(p->cr, two[i]->w, two[i]->h, two[i]);
+        cairo_restore(p->cr);
+    }
+    p->y += h + 8;
+    if (caption && caption[0]) {
+        paragraph(p, caption, 7.5);
+        p->y += 6;
+    }
+}
+
+/* The charts over time; a run of small charts two to a row. */
+static void over_time(page *p, const rpt_charts *charts)
+{
+    for (int c = 0; c < charts->n;) {
+        const rpt_chart *ch = &charts->chart[c];
+        if (ch->place != RPT_OVER_TIME) {
+            c++;
+        } else if (!ch->small) {
+            figure(p, ch);
+            c++;
+        } else {
+            int end = c + 1;
+            while (end < charts->n && charts->chart[end].small && charts->chart[end].place == RPT_OVER_TIME &&
+                   !charts->chart[end].caption[0])
+                end++;
+            for (int i = c; i < end; i += 2)
+                figure_pair(p, &charts->chart[i], i + 1 < end ? &charts->chart[i + 1] : NULL,
+                            i + 2 >= end ? ch->caption : NULL);
+            c = end;
+        }
+    }
+}
+
+/* The scenario's captions, numbered as the charts' tags. */
+static void captions(page *p, const rpt_input *in)
+{
+    const scenario *sc = in->cfg->scn;
+    if (sc->captions.n == 0)
+        return;
+    static rpt_caption_line lines[64];
+    heading(p, "What happens when", 13);
+    paragraph(p, "The scenario's captions, numbered as the tags on the charts, at the moment each stage's run reached "
+                 "them (the first time, when an event shows one). Times to detect and switch and the RTO count from "
+                 "the impact, the first break of the SLO, as in the table.", 9);
+    for (size_t i = 0; i < sc->captions.n; i++) {
+        char trigger[96], line[800];
+        rpt_caption_trigger(sc, i, trigger, sizeof trigger);
+        snprintf(line, sizeof line, "%zu. %s", i + 1, trigger);
+        indented(p, line, 9, 0, 1);
+        size_t n = rpt_caption_lines(in, i, lines, sizeof lines / sizeof *lines);
+        for (size_t l = 0; l < n; l++) {
+            const rpt_caption_line *L = &lines[l];
+            char more[48] = "";
+            if (L->more)
+                snprintf(more, sizeof more, " (and %zu more time%s)", L->more, L->more == 1 ? "" : "s");
+            snprintf(line, sizeof line, "%.60s%s%.250s%s%.320s%s", L->clock, L->clock[0] ? "  " : "", L->stages,
+                     L->stages[0] ? ": " : "", L->clock[0] ? L->text : "never reached", more);
+            indented(p, line, 8.5, 14, 0);
+        }
     }
 }
 
@@ -182,11 +257,11 @@ int rpt_write_pdf(FILE *f, const rpt_input *in, const rpt_charts *charts)
     char meta[512];
     const rpt_stage *st0 = &in->stages[0];
     if (st0->n_runs > 1)
-        snprintf(meta, sizeof meta, "%d replicates, seeds %llu to %llu (means \u00b1 95%% confidence half-widths); scale %g; dcsim %s. * marks the best value of a row and any within 1%% of it.",
+        snprintf(meta, sizeof meta, "%d replicates, seeds %llu to %llu (means \u00b1 95%% confidence half-widths); scale %g; dcsim %s. * marks the best of a row and any that noise cannot tell from it; \u2014 a value that does not exist.",
                  st0->n_runs, (unsigned long long)st0->runs[0].seed, (unsigned long long)st0->runs[st0->n_runs - 1].seed,
                  in->scale, in->version);
     else
-        snprintf(meta, sizeof meta, "Seed %llu; scale %g; dcsim %s. * marks the best value of a row and any within 1%% of it. The stages saw the same users and arrivals.",
+        snprintf(meta, sizeof meta, "Seed %llu; scale %g; dcsim %s. * marks the best of a row and any that noise cannot tell from it; \u2014 a value that does not exist. The stages saw the same users and arrivals.",
                  (unsigned long long)st0->runs[0].seed, in->scale, in->version);
     paragraph(&p, meta, 9);
     for (int k = 0; k < in->n_stages; k++)
@@ -195,11 +270,10 @@ int rpt_write_pdf(FILE *f, const rpt_input *in, const rpt_charts *charts)
             snprintf(line, sizeof line, "Scale rounding, %.40s: %.200s", in->stages[k].name, in->stages[k].runs[0].warnings[i]);
             paragraph(&p, line, 8);
         }
+    captions(&p, in);
     new_page(&p);
     heading(&p, "Over time", 13);
-    for (int c = 0; c < charts->n; c++)
-        if (strncmp(charts->chart[c].file, "dc-share-", 9))
-            figure(&p, &charts->chart[c]);
+    over_time(&p, charts);
     for (int k = 0; k < in->n_stages; k++) {
         const rpt_stage *st = &in->stages[k];
         const stage *def = in->cfg->stages[st->index];
@@ -208,12 +282,9 @@ int rpt_write_pdf(FILE *f, const rpt_input *in, const rpt_charts *charts)
         paragraph(&p, def->description, 9.5);
         rpt_topology topo = {def, in->cfg->stage_geos[st->index], st->colour};
         drawing(&p, rpt_topology_draw, &topo, 1200, rpt_topology_height(p.cr, &topo, 1200));
-        for (int c = 0; c < charts->n; c++) {
-            char want[64];
-            snprintf(want, sizeof want, "dc-share-%s", st->name);
-            if (!strcmp(charts->chart[c].file, want))
+        for (int c = 0; c < charts->n; c++)
+            if (charts->chart[c].place == RPT_IN_STAGE && charts->chart[c].stage == k)
                 figure(&p, &charts->chart[c]);
-        }
         heading(&p, "What happened", 11);
         story(&p, in, k);
     }
