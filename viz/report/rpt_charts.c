@@ -393,6 +393,36 @@ static double *measured_x(rpt_charts *cs, const rpt_run *r, size_t *n)
     return x;
 }
 
+/* value(r, point, k) for each point of the measured part (as measured_x):
+ * a line of a per-type, per-cause or per-datacenter chart. */
+typedef double indexed_value(const rpt_run *r, const mdl_series_point *p, int k);
+static double *measured_y(rpt_charts *cs, const rpt_run *r, size_t n, indexed_value *value, int k)
+{
+    double *y = new_array(cs, n);
+    for (size_t i = 0, j = 0; y && i < r->n_series; i++)
+        if (r->series[i].t >= 0)
+            y[j++] = value(r, &r->series[i], k);
+    return y;
+}
+
+static double v_type_success(const rpt_run *r, const mdl_series_point *p, int type)
+{
+    (void)r;
+    return p->type_offered[type] > 0 ? p->type_succeeded[type] / p->type_offered[type] * 100 : NAN;
+}
+static double v_cause(const rpt_run *r, const mdl_series_point *p, int cause)
+{
+    (void)r;
+    return p->by_cause[cause];
+}
+static double v_dc_share(const rpt_run *r, const mdl_series_point *p, int dc)
+{
+    double total = 0;
+    for (int e = 0; e < r->n_dcs; e++)
+        total += p->dc_served[e];
+    return total > 0 ? p->dc_served[dc] / total * 100 : NAN;
+}
+
 /* A success ratio's axis: from 0 unless every value stays high, then zoomed. */
 static double ratio_floor(double lowest) { return lowest >= 99 ? 99 : lowest >= 90 ? 90 : 0; }
 
@@ -502,19 +532,13 @@ static int type_charts(const rpt_input *in, rpt_charts *cs, const common *co)
         for (size_t o = 0; o < nt; o++) {
             size_t ty = order[o];
             const scn_type *type = MDL_ITEM(sc->traffic.types, scn_type, ty);
-            double *y = new_array(cs, n);
+            double *y = measured_y(cs, r, n, v_type_success, (int)ty);
             char *name = new_text(cs, "%s (priority %lld)", type->name, (long long)type->priority);
             if (!y || !name)
                 return SIM_ENOMEM;
-            for (size_t i = 0, k = 0; i < r->n_series; i++) {
-                const mdl_series_point *p = &r->series[i];
-                if (p->t < 0)
-                    continue;
-                y[k] = p->type_offered[ty] > 0 ? p->type_succeeded[ty] / p->type_offered[ty] * 100 : NAN;
+            for (size_t k = 0; k < n; k++)
                 if (isfinite(y[k]))
                     lowest = fmin(lowest, y[k]);
-                k++;
-            }
             lines[o] = (vz_series){name, colours[ty], x, y, n, 0}; /* a type keeps its colour */
         }
         rpt_chart *ch = add_stage_chart(cs, co, in, s, "type-success", "success ratio per request type",
@@ -552,12 +576,9 @@ static int cause_charts(const rpt_input *in, rpt_charts *cs, const common *co)
         if (!x || !layers)
             return SIM_ENOMEM;
         for (int cause = 0; cause < FAIL_COUNT; cause++) {
-            double *y = new_array(cs, n);
+            double *y = measured_y(cs, r, n, v_cause, cause);
             if (!y)
                 return SIM_ENOMEM;
-            for (size_t i = 0, k = 0; i < r->n_series; i++)
-                if (r->series[i].t >= 0)
-                    y[k++] = r->series[i].by_cause[cause];
             layers[cause] = (vz_series){mdl_failure_causes[cause], colours[cause], x, y, n, 0};
         }
         rpt_chart *ch = add_stage_chart(cs, co, in, s, "failures", "failures by cause", "failures/s", SMALL_W, SMALL_H);
@@ -683,17 +704,9 @@ static int dc_share_charts(const rpt_input *in, rpt_charts *cs, const common *co
                 g++;
             if (g == n_seen && n_seen < 64)
                 dc_seen[n_seen++] = r->dc_names[d];
-            double *y = new_array(cs, n);
+            double *y = measured_y(cs, r, n, v_dc_share, d);
             if (!y)
                 return SIM_ENOMEM;
-            for (size_t i = 0, k = 0; i < r->n_series; i++) {
-                if (r->series[i].t < 0)
-                    continue;
-                double total = 0;
-                for (int e = 0; e < r->n_dcs; e++)
-                    total += r->series[i].dc_served[e];
-                y[k++] = total > 0 ? r->series[i].dc_served[d] / total * 100 : NAN;
-            }
             layers[d] = (vz_series){r->dc_names[d], dc_colours[g % 8], x, y, n, 0};
         }
         rpt_chart *ch = add_stage_chart(cs, co, in, s, "dc-share", "share of requests served per datacenter", "share", WIDE_W, 260);
