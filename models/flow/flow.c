@@ -1,6 +1,6 @@
 /* flow.c -- the request flow's own state: built on a world (the clients'
  * lanes and timeouts, the traffic's streams, the protections, the DNS
- * answers), and freed. */
+ * answers, the gateways' addresses), and freed. */
 #include "flow_int.h"
 #include "sim_alloc.h"
 #include "sim_status.h"
@@ -26,6 +26,8 @@ int flow_init(w_world *w)
         return SIM_ENOMEM;
     if ((rc = prot_init(w)) || (rc = dns_init(w)))
         return rc;
+    if (w->st->entry.kind == ENTRY_GATEWAY && (rc = gateway_init(w)))
+        return rc;
     route_refresh(w);
     return SIM_OK;
 }
@@ -35,6 +37,7 @@ void flow_fini(w_world *w)
     if (!w->flow)
         return;
     dns_fini(w);
+    gateway_fini(w);
     prot_fini(w);
     sim_choice_fini(&w->flow->type_choice);
     req_free_all(w);

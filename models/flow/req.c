@@ -87,6 +87,7 @@ static void on_timeout(sim_engine *e, void *subject, void *object);
 static void on_retry(sim_engine *e, void *subject, void *object);
 static void on_entry(sim_engine *e, void *subject, void *object);
 static void on_entry_local(sim_engine *e, void *subject, void *object);
+static void client_send(w_world *w, w_req *r);
 
 /* The client's answer for this attempt is a FAILURE(...): retry, or give up. */
 static void client_failed(w_world *w, w_req *r, int failure)
@@ -123,6 +124,8 @@ static void client_failed(w_world *w, w_req *r, int failure)
     maybe_free(w, r);
 }
 
+static void client_connect(w_world *w, w_req *r);
+
 /* Starts an attempt: the request leaves the user towards the entry. */
 void req_start_attempt(w_world *w, w_req *r)
 {
@@ -133,6 +136,11 @@ void req_start_attempt(w_world *w, w_req *r)
     req_count(w, r, M_ATTEMPTS);
     prot_note_attempt(w, r->attempt > 0);
     sim_timer_start(w->flow->timeout_lane, &r->timeout);
+    if (w->st->entry.kind == ENTRY_GATEWAY) {
+        gateway_begin(w, r);
+        client_connect(w, r);
+        return;
+    }
     r->entry_dc = (uint8_t)route_entry_dc(w, r);
     w_dc *entry = &w->dcs[r->entry_dc];
     if (!entry->powered || !entry->entry_up || entry->isolated == W_DROPPED) {
@@ -142,8 +150,15 @@ void req_start_attempt(w_world *w, w_req *r)
         r->lost = 1;
         return;
     }
-    /* Served in the building it enters (the usual case): one event for the
-     * trip from the user through the entry and the balancer to the server. */
+    client_send(w, r);
+}
+
+/* The request leaves for the entry r->entry_dc, which answers. Served in
+ * the building it enters (the usual case): one event for the trip from
+ * the user through the entry and the balancer to the server. */
+static void client_send(w_world *w, w_req *r)
+{
+    w_dc *entry = &w->dcs[r->entry_dc];
     w_cell *cell = route_cell(w, r);
     if (cell && cell->dc == entry) {
         r->cell = (uint32_t)cell->index;
@@ -152,6 +167,44 @@ void req_start_attempt(w_world *w, w_req *r)
         return;
     }
     sim_lane_schedule(w->flow->client_lane, on_entry, r, w);
+}
+
+static void on_connect_next(sim_engine *e, void *subject, void *object)
+{
+    (void)e;
+    w_req *r = subject;
+    r->endpoint++;
+    client_connect(object, r);
+}
+
+/* A gateway client connects to its next address: one that does not
+ * answer (a dark or cut-off building, a dead gateway) costs the connect
+ * timeout, one that refuses a round trip; then the next address. With
+ * none left the client waits for its timeout. */
+static void client_connect(w_world *w, w_req *r)
+{
+    if (r->client_done) { /* it timed out while connecting */
+        r->work_done = 1;
+        maybe_free(w, r);
+        return;
+    }
+    int dc = gateway_endpoint(w, r, r->endpoint);
+    if (dc < 0) {
+        r->work_done = 1;
+        r->lost = 1;
+        return;
+    }
+    const w_dc *d = &w->dcs[dc];
+    int silent = !d->powered || !d->entry_up || d->isolated == W_DROPPED;
+    int refused = !silent && d->isolated == W_REFUSED;
+    gateway_learn(w, r, r->endpoint, !silent && !refused);
+    if (silent || refused) {
+        sim_time wait = silent ? w->st->entry.connect_timeout : 2 * w->flow->client_latency;
+        sim_event_post(w->e, sim_now(w->e) + wait, on_connect_next, r, w);
+        return;
+    }
+    r->entry_dc = (uint8_t)dc;
+    client_send(w, r);
 }
 
 static void on_retry(sim_engine *e, void *subject, void *object)

@@ -74,9 +74,11 @@ typedef struct stg_check {
 
 typedef struct stg_entry {
     mdl_head head;
-    int kind;                   /* ENTRY_VIP, ENTRY_DNS */
+    int kind;                   /* ENTRY_VIP, ENTRY_DNS, ENTRY_GATEWAY */
     mdl_names datacenters;      /* where the entry points stand */
     sim_time ttl;               /* DNS answers are cached this long */
+    int64_t endpoints;          /* gateway: addresses a client holds */
+    sim_time connect_timeout;   /* gateway: a client gives up on an address after this */
     stg_check health_check;     /* the global balancer's checks of each entry */
     int routing;                /* ROUTE_BY_UNIT, ROUTE_SPREAD */
     int64_t max_in_flight;      /* admission control; 0: none */

@@ -28,7 +28,7 @@ enum { MDL_TIMESERIES_KINDS(MDL_ENUM_ID) TIMESERIES_COUNT };
 
 /* ==== Stages ==== */
 
-#define MDL_ENTRY_KINDS(X) X(ENTRY_VIP, "vip") X(ENTRY_DNS, "dns")
+#define MDL_ENTRY_KINDS(X) X(ENTRY_VIP, "vip") X(ENTRY_DNS, "dns") X(ENTRY_GATEWAY, "gateway")
 enum { MDL_ENTRY_KINDS(MDL_ENUM_ID) ENTRY_COUNT };
 #define MDL_ROUTINGS(X) X(ROUTE_BY_UNIT, "by-unit") X(ROUTE_SPREAD, "spread")
 enum { MDL_ROUTINGS(MDL_ENUM_ID) ROUTE_COUNT };

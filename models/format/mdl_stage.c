@@ -16,10 +16,12 @@ static const mdl_schema check_schema = {"health_check", sizeof(stg_check), check
 
 #define ST stg_entry
 static const mdl_field entry_fields[] = {
-    FE("kind", kind, REQ, NULL, mdl_entry_kinds, "vip: one hardware virtual IP in one datacenter; dns: a global balancer answering DNS with the healthy entry points", "dns"),
+    FE("kind", kind, REQ, NULL, mdl_entry_kinds, "vip: one hardware virtual IP in one datacenter; dns: a global balancer answering DNS with the healthy entry points; gateway: gateways in every listed datacenter accept any user and route by the unit rules the registry pushes, and clients hold several gateway addresses", "gateway"),
     F("datacenters", MDL_NAMES, datacenters, REQ, NULL, "where the entry points stand", "[HZ-A, SH-A]"),
     FR("ttl", MDL_DURATION, ttl, FIG, "30s", 0, 86400, "dns: clients keep an answer this long, even when it has gone bad", "30s"),
     FS("health_check", health_check, 0, check_schema, "dns: how the global balancer checks each entry point"),
+    FR("endpoints", MDL_INT, endpoints, FIG, "2", 1, 64, "gateway: addresses a client holds, its unit's datacenters first (cells in order), then the other gateways", "2"),
+    FR("connect_timeout", MDL_DURATION, connect_timeout, FIG, "1s", 0.001, 600, "gateway: a client that gets no answer from an address within this moves to its next one (a refusal moves it at once); it then tries the dead address last until the others fail", "1s"),
     FE("routing", routing, 0, "spread", mdl_routings, "by-unit: each user is sent to the datacenter of the unit owning their shard; spread: users are spread over the entry points and served where they land", "by-unit"),
     FR("max_in_flight", MDL_INT, max_in_flight, FIG, "0", 0, 1e12, "admission control: requests in progress beyond this are refused (0: none)", "2M"),
     FR("rate_limit", MDL_RATE, rate_limit, FIG, "0/s", 0, 1e12, "requests admitted per second in all (0: none)", "700k/s"),

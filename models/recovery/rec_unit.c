@@ -80,8 +80,11 @@ static void on_pushed(sim_engine *e, void *subject, void *object)
         groups[i]->write_forbidden = 0;
     route_refresh(w);
     note_tell_unit(w, NOTE_UNIT_HOME, u->index);
-    world_event(w, EV_SWITCH, u->def->name, "unit %s switched from %s to %s (%s)", u->def->name,
-                from ? from->dc->geo->name : "-", job->to->dc->geo->name, job->why);
+    const char *how = w->st->entry.kind == ENTRY_GATEWAY ? "; every gateway routes its users there now"
+                      : w->st->entry.kind == ENTRY_DNS   ? "; DNS answers with it, users follow as their cached answers expire"
+                                                         : "";
+    world_event(w, EV_SWITCH, u->def->name, "unit %s switched from %s to %s (%s)%s", u->def->name,
+                from ? from->dc->geo->name : "-", job->to->dc->geo->name, job->why, how);
 }
 
 void rec_switch_unit(w_world *w, w_unit *u, w_cell *to, const char *why)

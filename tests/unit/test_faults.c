@@ -19,70 +19,14 @@
 #include "mdl_view.h"
 #include "note.h"
 #include "world_event.h"
-#include "tiny_world.h"
-
-/* Three datacenters A, B, C in three cities, 1 ms apart; cells and copies
- * as given. Every building without batteries, so power loss is immediate. */
-static char *three_dc(const char *cells, const char *db, const char *entry, const char *scenario_rest)
-{
-    char *buf = malloc(16384);
-    snprintf(buf, 16384,
-             "dcsim: 1\nkind: scenario\nname: f\n"
-             "stages:\n"
-             "  - dcsim: 1\n    kind: stage\n    name: f\n"
-             "    geography:\n      dcsim: 1\n      kind: geography\n      name: three\n"
-             "      cities: [{name: X, lon: 0, lat: 0}, {name: Y, lon: 1, lat: 1}, {name: Z, lon: 2, lat: 2}]\n"
-             "      datacenters:\n"
-             "        - {name: A, city: X, internal_latency: 0s, power: {ups: 0s, generator_start: 0s}}\n"
-             "        - {name: B, city: Y, internal_latency: 0s, power: {ups: 0s, generator_start: 0s}}\n"
-             "        - {name: C, city: Z, internal_latency: 0s, power: {ups: 0s, generator_start: 0s}}\n"
-             "      links:\n"
-             "        - {between: [X, Y], paths: [{latency: 1ms}]}\n"
-             "        - {between: [Y, Z], paths: [{latency: 1ms}]}\n"
-             "        - {between: [X, Z], paths: [{latency: 1ms}]}\n"
-             "    datacenters: [A, B, C]\n"
-             "    entry: %s\n"
-             "    pools: [{name: app, workers: 1000, boot: 0s, service_time: {w: 1ms}}]\n"
-             "    units: [{name: u, cells: [%s]}]\n"
-             "    databases: [{name: db, holds: [user, global], connections: 100000, workers: 10000, read: 1ms, write: 1ms, recovery: 0s, %s}]\n"
-             "start: \"00:00:00\"\nwarmup: 0s\n"
-             "slo: {ratio: 99%%, window: 2s, hold: 5s}\n"
-             "%s",
-             entry, cells, db, scenario_rest);
-    return buf;
-}
-
-static const char *writes_100 =
-    "traffic:\n  users: 1M\n  curve: {points: [{at: \"00:00:00\", rate: 1000/s}]}\n"
-    "  types: [{name: w, share: 100%, calls: [{data: user, op: write}]}]\n"
-    "  client: {timeout: 1s, retries: 0}\n";
-
-static mdl_world *run_text(char *text, mdl_config **cfg_out)
-{
-    mdl_config *cfg = tiny_load(text);
-    mdl_world *w = tiny_world(cfg, 1, 21);
-    assert_int_equal(mdl_world_run(w, 0, NULL, NULL), 0);
-    *cfg_out = cfg;
-    free(text);
-    return w;
-}
-
-static double event_time(const mdl_world *w, const char *kind, int nth)
-{
-    for (size_t i = 0; i < mdl_world_events(w); i++) {
-        const mdl_event_row *row = mdl_world_event(w, i);
-        if (!strcmp(mdl_event_kinds[row->kind], kind) && nth-- == 0)
-            return sim_time_to_seconds(row->t);
-    }
-    return -1;
-}
+#include "three_dc.h"
 
 static void losing_the_only_datacenter_gives_zero_success_until_repair(void **state)
 {
     (void)state;
     char rest[2048];
     snprintf(rest, sizeof rest, "duration: 60s\n%sfaults:\n  - {at: \"00:00:10\", kind: power, target: {datacenter: A}, generator: fails, duration: 20s}\n",
-             writes_100);
+             THREE_DC_WRITES);
     char *text = three_dc("{datacenter: A, pool: app, servers: 4}",
                           "groups: [{primary: A}]", "{kind: vip, datacenters: [A], client_latency: 0s}", rest);
     mdl_config *cfg;
@@ -110,7 +54,7 @@ static void a_majority_quorum_loses_no_acknowledged_write_when_any_datacenter_di
         char rest[2048];
         snprintf(rest, sizeof rest,
                  "duration: 60s\n%sfaults:\n  - {at: \"00:00:10\", kind: power, target: {datacenter: %s}, generator: fails, duration: 30s}\n",
-                 writes_100, victims[v]);
+                 THREE_DC_WRITES, victims[v]);
         char *text = three_dc("{datacenter: A, pool: app, servers: 4, share: 34%}, {datacenter: B, pool: app, servers: 4, share: 33%}, {datacenter: C, pool: app, servers: 4, share: 33%}",
                               "replication: {mode: quorum}, promotion: {mode: automatic, lease: 2s, election: 1s}, groups: [{primary: A, replicas: [B, C]}]",
                               "{kind: dns, datacenters: [A, B, C], ttl: 5s, client_latency: 0s}", rest);
@@ -163,7 +107,7 @@ static void a_majority_quorum_loses_nothing_when_the_leaders_city_dies(void **st
              "start: \"00:00:00\"\nwarmup: 0s\nduration: 30s\n"
              "slo: {ratio: 99%%, window: 2s, hold: 5s}\n"
              "%sfaults:\n  - {at: \"00:00:10\", kind: power, target: {city: X}, generator: fails, permanent: true}\n",
-             writes_100);
+             THREE_DC_WRITES);
     mdl_config *cfg;
     mdl_world *w = run_text(text, &cfg);
     print_message("quorum 2+2+1, the leader's city dies: %.0f writes lost, promoted at %.1f s\n",
@@ -179,7 +123,7 @@ static void async_replication_at_a_constant_lag_loses_about_rate_times_lag(void 
     (void)state;
     char rest[2048];
     snprintf(rest, sizeof rest, "duration: 40s\n%sfaults:\n  - {at: \"00:00:20\", kind: db-primary, target: {database: db}, permanent: true}\n",
-             writes_100);
+             THREE_DC_WRITES);
     char *text = three_dc("{datacenter: B, pool: app, servers: 4}",
                           "replication: {mode: async, lag: 1s}, promotion: {mode: manual, detect: 0s, response: 0s}, groups: [{primary: A, replicas: [B]}]",
                           "{kind: vip, datacenters: [B], client_latency: 0s}", rest);
@@ -201,7 +145,7 @@ static void a_dns_switch_cannot_finish_before_the_ttl(void **state)
     char rest[2048];
     snprintf(rest, sizeof rest,
              "duration: 120s\n%sfaults:\n  - {at: \"00:00:10\", kind: balancer, target: {datacenter: A}, permanent: true}\n",
-             writes_100);
+             THREE_DC_WRITES);
     char *text = three_dc("{datacenter: A, pool: app, servers: 4, share: 50%}, {datacenter: B, pool: app, servers: 4, share: 50%}",
                           "groups: [{primary: C}]",
                           "{kind: dns, datacenters: [A, B], ttl: 30s, client_latency: 0s, health_check: {interval: 2s, threshold: 2, timeout: 1s}}",
@@ -229,7 +173,7 @@ static void a_manual_promotion_cannot_finish_before_the_human_response(void **st
     (void)state;
     char rest[2048];
     snprintf(rest, sizeof rest, "duration: 200s\n%sfaults:\n  - {at: \"00:00:10\", kind: db-primary, target: {database: db}, permanent: true}\n",
-             writes_100);
+             THREE_DC_WRITES);
     char *text = three_dc("{datacenter: B, pool: app, servers: 4}",
                           "replication: {mode: async, lag: 10ms}, promotion: {mode: manual, detect: 10s, response: {uniform: {min: 100s, max: 150s}}}, groups: [{primary: A, replicas: [B]}]",
                           "{kind: vip, datacenters: [B], client_latency: 0s}", rest);
@@ -258,7 +202,7 @@ static void a_lost_failover_database_falls_back_to_promotion(void **state)
              "duration: 100s\n%sfaults:\n"
              "  - {at: \"00:00:10\", kind: db-primary, target: {database: db}, permanent: true}\n"
              "  - {at: \"00:00:40\", kind: power, target: {datacenter: C}, generator: fails, permanent: true}\n",
-             writes_100);
+             THREE_DC_WRITES);
     char *text = three_dc("{datacenter: B, pool: app, servers: 4}",
                           "replication: {mode: async, lag: 10ms}, promotion: {mode: manual, detect: 30s, response: 20s}, "
                           "failover: {detect: 5s, switch: 5s}, groups: [{primary: A, replicas: [B], failover: C}]",
@@ -302,7 +246,7 @@ static void incident_phases_run_from_the_impact_to_when_failures_stopped(void **
     /* Unrecovered: a permanent loss of the only datacenter. */
     char rest[2048];
     snprintf(rest, sizeof rest, "duration: 60s\n%sfaults:\n  - {at: \"00:00:10\", kind: power, target: {datacenter: A}, generator: fails, permanent: true}\n",
-             writes_100);
+             THREE_DC_WRITES);
     char *text = three_dc("{datacenter: A, pool: app, servers: 4}", "groups: [{primary: A}]",
                           "{kind: vip, datacenters: [A], client_latency: 0s}", rest);
     mdl_config *cfg;
@@ -325,7 +269,7 @@ static void incident_phases_run_from_the_impact_to_when_failures_stopped(void **
              "duration: 80s\n%sfaults:\n"
              "  - {at: \"00:00:10\", kind: power, target: {datacenter: A}, generator: fails, duration: 10s}\n"
              "  - {at: \"00:00:22\", kind: power, target: {datacenter: A}, generator: fails, duration: 10s}\n",
-             writes_100);
+             THREE_DC_WRITES);
     text = three_dc("{datacenter: A, pool: app, servers: 4}", "groups: [{primary: A}]",
                     "{kind: vip, datacenters: [A], client_latency: 0s}", rest);
     w = run_text(text, &cfg);
@@ -354,7 +298,7 @@ static void incident_phases_run_from_the_impact_to_when_failures_stopped(void **
 
     /* Harmless: one of two power feeds. */
     snprintf(rest, sizeof rest, "duration: 60s\n%sfaults:\n  - {at: \"00:00:10\", kind: feed, target: {datacenter: A}, duration: 10s}\n",
-             writes_100);
+             THREE_DC_WRITES);
     text = three_dc("{datacenter: A, pool: app, servers: 4}", "groups: [{primary: A}]",
                     "{kind: vip, datacenters: [A], client_latency: 0s}", rest);
     w = run_text(text, &cfg);
@@ -374,7 +318,7 @@ static void batteries_are_time_to_impact_not_rto(void **state)
     snprintf(rest, sizeof rest,
              "duration: 90s\n%sfaults:\n"
              "  - {at: \"00:00:10\", kind: power, target: {datacenter: A}, generator: fails, duration: 40s}\n",
-             writes_100);
+             THREE_DC_WRITES);
     char *text = three_dc("{datacenter: A, pool: app, servers: 4}", "groups: [{primary: A}]",
                           "{kind: vip, datacenters: [A], client_latency: 0s}", rest);
     /* Batteries of 30 s in A: dark at 40 s, power back at 50 s. */
@@ -493,7 +437,7 @@ static mdl_world *dark_a(mdl_config **cfg)
     char rest[2048];
     snprintf(rest, sizeof rest,
              "duration: 60s\n%sfaults:\n  - {at: \"00:00:10\", kind: power, target: {datacenter: A}, generator: fails, duration: 30s}\n",
-             writes_100);
+             THREE_DC_WRITES);
     char *text = three_dc("{datacenter: A, pool: app, servers: 4, share: 50%}, {datacenter: B, pool: app, servers: 4, share: 50%}",
                           "replication: {mode: quorum}, promotion: {mode: automatic, lease: 2s, election: 1s}, groups: [{primary: A, replicas: [B, C]}]",
                           "{kind: dns, datacenters: [A, B], ttl: 5s, client_latency: 0s}", rest);

@@ -42,7 +42,9 @@ static void describe(const stage *st, const char *dc, dc_box *b)
     memset(b, 0, sizeof *b);
     b->name = dc;
     if (names_has(&st->entry.datacenters, dc))
-        add_line(b, 0, st->entry.kind == ENTRY_DNS ? "entry (DNS)" : "entry (VIP)");
+        add_line(b, 0, st->entry.kind == ENTRY_DNS       ? "entry (DNS)"
+                       : st->entry.kind == ENTRY_GATEWAY ? "entry (gateway)"
+                                                         : "entry (VIP)");
     if (st->registry.head.present && names_has(&st->registry.datacenters, dc))
         add_line(b, 0, "registry");
     for (size_t u = 0; u < st->units.n; u++) {

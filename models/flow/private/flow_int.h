@@ -37,6 +37,8 @@ struct w_req {
     uint8_t entry_dc, cell_dc;
     uint8_t client_done, work_done, held_session, admitted, conflict;
     uint8_t lost;               /* no answer will come: a fault lost its work */
+    uint8_t endpoint;           /* gateway: which of the user's addresses it is trying */
+    uint8_t first_last;         /* gateway: the user's app tries its first address last */
     uint8_t state;
     uint32_t cell;              /* index of the serving cell */
 };
@@ -64,6 +66,7 @@ static inline w_req *reqq_pop(w_req **head, w_req **tail)
 
 typedef struct flow_prot flow_prot;
 typedef struct flow_dns flow_dns;
+typedef struct flow_gateway flow_gateway;
 
 struct w_flow {
     /* Request records, from a free list. */
@@ -80,6 +83,7 @@ struct w_flow {
     sim_time client_latency;
     flow_prot *prot;
     flow_dns *dns;
+    flow_gateway *gateway;
 };
 
 /* A request's measure, counted for its unit, type and birth. */
@@ -110,7 +114,7 @@ void req_next_call(w_world *w, w_req *r);
 void req_call_done(w_world *w, w_req *r, int failure);
 void req_work_lost(w_world *w, w_req *r);
 
-/* ==== route.c, route_dns.c ==== */
+/* ==== route.c, route_dns.c, route_gateway.c ==== */
 
 int route_entry_dc(w_world *w, const w_req *r);
 w_cell *route_cell(w_world *w, const w_req *r);
@@ -119,6 +123,17 @@ int dns_init(w_world *w);
 void dns_fini(w_world *w);
 /* The entry point a user whose cache was filled at its last refresh was told. */
 int dns_entry(w_world *w, const w_req *r);
+int gateway_init(w_world *w);
+void gateway_fini(w_world *w);
+/* The attempt starts at the user's first address, in the order its app
+ * knows at the start. */
+void gateway_begin(const w_world *w, w_req *r);
+/* The datacenter of the k-th address the attempt tries (from 0), or -1
+ * past the last. */
+int gateway_endpoint(const w_world *w, const w_req *r, int k);
+/* The k-th address answered, or gave none: the app remembers its first
+ * address failing (and tries it last) until it answers again. */
+void gateway_learn(w_world *w, const w_req *r, int k, int answered);
 
 /* ==== db_call.c ==== */
 

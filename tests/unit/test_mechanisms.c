@@ -1,0 +1,128 @@
+/* test_mechanisms.c -- the mechanisms operators run, each against a
+ * hand-worked case on the three-datacenter world: in-band routing through
+ * gateways (clients move to their next address after the connect timeout
+ * and remember it; a unit switch takes effect at the registry's push, not
+ * when DNS caches expire). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "three_dc.h"
+
+/* Cells in A and B sharing the users, the database in C; the gateway in A
+ * dies at 10 s for good. */
+static mdl_world *gateway_a_dies(const char *users, mdl_config **cfg)
+{
+    char rest[2048];
+    snprintf(rest, sizeof rest,
+             "duration: 40s\n"
+             "traffic:\n  users: %s\n  curve: {points: [{at: \"00:00:00\", rate: 1000/s}]}\n"
+             "  types: [{name: w, share: 100%%, calls: [{data: user, op: write}]}]\n"
+             "  client: {timeout: 1s, retries: 0}\n"
+             "faults:\n  - {at: \"00:00:10\", kind: balancer, target: {datacenter: A}, permanent: true}\n",
+             users);
+    char *text = three_dc("{datacenter: A, pool: app, servers: 4, share: 50%}, {datacenter: B, pool: app, servers: 4, share: 50%}",
+                          "groups: [{primary: C}]",
+                          "{kind: gateway, datacenters: [A, B], endpoints: 2, connect_timeout: 200ms, routing: spread, client_latency: 0s}",
+                          rest);
+    return run_text(text, cfg);
+}
+
+/* Half the users hold A's gateway first. With a million users nearly every
+ * request is its user's first since the fault: it waits the 200 ms connect
+ * timeout, then B's gateway serves it well inside the 1 s timeout. Nothing
+ * fails, and the slowest requests take 200 ms more. With a hundred users
+ * each learns at its first request and goes to B straight from then on. */
+static void gateway_clients_move_to_their_next_address_after_the_connect_timeout(void **state)
+{
+    (void)state;
+    mdl_config *cfg;
+    mdl_world *w = gateway_a_dies("1M", &cfg);
+    const mdl_series *s = mdl_world_series(w);
+    for (size_t i = 0; i < s->n; i++) {
+        const mdl_series_point *p = &s->p[i];
+        assert_true(p->failed == 0);
+        if (p->t < 9)
+            assert_true(p->p99 < 0.05);
+        if (p->t >= 11 && p->t < 39) {
+            assert_true(p->p99 >= 0.2 && p->p99 < 0.25);
+            assert_true(p->succeeded > 900);
+        }
+    }
+    mdl_world_destroy(w);
+    mdl_config_free(cfg);
+
+    w = gateway_a_dies("100", &cfg);
+    s = mdl_world_series(w);
+    for (size_t i = 0; i < s->n; i++) {
+        const mdl_series_point *p = &s->p[i];
+        assert_true(p->failed == 0);
+        if (p->t >= 12 && p->t < 39) /* every user has had a request since 10 s */
+            assert_true(p->p99 < 0.05);
+    }
+    mdl_world_destroy(w);
+    mdl_config_free(cfg);
+}
+
+/* The unit lives in A with its standby in B; A goes dark for good at 10 s.
+ * The registry (in C) misses 3 heartbeats of 1 s, the switch pushes the
+ * new mapping in 1 s: switched by 14 s. */
+static mdl_world *unit_home_goes_dark(const char *entry, mdl_config **cfg)
+{
+    const char *rest = "duration: 70s\n" THREE_DC_WRITES
+                       "faults:\n  - {at: \"00:00:10\", kind: power, target: {datacenter: A}, generator: fails, permanent: true}\n";
+    char *text = three_dc_stage("{datacenter: A, pool: app, servers: 4}, {datacenter: B, pool: app, servers: 4, standby: true}",
+                                "groups: [{primary: C}]", entry,
+                                "    registry: {datacenters: [C], heartbeat: 1s, threshold: 3, push_delay: 1s}\n"
+                                "    unit_switch: {trigger: automatic, push_delay: 1s}\n",
+                                rest);
+    return run_text(text, cfg);
+}
+
+static double last_failure(const mdl_world *w)
+{
+    const mdl_series *s = mdl_world_series(w);
+    double last = -1;
+    for (size_t i = 0; i < s->n; i++)
+        if (s->p[i].failed > 0)
+            last = s->p[i].t;
+    return last;
+}
+
+/* Through DNS (TTL 30 s) users keep the dead answer until their cache
+ * expires: failures go on until the switch plus up to the TTL. Through
+ * gateways the clients' connect timeout takes them to B, whose gateway
+ * routes by the pushed mapping: failures stop at the switch plus the
+ * client's 1 s timeout. */
+static void a_gateway_switch_does_not_wait_for_the_dns_ttl(void **state)
+{
+    (void)state;
+    mdl_config *cfg;
+    mdl_world *w = unit_home_goes_dark("{kind: gateway, datacenters: [A, B], connect_timeout: 200ms, routing: by-unit, client_latency: 0s}", &cfg);
+    double switched = event_time(w, "switch", 0), last = last_failure(w);
+    print_message("gateway: switched at %.2f s, last failure in the interval at %.0f s\n", switched, last);
+    assert_true(switched >= 12 && switched <= 14.01);
+    assert_true(last >= 10 && last <= switched + 1);
+    mdl_world_destroy(w);
+    mdl_config_free(cfg);
+
+    w = unit_home_goes_dark("{kind: dns, datacenters: [A, B], ttl: 30s, routing: by-unit, client_latency: 0s, "
+                            "health_check: {interval: 2s, threshold: 2, timeout: 1s}}",
+                            &cfg);
+    double dns_switched = event_time(w, "switch", 0), dns_last = last_failure(w);
+    print_message("dns: switched at %.2f s, last failure in the interval at %.0f s (TTL 30 s)\n", dns_switched, dns_last);
+    assert_true(dns_last >= dns_switched + 0.9 * 30 - 1);
+    mdl_world_destroy(w);
+    mdl_config_free(cfg);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(gateway_clients_move_to_their_next_address_after_the_connect_timeout),
+        cmocka_unit_test(a_gateway_switch_does_not_wait_for_the_dns_ttl),
+    };
+    return cmocka_run_group_tests_name("mechanisms", tests, NULL, NULL);
+}
