@@ -156,7 +156,7 @@ void db_call(w_world *w, w_req *r)
         req_call_done(w, r, FAILURE(M_NO_ROUTE, FAIL_FAULT)); /* no primary: nobody takes the call */
         return;
     }
-    if (call->op == OP_WRITE && g->write_forbidden) {
+    if (call->op == OP_WRITE && (g->write_forbidden || g->handover_to >= 0)) {
         req_call_done(w, r, FAILURE(M_REFUSED, FAIL_SWITCHING));
         return;
     }

@@ -148,6 +148,8 @@ typedef struct stg_promotion {
     mdl_dist response;          /* manual: paging, diagnosis and action */
     sim_time lease;             /* automatic: the leader's lease */
     sim_time election;          /* automatic: electing once the lease expired */
+    int follow_unit;            /* the leader moves with its unit's traffic (a primary zone) */
+    sim_time handover;          /* handing the lease to another copy, no writes meanwhile */
 } stg_promotion;
 
 typedef struct stg_failover {

@@ -110,6 +110,8 @@ static const mdl_field promotion_fields[] = {
     {"response", MDL_DIST, offsetof(ST, response), FIG, "15m", 0, 0, NULL, NULL, 0, "manual: paging, diagnosis and action", "{lognormal: {mean: 15m, p99: 45m}}"},
     FR("lease", MDL_DURATION, lease, FIG, "10s", 0, 3600, "automatic: the leader's lease", "10s"),
     FR("election", MDL_DURATION, election, FIG, "2s", 0, 3600, "automatic: electing a new leader once the lease is gone", "2s"),
+    F("follow_unit", MDL_BOOL, follow_unit, 0, "false", "user data: when a unit switch moves the unit owning the group's shards, the leader is handed to the copy in the unit's new datacenter (a primary zone), so writes stay inside the unit", "true"),
+    FR("handover", MDL_DURATION, handover, FIG, "1s", 0, 3600, "follow_unit: handing the lease to a copy that has caught up; the group takes no writes meanwhile", "1s"),
     FEND,
 };
 #undef ST

@@ -341,6 +341,52 @@ void rec_promote_now(w_world *w, w_group *g, const char *why)
     take_over(w, g, to, why, 0);
 }
 
+/* ==== Planned handovers ==== */
+
+static void on_handed_over(sim_engine *e, void *subject, void *object)
+{
+    (void)e;
+    (void)object;
+    w_group *g = subject;
+    w_world *w = g->db->world;
+    int to = g->handover_to, from = g->primary;
+    g->handover_to = -1;
+    /* Something broke meanwhile: the leader it had keeps the lease, or
+     * the election that started takes it from here. */
+    if (to < 0 || g->promoting || from < 0 || !node_up(g, from) || !node_up(g, to))
+        return;
+    g->primary = to;
+    g->old_primary = -1;
+    char name[96];
+    group_name(g, name, sizeof name);
+    world_event(w, EV_HANDOVER, name, "%s: the leader in %s handed its lease to the copy in %s, following its unit; nothing acknowledged is lost",
+                name, g->nodes[from].dc->geo->name, g->nodes[to].dc->geo->name);
+}
+
+int rec_leader_follow(w_world *w, w_group *g, int dc)
+{
+    if (!g->db->def->promotion.follow_unit)
+        return 0;
+    if (g->handover_to >= 0)
+        return 1;
+    if (g->primary < 0 || g->promoting || !node_up(g, g->primary) || g->nodes[g->primary].dc->index == dc)
+        return 0;
+    int to = -1;
+    for (int i = 0; i < g->n_nodes && to < 0; i++)
+        if (!g->nodes[i].is_failover && node_up(g, i) && g->nodes[i].dc->index == dc &&
+            net_reachable(w, g->nodes[g->primary].dc->index, dc))
+            to = i;
+    if (to < 0)
+        return 0; /* no copy there: the leader stays */
+    /* Writes stop; the copy applies what it still lacks (its lag behind
+     * the leader), then takes the lease. Commits in flight finish at the
+     * old leader meanwhile, well inside the catch-up. */
+    g->handover_to = to;
+    sim_time catch_up = dblog_copy_lag(w, g, to);
+    sim_event_post(w->e, sim_now(w->e) + catch_up + g->db->def->promotion.handover, on_handed_over, g, NULL);
+    return 1;
+}
+
 /* ==== Listeners ==== */
 
 void rec_on_dbnode_lost(w_world *w, const w_note *n, void *context)

@@ -5,7 +5,10 @@
  * forbidden, the switch waits for their databases to have a live primary
  * and their copies to catch up (giving up after the bound), then pushes
  * the new mapping to every gateway (push delay): the unit's users go to
- * its standby cell. Requests routed by the old mapping meanwhile fail. */
+ * its standby cell. Requests routed by the old mapping meanwhile fail.
+ * Groups whose leader follows its unit hand it to their copy in the new
+ * datacenter while writes are forbidden (rec_db.c), so the unit's writes
+ * stay inside it. */
 #include <stdio.h>
 
 #include "rec_int.h"
@@ -53,6 +56,9 @@ static void on_catch_up(sim_engine *e, void *subject, void *object)
         int live = g->primary >= 0 && g->nodes[g->primary].up && g->nodes[g->primary].dc->powered &&
                    net_reachable(w, job->to->dc->index, g->nodes[g->primary].dc->index);
         ready &= live && !g->promoting;
+        /* Its leader follows the unit while writes are forbidden. */
+        if (live && !g->promoting && rec_leader_follow(w, g, job->to->dc->index))
+            ready = 0;
     }
     sim_time now = sim_now(e);
     if (!ready && now - job->started < cfg->catch_up_bound) {

@@ -208,6 +208,7 @@ struct w_group {
     int max_sessions;           /* the most connections ever in use */
     /* Recovery. */
     int write_forbidden;        /* a unit switch is moving its shards */
+    int handover_to;            /* -1, or the copy the leader is being handed to (no writes meanwhile) */
     int lost_primary;           /* -1, or the node whose loss is being handled */
     int cut_node;               /* -1, or a primary alive but cut off from every other building */
     sim_time primary_lost_at;

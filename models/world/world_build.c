@@ -248,6 +248,7 @@ static int build_databases(w_world *w)
                 g->nodes[g->n_nodes++] = (w_dbnode){.dc = &w->dcs[world_dc_index(w, g->def->failover)], .up = 1, .slowdown = 1, .is_failover = 1};
             g->lost_primary = -1;
             g->cut_node = -1;
+            g->handover_to = -1;
             g->parked_on = -1;
             g->old_primary = -1;
             g->primary = 0;

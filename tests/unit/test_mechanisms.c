@@ -2,7 +2,7 @@
  * hand-worked case on the three-datacenter world: in-band routing through
  * gateways (clients move to their next address after the connect timeout
  * and remember it; a unit switch takes effect at the registry's push, not
- * when DNS caches expire). */
+ * when DNS caches expire); leaders that follow their unit. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -118,11 +118,83 @@ static void a_gateway_switch_does_not_wait_for_the_dns_ttl(void **state)
     mdl_config_free(cfg);
 }
 
+/* A unit in A (standby in B) and its group's copies in A (leader), C and B,
+ * majority quorum; A goes dark for good at 10 s. The copies elect C after
+ * the 2 s lease and 1 s election (C is listed first of the equals); the
+ * registry finds the cell gone by 13 s; the switch waits for the live
+ * leader and, when the leader follows its unit, hands it to B (catch-up of
+ * about a millisecond and the 500 ms handover) while writes are
+ * forbidden, then pushes the mapping in 1 s. */
+static mdl_world *unit_with_a_quorum_group(const char *follow, mdl_config **cfg)
+{
+    const char *rest = "duration: 40s\n" THREE_DC_WRITES
+                       "faults:\n  - {at: \"00:00:10\", kind: power, target: {datacenter: A}, generator: fails, permanent: true}\n";
+    char db[512];
+    snprintf(db, sizeof db,
+             "replication: {mode: quorum}, promotion: {mode: automatic, lease: 2s, election: 1s, follow_unit: %s, handover: 500ms}, "
+             "groups: [{primary: A, replicas: [C, B]}]",
+             follow);
+    char *text = three_dc_stage("{datacenter: A, pool: app, servers: 4}, {datacenter: B, pool: app, servers: 4, standby: true}", db,
+                                "{kind: gateway, datacenters: [A, B], connect_timeout: 200ms, routing: by-unit, client_latency: 0s}",
+                                "    registry: {datacenters: [C], heartbeat: 1s, threshold: 3, push_delay: 1s}\n"
+                                "    unit_switch: {trigger: automatic, push_delay: 1s}\n",
+                                rest);
+    return run_text(text, cfg);
+}
+
+/* Mean cross-datacenter calls per second over [from, to) of run time. */
+static double cross_dc_calls(const mdl_world *w, double from, double to)
+{
+    const mdl_series *s = mdl_world_series(w);
+    double sum = 0;
+    int n = 0;
+    for (size_t i = 0; i < s->n; i++)
+        if (s->p[i].t >= from && s->p[i].t < to) {
+            sum += s->p[i].cross_dc_calls;
+            n++;
+        }
+    return n ? sum / n : 0;
+}
+
+static void leaders_follow_their_unit_and_nothing_acknowledged_is_lost(void **state)
+{
+    (void)state;
+    mdl_config *cfg;
+    mdl_world *w = unit_with_a_quorum_group("true", &cfg);
+    double promoted = event_time(w, "promote", 0), handed = event_time(w, "handover", 0),
+           switched = event_time(w, "switch", 0);
+    print_message("follows: elected at %.3f s, handed over at %.3f s, switched at %.3f s; cross-DC calls/s before %.0f, "
+                  "after %.0f; %.0f writes lost\n",
+                  promoted, handed, switched, cross_dc_calls(w, 0, 9), cross_dc_calls(w, switched + 1, 40),
+                  (double)w->lost_writes);
+    assert_true(fabs(promoted - 13) < 1e-6);
+    /* The switch looks for a live leader every 100 ms; then the catch-up
+     * (about 1 ms) and the 500 ms handover; at its next look, the push. */
+    assert_true(handed >= promoted + 0.5 && handed <= promoted + 0.5 + 0.1 + 0.01);
+    assert_true(switched >= handed + 1 && switched <= handed + 1 + 0.1 + 1e-6);
+    assert_true(cross_dc_calls(w, 0, 9) == 0);
+    assert_true(cross_dc_calls(w, switched + 1, 40) == 0);
+    assert_int_equal(w->lost_writes, 0);
+    mdl_world_destroy(w);
+    mdl_config_free(cfg);
+
+    /* Without it the leader stays in C and every write crosses cities. */
+    w = unit_with_a_quorum_group("false", &cfg);
+    switched = event_time(w, "switch", 0);
+    print_message("stays: switched at %.3f s, cross-DC calls/s after %.0f\n", switched, cross_dc_calls(w, switched + 1, 40));
+    assert_true(event_time(w, "handover", 0) < 0);
+    assert_true(cross_dc_calls(w, switched + 1, 40) > 900);
+    assert_int_equal(w->lost_writes, 0);
+    mdl_world_destroy(w);
+    mdl_config_free(cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(gateway_clients_move_to_their_next_address_after_the_connect_timeout),
         cmocka_unit_test(a_gateway_switch_does_not_wait_for_the_dns_ttl),
+        cmocka_unit_test(leaders_follow_their_unit_and_nothing_acknowledged_is_lost),
     };
     return cmocka_run_group_tests_name("mechanisms", tests, NULL, NULL);
 }

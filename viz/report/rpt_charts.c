@@ -236,7 +236,8 @@ static void add_fault_bands(const rpt_input *in, rpt_charts *cs, common *co, con
 static int mark_kind(int event_kind)
 {
     return event_kind == EV_DETECT ? VZ_MARK_DETECT : event_kind == EV_SWITCH ? VZ_MARK_SWITCH
-                                                  : event_kind == EV_PROMOTE ? VZ_MARK_PROMOTE : -1;
+                                                  : event_kind == EV_PROMOTE || event_kind == EV_HANDOVER ? VZ_MARK_PROMOTE
+                                                                                                        : -1;
 }
 
 /* Detections, switches and promotions of every stage, each titled with

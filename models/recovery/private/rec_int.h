@@ -32,6 +32,11 @@ void rec_dbnode_lost(w_world *w, w_group *g, int node);
 void rec_dbnode_back(w_world *w, w_group *g, int node);
 void rec_group_check(w_world *w, w_group *g);
 void rec_promote_now(w_world *w, w_group *g, const char *why);
+/* A group whose leader follows its unit (promotion.follow_unit) starts
+ * handing it to its copy in datacenter dc: 1 while the handover is under
+ * way, 0 when the leader is there already or cannot go (no copy there,
+ * no live leader). */
+int rec_leader_follow(w_world *w, w_group *g, int dc);
 
 /* Units (rec_unit.c). */
 void rec_cell_changed(w_world *w, w_cell *c);
