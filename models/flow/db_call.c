@@ -3,10 +3,12 @@
  * connection limits and workers at the primary, reads and writes, and the
  * commit cost of the replication mode. Every commit moves the group's log
  * (world/dblog.h); a read from a copy behind it is stale. */
+#include <stdio.h>
 #include <string.h>
 
 #include "dblog.h"
 #include "flow_int.h"
+#include "world_event.h"
 
 /* ==== Choosing a copy ==== */
 
@@ -37,6 +39,38 @@ static int nearest_copy(w_world *w, const w_group *g, int dc)
 
 /* ==== Commit cost ==== */
 
+/* Semi-synchronous commit, given the round trip to the nearest replica
+ * that can acknowledge (-1: none can). With none, commits wait for the
+ * timeout from the first that found none (every one meanwhile waits until
+ * then), and the primary continues asynchronously from then on; a
+ * replica reachable again acknowledges from its next commit, and semi-sync
+ * resumes (MySQL's rpl_semi_sync_master_timeout, 10 s by default). */
+static sim_time semi_sync_wait(w_world *w, w_group *g, sim_time rtt)
+{
+    sim_time now = sim_now(w->e);
+    char db[96];
+    if (g->db->holds_user)
+        snprintf(db, sizeof db, "%s %02d-%02d", g->db->def->name, g->def->shards.lo, g->def->shards.hi);
+    else
+        snprintf(db, sizeof db, "%s", g->db->def->name);
+    if (rtt >= 0) {
+        if (g->semi_degraded)
+            world_event(w, EV_REPLICATION, db, "%s: a replica acknowledges again; commits are semi-synchronous again", db);
+        g->semi_degraded = 0;
+        g->semi_fallback_at = 0;
+        return rtt;
+    }
+    if (g->semi_degraded)
+        return 0;
+    if (g->semi_fallback_at == 0)
+        g->semi_fallback_at = now + g->db->def->replication.timeout;
+    if (now < g->semi_fallback_at)
+        return g->semi_fallback_at - now;
+    g->semi_degraded = 1;
+    world_event(w, EV_REPLICATION, db, "%s: no replica acknowledged within the timeout; commits continue asynchronously", db);
+    return 0;
+}
+
 /* How long a write at the primary waits for its copies; -1 when it cannot
  * commit (too few copies reachable for sync or quorum). */
 static sim_time commit_wait(w_world *w, w_group *g, int p)
@@ -52,8 +86,8 @@ static sim_time commit_wait(w_world *w, w_group *g, int p)
             continue;
         copies++;
         if (node_alive(w, g, i) && net_reachable(w, from, g->nodes[i].dc->index) &&
-            net_reachable(w, g->nodes[i].dc->index, from))
-            rtt[n++] = net_delay(w, from, g->nodes[i].dc->index) + net_delay(w, g->nodes[i].dc->index, from);
+            net_reachable(w, g->nodes[i].dc->index, from)) /* there (with a semi-sync replica's shipping) and back */
+            rtt[n++] = dblog_received_lag(w, g, i) + net_delay(w, g->nodes[i].dc->index, from);
     }
     for (int i = 1; i < n; i++) /* sort the few round trips */
         for (int j = i; j > 0 && rtt[j - 1] > rtt[j]; j--) {
@@ -63,14 +97,7 @@ static sim_time commit_wait(w_world *w, w_group *g, int p)
         }
     switch (rep->mode) {
     case REPL_SEMI_SYNC:
-        if (n > 0) {
-            g->semi_degraded = 0;
-            return rtt[0];
-        }
-        if (g->semi_degraded)
-            return 0; /* fell back to asynchronous */
-        g->semi_degraded = 1;
-        return rep->timeout;
+        return semi_sync_wait(w, g, n > 0 ? rtt[0] : -1);
     case REPL_SYNC:
         return n == copies ? (n ? rtt[n - 1] : 0) : -1;
     default: { /* quorum: a majority of all copies, the leader included */

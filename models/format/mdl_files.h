@@ -136,7 +136,8 @@ typedef struct stg_unit {
 typedef struct stg_replication {
     mdl_head head;
     int mode;
-    mdl_dist lag;               /* async apply delay behind the primary */
+    mdl_dist shipping;          /* a batch's way to a replica's relay log, beyond the network */
+    mdl_dist applying;          /* a replica's applier behind what it received */
     sim_time timeout;           /* semi-sync falls back to async after this */
     sim_time batch;             /* replication ships changes this often */
 } stg_replication;

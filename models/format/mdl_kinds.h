@@ -178,6 +178,7 @@ extern const mdl_fault_kind mdl_fault_kind_table[FAULT_KINDS];
     X(EV_FORBID, "forbid", "write bans", "a unit switch forbids writes to the unit's shards")     \
     X(EV_SWITCH, "switch", "switches", "traffic switched: a unit to its standby, a shard to its failover database") \
     X(EV_PROMOTE, "promote", "promotions", "a copy promoted to primary")                          \
+    X(EV_REPLICATION, "replication", "replication changes", "semi-synchronous replication falls back to asynchronous, or resumes") \
     X(EV_HANDOVER, "handover", "leader handovers", "a leader hands its lease to another copy as planned (it follows its unit)") \
     X(EV_RECONCILE, "reconcile", "reconciliations", "an old primary is back and its parked writes are reconciled") \
     X(EV_ROLLBACK, "rollback", "rollbacks", "a release rolled back")                              \

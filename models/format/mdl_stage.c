@@ -94,9 +94,10 @@ static const mdl_schema unit_schema = {"unit", sizeof(stg_unit), unit_fields, "A
 
 #define ST stg_replication
 static const mdl_field replication_fields[] = {
-    FE("mode", mode, 0, "async", mdl_replication_modes, "async: the primary commits alone, replicas follow with a lag; semi-sync: waits for one replica's acknowledgement, falling back to async after the timeout; sync: waits for every replica; quorum: waits for a majority of all copies", "quorum"),
-    {"lag", MDL_DIST, offsetof(ST, lag), FIG, "100ms", 0, 0, NULL, NULL, 0, "async: how far a replica's applying runs behind", "{lognormal: {mean: 200ms, p99: 2s}}"},
-    FR("timeout", MDL_DURATION, timeout, FIG, "10s", 0, 3600, "semi-sync: wait this long for an acknowledgement, then continue asynchronously", "10s"),
+    FE("mode", mode, 0, "async", mdl_replication_modes, "async: the primary commits alone, replicas receive and apply behind it; semi-sync: waits for one replica to have received it, falling back to async when none has within the timeout, and back to semi-sync once a replica is reachable again; sync: waits for every replica; quorum: waits for a majority of all copies", "quorum"),
+    {"shipping", MDL_DIST, offsetof(ST, shipping), FIG, "0s", 0, 0, NULL, NULL, 0, "async and semi-sync: how long a batch takes to reach a replica's relay log beyond the network's delay, drawn per replica every second (what was acknowledged and never received is lost when it is promoted)", "{lognormal: {mean: 20ms, p99: 200ms}}"},
+    {"applying", MDL_DIST, offsetof(ST, applying), FIG, "100ms", 0, 0, NULL, NULL, 0, "async and semi-sync: how far a replica's applier runs behind what it received, drawn per replica every second (reads there are that stale; a promotion first applies it all)", "{lognormal: {mean: 1s, p99: 5s}}"},
+    FR("timeout", MDL_DURATION, timeout, FIG, "10s", 0, 3600, "semi-sync: commits wait this long for an acknowledgement, then the primary continues asynchronously", "10s"),
     FR("batch", MDL_DURATION, batch, FIG, "1ms", 0.0001, 10, "the primary ships its changes this often", "1ms"),
     FEND,
 };

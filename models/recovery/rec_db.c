@@ -3,8 +3,9 @@
  * replica after monitoring pages and they respond; the copies electing a
  * leader once its lease expires (only a connected majority can); or the
  * failover layer moving the shard to its failover database, parking the
- * writes that had not reached it. Counted from the log: the acknowledged
- * writes the new primary lacks are lost (with the RPO: the age of the
+ * writes that had not reached it. A promoted replica first applies what
+ * its relay log holds. Counted from the log: the acknowledged writes the
+ * new primary never received are lost (with the RPO: the age of the
  * oldest), parked writes are at risk until the old primary returns and is
  * reconciled, and writes a deposed primary still accepted are conflicts. */
 #include <math.h>
@@ -35,6 +36,16 @@ static int reachable_copies(const w_world *w, const w_group *g, int from)
     return n;
 }
 
+/* The primary (node n) is lost now: what each copy holds from then on
+ * is what its relay log had (dblog_note_loss). */
+static void mark_lost(w_world *w, w_group *g, int n)
+{
+    g->lost_primary = n;
+    g->primary_lost_at = sim_now(w->e);
+    g->lsn_at_loss = g->lsn;
+    dblog_note_loss(w, g);
+}
+
 static int copies(const w_group *g)
 {
     int n = 0;
@@ -55,8 +66,8 @@ static uint64_t acked_at(w_world *w, w_group *g, sim_time t)
     sim_time rtt[W_MAX_COPIES];
     int n = 0;
     for (int i = 0; i < g->n_nodes; i++)
-        if (i != g->primary && !g->nodes[i].is_failover)
-            rtt[n++] = 2 * net_delay(w, g->nodes[g->primary].dc->index, g->nodes[i].dc->index);
+        if (i != g->primary && !g->nodes[i].is_failover) /* there (with a semi-sync replica's shipping) and back */
+            rtt[n++] = dblog_received_lag(w, g, i) + net_delay(w, g->nodes[i].dc->index, g->nodes[g->primary].dc->index);
     for (int i = 1; i < n; i++)
         for (int j = i; j > 0 && rtt[j - 1] > rtt[j]; j--) {
             sim_time x = rtt[j];
@@ -78,13 +89,13 @@ static void take_over(w_world *w, w_group *g, int to, const char *how, int parke
     uint64_t acked = g->lost_primary >= 0 ? g->lsn_at_loss : g->lsn;
     if (g->lost_primary >= 0)
         acked = acked_at(w, g, lost_at) < acked ? acked_at(w, g, lost_at) : acked;
-    /* What `to` had applied when the primary was lost. */
-    sim_time lag = dblog_copy_lag(w, g, to);
-    uint64_t had = dblog_lsn_at(g, lost_at - lag);
+    /* What `to` had received when the primary was lost: it applied its
+     * relay log before taking over. */
+    uint64_t had = g->nodes[to].received_at_loss;
     uint64_t missing = acked > had ? acked - had : 0;
     sim_time rpo = 0;
     if (missing > 0) {
-        sim_time oldest = dblog_commit_time(g, had + 1);
+        sim_time oldest = g->nodes[to].oldest_missing_at;
         rpo = oldest >= 0 ? lost_at - oldest : 0;
     }
     if (parked) {
@@ -111,6 +122,8 @@ static void take_over(w_world *w, w_group *g, int to, const char *how, int parke
     /* The new primary's log continues from what it had. */
     g->primary = to;
     dblog_restart(g, had > g->base_lsn ? had : g->base_lsn);
+    dblog_reset_receiving(g);
+    dblog_track_receiving(w, g);
     g->busy = 0;
     g->sessions = 0;
     g->lost_primary = -1;
@@ -125,13 +138,12 @@ static int best_copy(w_world *w, w_group *g, int need_majority, int allow_failov
 {
     int best = -1;
     uint64_t best_had = 0;
-    sim_time at = g->lost_primary >= 0 ? g->primary_lost_at : sim_now(w->e);
     for (int i = 0; i < g->n_nodes; i++) {
         if (i == g->primary || !node_up(g, i) || (g->nodes[i].is_failover && !allow_failover))
             continue;
         if (need_majority && reachable_copies(w, g, i) < copies(g) / 2 + 1)
             continue;
-        uint64_t had = dblog_lsn_at(g, at - dblog_copy_lag(w, g, i));
+        uint64_t had = g->nodes[i].received_at_loss;
         if (best < 0 || had > best_had) {
             best = i;
             best_had = had;
@@ -152,6 +164,10 @@ static void on_promote(sim_engine *e, void *subject, void *object)
     int to = best_copy(w, g, elected, 0);
     if (to < 0) { /* no copy to promote (no connected majority): try again when something changes */
         g->promoting = 0;
+        return;
+    }
+    if (sim_now(e) < g->nodes[to].applied_by) { /* it first applies its relay log */
+        sim_event_post(e, g->nodes[to].applied_by, on_promote, g, object);
         return;
     }
     take_over(w, g, to, elected ? "the copies elected" : "a human", 0);
@@ -239,9 +255,7 @@ void rec_dbnode_lost(w_world *w, w_group *g, int n)
     if (g->lost_primary >= 0 || g->promoting)
         return;
     sim_time now = sim_now(w->e);
-    g->lost_primary = n;
-    g->primary_lost_at = now;
-    g->lsn_at_loss = g->lsn;
+    mark_lost(w, g, n);
     const stg_database *db = g->db->def;
     if (db->failover.head.present) {
         g->promoting = 1;
@@ -321,22 +335,20 @@ void rec_group_check(w_world *w, w_group *g)
         return;
     /* The leader lost its majority: its lease runs out, the majority side
      * elects; the old leader can no longer commit (no split brain). */
-    sim_time now = sim_now(w->e);
-    g->lost_primary = g->primary;
-    g->primary_lost_at = now;
-    g->lsn_at_loss = g->lsn;
-    start_promotion(w, g, now);
+    mark_lost(w, g, g->primary);
+    start_promotion(w, g, sim_now(w->e));
 }
 
 void rec_promote_now(w_world *w, w_group *g, const char *why)
 {
+    int marked = g->lost_primary < 0;
+    if (marked)
+        mark_lost(w, g, g->primary);
     int to = best_copy(w, g, 0, 1);
-    if (to < 0)
+    if (to < 0) {
+        if (marked)
+            g->lost_primary = -1;
         return;
-    if (g->lost_primary < 0) {
-        g->lost_primary = g->primary;
-        g->primary_lost_at = sim_now(w->e);
-        g->lsn_at_loss = g->lsn;
     }
     take_over(w, g, to, why, 0);
 }
@@ -382,28 +394,33 @@ int rec_leader_follow(w_world *w, w_group *g, int dc)
      * the leader), then takes the lease. Commits in flight finish at the
      * old leader meanwhile, well inside the catch-up. */
     g->handover_to = to;
-    sim_time catch_up = dblog_copy_lag(w, g, to);
+    sim_time catch_up = dblog_applied_lag(w, g, to);
     sim_event_post(w->e, sim_now(w->e) + catch_up + g->db->def->promotion.handover, on_handed_over, g, NULL);
     return 1;
 }
 
 /* ==== Listeners ==== */
 
+/* Each first tells the copies' replication who can still receive. */
+
 void rec_on_dbnode_lost(w_world *w, const w_note *n, void *context)
 {
     (void)context;
+    dblog_track_receiving(w, w->groups[n->group]);
     rec_dbnode_lost(w, w->groups[n->group], n->node);
 }
 
 void rec_on_dbnode_back(w_world *w, const w_note *n, void *context)
 {
     (void)context;
+    dblog_track_receiving(w, w->groups[n->group]);
     rec_dbnode_back(w, w->groups[n->group], n->node);
 }
 
 void rec_on_dbnode_reach(w_world *w, const w_note *n, void *context)
 {
     (void)context;
+    dblog_track_receiving(w, w->groups[n->group]);
     rec_group_check(w, w->groups[n->group]);
 }
 
@@ -411,6 +428,8 @@ void rec_on_links_groups(w_world *w, const w_note *n, void *context)
 {
     (void)n;
     (void)context;
-    for (int g = 0; g < w->n_groups; g++)
+    for (int g = 0; g < w->n_groups; g++) {
+        dblog_track_receiving(w, w->groups[g]);
         rec_group_check(w, w->groups[g]);
+    }
 }

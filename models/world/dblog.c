@@ -7,10 +7,11 @@
  * before time T" (what a copy had applied, what was acknowledged) and "the
  * first mark at or past lsn" (when a write committed, for the RPO). Every
  * T asked is the present, or the moment a primary was lost while that loss
- * is being handled, less a copy's lag (a network delay plus the drawn lag)
- * or less an acknowledgement's round trip: never earlier than that moment
- * less reach = the longest lag the run can draw + twice the longest
- * network delay it can see. So a mark is let go only once a later mark is
+ * is being handled, less a copy's lag (a network delay plus its drawn
+ * shipping, and for what it applied its drawn applying too) or less an
+ * acknowledgement's round trip: never earlier than that moment less
+ * reach = the longest shipping + applying any copy can draw + twice the
+ * longest network delay the run can see. So a mark is let go only once a later mark is
  * also before that floor: no T can then fall before the later one, and
  * the last mark let go, kept as (kept_from, base_lsn), still answers any T
  * between it and the oldest mark kept. The second question is only asked
@@ -19,12 +20,13 @@
  * fill the ring it doubles, never dropping one: memory grows with the
  * lag times the batches a second (at most 1/batch), not with the run.
  *
- * The longest lag: a lag is drawn lazily, when asked for and at most once
- * a second, from the group's own stream, so the draws the run can make are
- * known in advance: they are read ahead on a copy of the stream (the same
- * numbers, leaving the real stream untouched). With c drawn so far, the
- * draw c + j cannot come before j seconds from now: reading c + S/1 s + 1
- * of them covers every lag in use in the next S. A run of up to
+ * The longest lag: each copy draws its (shipping, applying) pair lazily,
+ * when asked for and at most once a second, from its own stream, so the
+ * draws the run can make are known in advance: they are read ahead on a
+ * copy of the stream (the same numbers, leaving the real stream
+ * untouched). With c drawn so far, the draw c + j cannot come before j
+ * seconds from now: reading c + S/1 s + 1 of them covers every lag in use
+ * in the next S. A run of up to
  * LAG_READ_AHEAD is covered to its end when built; a longer one is kept
  * covered that far ahead, and is exact unless some later lag outgrows
  * every earlier one by more than that. A question from before kept_from
@@ -49,11 +51,21 @@ static w_lsn_mark *mark_at(const w_group *g, size_t i)
 /* A drawn lag, in nanoseconds (a negative draw is none). */
 static sim_time lag_of(double seconds) { return seconds > 0 ? (sim_time)(seconds * 1e9) : 0; }
 
-/* Synchronous and quorum copies run one network delay behind, no lag. */
+/* Synchronous and quorum copies run one network delay behind, no lag:
+ * their commit waited for them to have the log, and they apply it as it
+ * comes. Asynchronous and semi-synchronous replicas draw their own. */
 static int draws_lags(const w_group *g)
 {
     int mode = g->db->def->replication.mode;
     return mode != REPL_QUORUM && mode != REPL_SYNC;
+}
+
+/* One draw of a copy's pair: shipping, then applying, from stream r. */
+static void draw_lags(const w_group *g, sim_rng *r, sim_time *shipping, sim_time *applying)
+{
+    const stg_replication *rep = &g->db->def->replication;
+    *shipping = lag_of(sim_dist_sample(&rep->shipping.d, r));
+    *applying = lag_of(sim_dist_sample(&rep->applying.d, r));
 }
 
 /* A moment at or past the last the run can reach: the end, then the drain
@@ -75,12 +87,16 @@ static void read_lags_ahead(w_group *g, sim_time now)
         return;
     sim_time last = last_moment(g->db->world);
     sim_time span = now < last - LAG_READ_AHEAD ? LAG_READ_AHEAD : now < last ? last - now : 0;
-    uint64_t draws = g->lags_drawn + (uint64_t)(span / SIM_SEC) + 1;
-    while (g->lags_read < draws) {
-        sim_time lag = lag_of(sim_dist_sample(&g->db->def->replication.lag.d, &g->lag_ahead));
-        if (lag > g->lag_reach)
-            g->lag_reach = lag;
-        g->lags_read++;
+    for (int n = 0; n < g->n_nodes; n++) {
+        w_dbnode *node = &g->nodes[n];
+        uint64_t draws = node->lags_drawn + (uint64_t)(span / SIM_SEC) + 1;
+        while (node->lags_read < draws) {
+            sim_time shipping, applying;
+            draw_lags(g, &node->lag_ahead, &shipping, &applying);
+            if (shipping + applying > g->lag_reach)
+                g->lag_reach = shipping + applying;
+            node->lags_read++;
+        }
     }
 }
 
@@ -117,7 +133,8 @@ int dblog_init(w_world *w, w_group *g)
     g->mark_every = g->db->def->replication.batch;
     g->kept_from = INT64_MIN;
     g->net_reach = net_reach(w);
-    g->lag_ahead = g->lag_rng;
+    for (int n = 0; n < g->n_nodes; n++)
+        g->nodes[n].lag_ahead = g->nodes[n].lag_rng;
     read_lags_ahead(g, 0);
     return SIM_OK;
 }
@@ -154,8 +171,22 @@ static int grow(w_group *g)
     return SIM_OK;
 }
 
+/* A copy cut off with nothing missing yet misses this write first. */
+static void note_first_missing(w_group *g, sim_time now)
+{
+    for (int n = 0; n < g->n_nodes; n++) {
+        w_dbnode *node = &g->nodes[n];
+        if (node->cut_off && node->first_missing_at < 0 && g->lsn > node->received_frozen) {
+            node->first_missing_at = now;
+            g->cut_pending--;
+        }
+    }
+}
+
 void dblog_mark(w_group *g, sim_time now)
 {
+    if (g->cut_pending)
+        note_first_missing(g, now);
     if (g->n_marks > 0) {
         w_lsn_mark *last = mark_at(g, g->n_marks - 1);
         if (now < last->t + g->mark_every) {
@@ -208,26 +239,99 @@ sim_time dblog_commit_time(const w_group *g, uint64_t lsn)
     return lo < g->n_marks ? mark_at(g, lo)->t : -1;
 }
 
-sim_time dblog_copy_lag(w_world *w, w_group *g, int node)
+/* The copy's current draws (the ones read_lags_ahead read, in turn). */
+static void current_lags(w_world *w, w_group *g, w_dbnode *node)
+{
+    sim_time now = sim_now(w->e);
+    if (now >= node->lag_until) {
+        draw_lags(g, &node->lag_rng, &node->shipping, &node->applying);
+        node->lags_drawn++;
+        node->lag_until = now + SIM_SEC;
+    }
+}
+
+sim_time dblog_received_lag(w_world *w, w_group *g, int node)
 {
     const w_dbnode *pn = &g->nodes[g->primary >= 0 ? g->primary : 0];
     sim_time net = net_delay(w, pn->dc->index, g->nodes[node].dc->index);
     if (!draws_lags(g))
         return net;
-    sim_time now = sim_now(w->e);
-    if (now >= g->lag_until) { /* the draws read_lags_ahead read, in turn */
-        g->lag = lag_of(sim_dist_sample(&g->db->def->replication.lag.d, &g->lag_rng));
-        g->lags_drawn++;
-        g->lag_until = now + SIM_SEC;
-    }
-    return net + g->lag;
+    current_lags(w, g, &g->nodes[node]);
+    return net + g->nodes[node].shipping;
+}
+
+sim_time dblog_applied_lag(w_world *w, w_group *g, int node)
+{
+    sim_time received = dblog_received_lag(w, g, node);
+    return draws_lags(g) ? received + g->nodes[node].applying : received;
 }
 
 uint64_t dblog_applied(w_world *w, w_group *g, int node)
 {
     if (node == g->primary)
         return g->lsn;
-    return dblog_lsn_at(g, sim_now(w->e) - dblog_copy_lag(w, g, node));
+    return dblog_lsn_at(g, sim_now(w->e) - dblog_applied_lag(w, g, node));
+}
+
+/* What copy n has received now, and when the first write it lacks was
+ * committed (-1: it lacks none). */
+static uint64_t received_now(w_world *w, w_group *g, int n, sim_time *first_missing)
+{
+    const w_dbnode *node = &g->nodes[n];
+    if (node->cut_off) {
+        *first_missing = node->first_missing_at;
+        return node->received_frozen;
+    }
+    uint64_t had = n == g->primary ? g->lsn : dblog_lsn_at(g, sim_now(w->e) - dblog_received_lag(w, g, n));
+    *first_missing = had < g->lsn ? dblog_commit_time(g, had + 1) : -1;
+    return had;
+}
+
+void dblog_track_receiving(w_world *w, w_group *g)
+{
+    if (g->primary < 0)
+        return;
+    const w_dbnode *p = &g->nodes[g->primary];
+    for (int n = 0; n < g->n_nodes; n++) {
+        w_dbnode *node = &g->nodes[n];
+        if (n == g->primary)
+            continue;
+        int receiving = p->up && p->dc->powered && node->up && node->dc->powered &&
+                        net_reachable(w, p->dc->index, node->dc->index);
+        if (!receiving && !node->cut_off) {
+            node->received_frozen = received_now(w, g, n, &node->first_missing_at);
+            node->cut_off = 1;
+            g->cut_pending += node->first_missing_at < 0;
+        } else if (receiving && node->cut_off) {
+            /* Back in reach, it fetches what it missed from the primary. */
+            node->cut_off = 0;
+            g->cut_pending -= node->first_missing_at < 0;
+        }
+    }
+}
+
+void dblog_reset_receiving(w_group *g)
+{
+    for (int n = 0; n < g->n_nodes; n++)
+        g->nodes[n].cut_off = 0;
+    g->cut_pending = 0;
+}
+
+void dblog_note_loss(w_world *w, w_group *g)
+{
+    sim_time now = sim_now(w->e);
+    for (int n = 0; n < g->n_nodes; n++) {
+        w_dbnode *node = &g->nodes[n];
+        node->received_at_loss = received_now(w, g, n, &node->oldest_missing_at);
+        if (n == g->primary) {
+            node->applied_by = now;
+            continue;
+        }
+        sim_time received = dblog_received_lag(w, g, n);
+        /* The applier, its applying behind, reaches the last write received
+         * that much after it came. */
+        node->applied_by = now + dblog_applied_lag(w, g, n) - received;
+    }
 }
 
 void dblog_restart(w_group *g, uint64_t lsn)

@@ -180,6 +180,22 @@ typedef struct w_dbnode {
     int is_failover;
     double slowdown;            /* a gray node's service-time multiple */
     int recovering;             /* power is back, crash recovery under way */
+    /* Its own replication delays (dblog.c), redrawn every second. */
+    sim_rng lag_rng, lag_ahead; /* the draws, and the same stream read ahead */
+    uint64_t lags_drawn, lags_read;
+    sim_time shipping, applying, lag_until;
+    /* Cut off from the primary (down, or unreachable): what it had
+     * received when it was cut, and when the first write it lacks was
+     * committed (-1: none yet). */
+    int cut_off;
+    uint64_t received_frozen;
+    sim_time first_missing_at;
+    /* When the group's primary was last lost: what this copy had received
+     * then, when the oldest write it lacks was committed (-1: none), and
+     * when it will have applied what it received. */
+    uint64_t received_at_loss;
+    sim_time oldest_missing_at;
+    sim_time applied_by;
 } w_dbnode;
 
 /* A mark of the log: the commits up to lsn were shipped by time t. */
@@ -203,6 +219,7 @@ struct w_group {
     struct w_req *qhead, *qtail;
     int connections, workers;
     int semi_degraded;          /* semi-sync fell back to asynchronous */
+    sim_time semi_fallback_at;  /* no replica acknowledges: commits wait until then, or 0 */
     uint64_t reads, writes, stale_reads;
     uint64_t calls_arrived;     /* calls that reached the primary */
     int max_sessions;           /* the most connections ever in use */
@@ -225,14 +242,9 @@ struct w_group {
     sim_time mark_every;
     sim_time kept_from;         /* the time of the last mark let go, or INT64_MIN */
     sim_time net_reach;         /* the longest one-way delay between copies the run can see */
-    sim_time lag_reach;         /* the longest lag the run can draw (of those read ahead) */
-    sim_rng lag_ahead;          /* lag_rng's stream, read ahead */
-    uint64_t lags_read;         /* draws read ahead */
-    uint64_t lags_drawn;        /* draws made (lag_rng's) */
+    sim_time lag_reach;         /* the longest shipping + applying any copy can draw (of those read ahead) */
+    int cut_pending;            /* copies cut off whose first missing write is still to come */
     sim_rng rng;                /* service times */
-    sim_rng lag_rng;
-    sim_time lag_until;         /* the current lag sample holds until then */
-    sim_time lag;
 };
 
 typedef struct w_db {

@@ -255,8 +255,10 @@ static int build_databases(w_world *w)
             char name[160];
             snprintf(name, sizeof name, "db.%s.%d", db->def->name, gi);
             sim_rng_init(&g->rng, w->seed, name);
-            snprintf(name, sizeof name, "db.%s.%d.lag", db->def->name, gi);
-            sim_rng_init(&g->lag_rng, w->seed, name);
+            for (int n = 0; n < g->n_nodes; n++) { /* each copy's own delays */
+                snprintf(name, sizeof name, "db.%s.%d.lag", db->def->name, gi);
+                sim_rng_init_indexed(&g->nodes[n].lag_rng, w->seed, name, (uint64_t)n);
+            }
             if (dblog_init(w, g)) /* its commit history: as long as the lag needs */
                 return SIM_ENOMEM;
             if (db->holds_user)

@@ -18,8 +18,8 @@
 #include "tiny_world.h"
 
 /* Two datacenters in two cities 1 ms apart: the users and their servers in
- * B, the database's primary in A and its asynchronous replica in B, lag
- * `lag`, promoted by a human at once when its primary dies at `loss`
+ * B, the database's primary in A and its asynchronous replica in B, its
+ * shipping `lag` (what it never received is lost), promoted by a human at once when its primary dies at `loss`
  * (never when "never"). Writes only, at `rate`, each acknowledged when it
  * reaches the primary's log. */
 static char *async_pair(const char *lag, const char *rate, const char *loss, const char *duration)
@@ -44,7 +44,7 @@ static char *async_pair(const char *lag, const char *rate, const char *loss, con
              "    pools: [{name: app, workers: 1000, boot: 0s, service_time: {w: 1ms}}]\n"
              "    units: [{name: u, cells: [{datacenter: B, pool: app, servers: 4}]}]\n"
              "    databases: [{name: db, holds: [user, global], connections: 100000, workers: 10000, read: 1ms,"
-             " write: 1ms, recovery: 0s, replication: {mode: async, lag: %s, batch: 1ms},"
+             " write: 1ms, recovery: 0s, replication: {mode: async, shipping: %s, applying: 0s, batch: 1ms},"
              " promotion: {mode: manual, detect: 0s, response: 0s}, groups: [{primary: A, replicas: [B]}]}]\n"
              "start: \"00:00:00\"\nwarmup: 0s\nduration: %s\n"
              "traffic:\n  users: 1M\n  curve: {points: [{at: \"00:00:00\", rate: %s}]}\n"

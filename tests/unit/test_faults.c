@@ -1,8 +1,8 @@
 /* test_faults.c -- each fault kind moves the metrics the way it must, on
  * small hand-built worlds: losing the only datacenter gives zero success
  * until repair; a majority quorum loses no acknowledged write when any one
- * datacenter dies; asynchronous replication at a constant lag loses about
- * write rate x lag; a DNS switch cannot finish before the TTL; a manual
+ * datacenter dies; asynchronous replication loses about write rate x its
+ * shipping delay, and a promoted replica first applies its relay log; a DNS switch cannot finish before the TTL; a manual
  * promotion cannot finish before the human's response; faults end when they
  * say; RTO for an unrecovered run, for overlapping faults and for a fault
  * that never breaks the SLO; and random failures of a series/parallel
@@ -118,23 +118,30 @@ static void a_majority_quorum_loses_nothing_when_the_leaders_city_dies(void **st
     mdl_config_free(cfg);
 }
 
-static void async_replication_at_a_constant_lag_loses_about_rate_times_lag(void **state)
+/* Shipping 1 s and applying 3 s behind it, constant: when the primary
+ * dies at 20 s the replica's relay log holds the writes up to 1 s plus
+ * 1 ms of network before; it applies them all (3 s) before it takes over.
+ * Lost: what was acknowledged and never received, rate x (shipping +
+ * network), not rate x (shipping + applying); the RPO is that span. */
+static void async_replication_loses_rate_times_shipping_and_promotes_after_applying(void **state)
 {
     (void)state;
     char rest[2048];
     snprintf(rest, sizeof rest, "duration: 40s\n%sfaults:\n  - {at: \"00:00:20\", kind: db-primary, target: {database: db}, permanent: true}\n",
              THREE_DC_WRITES);
     char *text = three_dc("{datacenter: B, pool: app, servers: 4}",
-                          "replication: {mode: async, lag: 1s}, promotion: {mode: manual, detect: 0s, response: 0s}, groups: [{primary: A, replicas: [B]}]",
+                          "replication: {mode: async, shipping: 1s, applying: 3s}, promotion: {mode: manual, detect: 0s, response: 0s}, groups: [{primary: A, replicas: [B]}]",
                           "{kind: vip, datacenters: [B], client_latency: 0s}", rest);
     mdl_config *cfg;
     mdl_world *w = run_text(text, &cfg);
-    /* 1000 writes/s, each acknowledged at once; the replica was 1 s plus
-     * 1 ms of network behind: about 1001 lost, Poisson sd about 32. */
-    double lost = (double)w->lost_writes;
-    print_message("async 1 s lag: %.0f writes lost (rate x lag = 1001), RPO %.3f s\n", lost, sim_time_to_seconds(w->rpo));
+    /* 1000 writes/s, each acknowledged at once: about 1001 lost, Poisson
+     * sd about 32. */
+    double lost = (double)w->lost_writes, promoted = event_time(w, "promote", 0);
+    print_message("async, shipping 1 s, applying 3 s: %.0f writes lost (rate x shipping = 1001), RPO %.3f s, promoted at %.3f s\n",
+                  lost, sim_time_to_seconds(w->rpo), promoted);
     assert_true(fabs(lost - 1001) < 5 * sqrt(1001));
     assert_true(fabs(sim_time_to_seconds(w->rpo) - 1.001) < 0.01);
+    assert_true(fabs(promoted - 23) < 1e-6);
     mdl_world_destroy(w);
     mdl_config_free(cfg);
 }
@@ -175,7 +182,7 @@ static void a_manual_promotion_cannot_finish_before_the_human_response(void **st
     snprintf(rest, sizeof rest, "duration: 200s\n%sfaults:\n  - {at: \"00:00:10\", kind: db-primary, target: {database: db}, permanent: true}\n",
              THREE_DC_WRITES);
     char *text = three_dc("{datacenter: B, pool: app, servers: 4}",
-                          "replication: {mode: async, lag: 10ms}, promotion: {mode: manual, detect: 10s, response: {uniform: {min: 100s, max: 150s}}}, groups: [{primary: A, replicas: [B]}]",
+                          "replication: {mode: async, applying: 10ms}, promotion: {mode: manual, detect: 10s, response: {uniform: {min: 100s, max: 150s}}}, groups: [{primary: A, replicas: [B]}]",
                           "{kind: vip, datacenters: [B], client_latency: 0s}", rest);
     mdl_config *cfg;
     mdl_world *w = run_text(text, &cfg);
@@ -204,7 +211,7 @@ static void a_lost_failover_database_falls_back_to_promotion(void **state)
              "  - {at: \"00:00:40\", kind: power, target: {datacenter: C}, generator: fails, permanent: true}\n",
              THREE_DC_WRITES);
     char *text = three_dc("{datacenter: B, pool: app, servers: 4}",
-                          "replication: {mode: async, lag: 10ms}, promotion: {mode: manual, detect: 30s, response: 20s}, "
+                          "replication: {mode: async, applying: 10ms}, promotion: {mode: manual, detect: 30s, response: 20s}, "
                           "failover: {detect: 5s, switch: 5s}, groups: [{primary: A, replicas: [B], failover: C}]",
                           "{kind: vip, datacenters: [B], client_latency: 0s}", rest);
     mdl_config *cfg;
@@ -569,7 +576,7 @@ static char *kind_world(const kind_case *k)
              "      - {name: u, kind: rzone, shards: 00-49, cells: [{datacenter: A, pool: app, servers: 4}, {datacenter: B, pool: app, servers: 4, standby: true}]}\n"
              "      - {name: v, kind: rzone, shards: 50-99, cells: [{datacenter: B, pool: app, servers: 4}, {datacenter: A, pool: app, servers: 4, standby: true}]}\n"
              "    databases: [{name: db, holds: [user, global], connections: 100000, workers: 10000, read: 1ms, write: 1ms, recovery: 0s,\n"
-             "                 replication: {mode: async, lag: 10ms}, promotion: {mode: automatic, lease: 2s, election: 1s},\n"
+             "                 replication: {mode: async, applying: 10ms}, promotion: {mode: automatic, lease: 2s, election: 1s},\n"
              "                 groups: [{shards: 00-49, primary: B, replicas: [C]}, {shards: 50-99, primary: A, replicas: [C]}]}]\n"
              "start: \"00:00:00\"\nwarmup: 0s\nduration: 40s\n"
              "slo: {ratio: 99%%, window: 2s, hold: 5s}\n"
@@ -651,7 +658,7 @@ int main(void)
         cmocka_unit_test(losing_the_only_datacenter_gives_zero_success_until_repair),
         cmocka_unit_test(a_majority_quorum_loses_no_acknowledged_write_when_any_datacenter_dies),
         cmocka_unit_test(a_majority_quorum_loses_nothing_when_the_leaders_city_dies),
-        cmocka_unit_test(async_replication_at_a_constant_lag_loses_about_rate_times_lag),
+        cmocka_unit_test(async_replication_loses_rate_times_shipping_and_promotes_after_applying),
         cmocka_unit_test(a_dns_switch_cannot_finish_before_the_ttl),
         cmocka_unit_test(a_manual_promotion_cannot_finish_before_the_human_response),
         cmocka_unit_test(a_lost_failover_database_falls_back_to_promotion),

@@ -2,7 +2,8 @@
  * hand-worked case on the three-datacenter world: in-band routing through
  * gateways (clients move to their next address after the connect timeout
  * and remember it; a unit switch takes effect at the registry's push, not
- * when DNS caches expire); leaders that follow their unit. */
+ * when DNS caches expire); leaders that follow their unit; semi-synchronous
+ * replication falling back to asynchronous and resuming. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -189,12 +190,71 @@ static void leaders_follow_their_unit_and_nothing_acknowledged_is_lost(void **st
     mdl_config_free(cfg);
 }
 
+/* The app and the primary in A, a semi-synchronous replica in B (10 s
+ * timeout); B is cut off from 10 s to 40 s; the primary dies for good at
+ * `death` and a human promotes B at once. Clients wait up to 15 s. */
+static mdl_world *semi_sync_cut(const char *death, mdl_config **cfg)
+{
+    char rest[2048];
+    snprintf(rest, sizeof rest,
+             "duration: 60s\n"
+             "traffic:\n  users: 1M\n  curve: {points: [{at: \"00:00:00\", rate: 1000/s}]}\n"
+             "  types: [{name: w, share: 100%%, calls: [{data: user, op: write}]}]\n"
+             "  client: {timeout: 15s, retries: 0}\n"
+             "faults:\n"
+             "  - {at: \"00:00:10\", kind: isolate, target: {datacenter: B}, duration: 30s}\n"
+             "  - {at: \"%s\", kind: db-primary, target: {database: db}, permanent: true}\n",
+             death);
+    char *text = three_dc("{datacenter: A, pool: app, servers: 20}", /* workers for 10 s of waiting commits */
+                          "replication: {mode: semi-sync, timeout: 10s, shipping: 0s, applying: 0s}, "
+                          "promotion: {mode: manual, detect: 0s, response: 0s}, groups: [{primary: A, replicas: [B]}]",
+                          "{kind: vip, datacenters: [A], client_latency: 0s}", rest);
+    return run_text(text, cfg);
+}
+
+/* From 10 s no replica acknowledges: commits wait for the timeout, and at
+ * 20 s the primary continues asynchronously (the waiting commits then
+ * complete). B received nothing after 10 s: promoted at 30 s it lacks
+ * every write acknowledged since, 20 s at 1000/s, RPO 20 s. Promoted at
+ * 50 s instead, after B was back at 40 s and semi-sync resumed, it lacks
+ * none. */
+static void semi_sync_falls_back_after_the_timeout_and_resumes(void **state)
+{
+    (void)state;
+    mdl_config *cfg;
+    mdl_world *w = semi_sync_cut("00:00:30", &cfg);
+    double fell_back = event_time(w, "replication", 0), lost = (double)w->lost_writes;
+    const mdl_series *s = mdl_world_series(w);
+    double slowest = 0; /* the waiting commits all answer at 20 s */
+    for (size_t i = 0; i < s->n; i++)
+        if (s->p[i].t >= 10 && s->p[i].t < 21 && s->p[i].p99 > slowest)
+            slowest = s->p[i].p99;
+    print_message("semi-sync cut at 10 s: fell back at %.3f s, slowest commit %.2f s; primary lost at 30 s: %.0f lost "
+                  "(rate x 20 s = 20000), RPO %.3f s\n",
+                  fell_back, slowest, lost, sim_time_to_seconds(w->rpo));
+    assert_true(fell_back >= 20 && fell_back < 20.01);
+    assert_true(slowest > 9 && slowest <= 10.01);
+    assert_true(fabs(lost - 20000) < 5 * sqrt(20000));
+    assert_true(fabs(sim_time_to_seconds(w->rpo) - 20) < 0.01);
+    mdl_world_destroy(w);
+    mdl_config_free(cfg);
+
+    w = semi_sync_cut("00:00:50", &cfg);
+    double resumed = event_time(w, "replication", 1);
+    print_message("semi-sync: resumed at %.3f s; primary lost at 50 s: %.0f lost\n", resumed, (double)w->lost_writes);
+    assert_true(resumed >= 40 && resumed < 40.01);
+    assert_int_equal(w->lost_writes, 0);
+    mdl_world_destroy(w);
+    mdl_config_free(cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(gateway_clients_move_to_their_next_address_after_the_connect_timeout),
         cmocka_unit_test(a_gateway_switch_does_not_wait_for_the_dns_ttl),
         cmocka_unit_test(leaders_follow_their_unit_and_nothing_acknowledged_is_lost),
+        cmocka_unit_test(semi_sync_falls_back_after_the_timeout_and_resumes),
     };
     return cmocka_run_group_tests_name("mechanisms", tests, NULL, NULL);
 }
