@@ -1,7 +1,9 @@
 /* flt_power.c -- faults of power. Utility power lost at a datacenter: its
  * batteries (UPS) carry it for their ride-through, then its generator, if
  * it starts (as the fault says, or by its odds), else the building goes
- * dark; when utility power returns the building lights again. One feed
+ * dark; when utility power returns the building lights again. With no
+ * generator coming the building raises its power alarm while on batteries.
+ * A main breaker tripping darkens a building at once. One feed
  * lost where a building has several: the others carry it. A share of a
  * building's racks losing power: that share of its servers and copies. */
 #include <stdint.h>
@@ -61,6 +63,10 @@ static void power_loss(w_fault *f, int dc)
                 starts ? "%s lost utility power; its batteries last %s, its generator needs %s"
                        : "%s lost utility power and its generator failed to start; its batteries last %s",
                 w->dcs[dc].geo->name, ups, gen);
+    /* No generator will come in time: the batteries' minutes are a warning
+     * people can act on. */
+    if (pw->ups > 0)
+        dc_power_alarm(w, dc, 1, now + pw->ups);
     sim_event_post(w->e, now + pw->ups, on_dark, f, (void *)(intptr_t)(dc + 1));
     if (starts)
         sim_event_post(w->e, now + pw->generator_start, on_generator, f, (void *)(intptr_t)(dc + 1));
@@ -70,6 +76,7 @@ static void power_back(w_fault *f, int dc)
 {
     w_world *w = f->w;
     world_event(w, EV_REPAIR, w->dcs[dc].geo->name, "utility power is back at %s", w->dcs[dc].geo->name);
+    dc_power_alarm(w, dc, 0, 0);
     if (f->dark[dc]) {
         f->dark[dc] = 0;
         dc_light(w, dc);
@@ -83,6 +90,25 @@ void flt_power(w_fault *f, int on)
             power_loss(f, f->target.dcs[i]);
         else
             power_back(f, f->target.dcs[i]);
+    }
+}
+
+/* The main breaker trips below the batteries: nothing carries the load. */
+void flt_breaker(w_fault *f, int on)
+{
+    w_world *w = f->w;
+    for (int i = 0; i < f->target.n_dcs; i++) {
+        int dc = f->target.dcs[i];
+        const char *name = w->dcs[dc].geo->name;
+        if (on && !f->dark[dc]) {
+            world_event(w, EV_FAULT, name, "%s's main breaker tripped: dark at once, its batteries cannot carry it", name);
+            f->dark[dc] = 1;
+            dc_dark(w, dc, "its main breaker tripped");
+        } else if (!on && f->dark[dc]) {
+            world_event(w, EV_REPAIR, name, "%s's breaker is reset", name);
+            f->dark[dc] = 0;
+            dc_light(w, dc);
+        }
     }
 }
 

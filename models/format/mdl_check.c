@@ -205,6 +205,7 @@ void mdl_check_stage(mdl_load *ld, const stage *s, const geography *g)
         mdl_error(ld, at(&s->balancer, "membership"), "balancer.membership", "registry membership needs a registry section");
     if (s->unit_switch.head.present && s->unit_switch.trigger == TRIGGER_AUTOMATIC && !s->registry.head.present)
         mdl_error(ld, at(&s->unit_switch, "trigger"), "unit_switch.trigger", "an automatic unit switch needs a registry to detect failures");
+    check_unique(ld, &s->runbooks, sizeof(stg_runbook), offsetof(stg_runbook, name), "runbooks", "runbook");
     /* Pools. */
     check_unique(ld, &s->pools, sizeof(stg_pool), offsetof(stg_pool, name), "pools", "pool");
     const char *pools[MAX_NAMES];
@@ -668,6 +669,19 @@ void mdl_check_scenario(mdl_load *ld, const scenario *sc, stage *const *stages,
                 mdl_error(ld, a->head.src, path, "%s needs a request type", mdl_action_kinds[a->kind]);
             else
                 check_ref(ld, at(a, "type"), path, "request type", a->type, types, nt, NULL);
+        }
+        if (a->kind == ACTION_RUNBOOK) {
+            snprintf(path, sizeof path, "actions[%zu].runbook", i);
+            if (!a->runbook)
+                mdl_error(ld, a->head.src, path, "a runbook action needs the runbook's name");
+            else { /* some stage must have it; the others tell it as unmatched */
+                const char *names[MAX_NAMES];
+                size_t n = 0;
+                for (size_t s = 0; s < n_stages && n < MAX_NAMES; s++)
+                    n += names_of(&stages[s]->runbooks, sizeof(stg_runbook), offsetof(stg_runbook, name), names + n,
+                                  MAX_NAMES - n);
+                check_ref(ld, at(a, "runbook"), path, "runbook", a->runbook, names, n, "the scenario's stages");
+            }
         }
         if (a->to) {
             snprintf(path, sizeof path, "actions[%zu].to", i);

@@ -191,6 +191,23 @@ typedef struct stg_unit_switch {
     sim_time push_delay;        /* the new mapping reaches every gateway */
 } stg_unit_switch;
 
+typedef struct stg_step {
+    mdl_head head;
+    int kind;                   /* STEP_PROMOTE, STEP_SWITCH_UNITS, STEP_DRAIN */
+    mdl_dist duration;          /* for each item */
+    int64_t parallel;           /* items worked on at once (people) */
+} stg_step;
+
+typedef struct stg_runbook {
+    mdl_head head;
+    const char *name;
+    int on;                     /* RUNBOOK_ON_... */
+    sim_time page;              /* from what pages to the page */
+    sim_time after;             /* power-alarm: time on batteries before acting */
+    mdl_dist acknowledge, diagnose, repair, decide, verify;
+    mdl_list steps;             /* stg_step */
+} stg_runbook;
+
 typedef struct stg_blue_green {
     mdl_head head;
     double error_threshold;     /* percent failed in the green group */
@@ -250,6 +267,7 @@ typedef struct stage {
     mdl_list units;             /* stg_unit */
     mdl_list databases;         /* stg_database */
     stg_unit_switch unit_switch; /* optional */
+    mdl_list runbooks;          /* stg_runbook */
     stg_blue_green blue_green;  /* optional */
     stg_protections protections;
     stg_cost cost;
@@ -357,6 +375,7 @@ typedef struct scn_action {
     scn_target target;
     const char *to;             /* switch-unit: the datacenter to move to */
     const char *type;           /* degrade/restore: the request type */
+    const char *runbook;        /* runbook: the stage's runbook to start */
 } scn_action;
 
 typedef struct scn_caption {

@@ -47,6 +47,13 @@ enum { MDL_PROMOTION_MODES(MDL_ENUM_ID) PROMOTE_COUNT };
 enum { MDL_READS(MDL_ENUM_ID) READS_COUNT };
 #define MDL_TRIGGERS(X) X(TRIGGER_AUTOMATIC, "automatic") X(TRIGGER_MANUAL, "manual")
 enum { MDL_TRIGGERS(MDL_ENUM_ID) TRIGGER_COUNT };
+/* What pages the on-call for a runbook, and what its steps do. */
+#define MDL_RUNBOOK_TRIGGERS(X)                                                            \
+    X(RUNBOOK_ON_PRIMARY_LOST, "primary-lost") X(RUNBOOK_ON_UNIT_LOST, "unit-lost")       \
+    X(RUNBOOK_ON_POWER_ALARM, "power-alarm") X(RUNBOOK_ON_SCRIPT, "script")
+enum { MDL_RUNBOOK_TRIGGERS(MDL_ENUM_ID) RUNBOOK_ON_COUNT };
+#define MDL_STEP_KINDS(X) X(STEP_PROMOTE, "promote") X(STEP_SWITCH_UNITS, "switch-units") X(STEP_DRAIN, "drain")
+enum { MDL_STEP_KINDS(MDL_ENUM_ID) STEP_COUNT };
 /* The kinds of data a database holds. */
 #define MDL_DATA_KINDS(X) X(DATA_USER, "user") X(DATA_GLOBAL, "global")
 enum { MDL_DATA_KINDS(MDL_ENUM_ID) DATA_COUNT };
@@ -68,7 +75,7 @@ enum { MDL_COMPONENTS(MDL_ENUM_ID) COMPONENT_COUNT };
 #define MDL_ACTION_KINDS(X)                                                               \
     X(ACTION_SWITCH_UNIT, "switch-unit") X(ACTION_PROMOTE, "promote") X(ACTION_ROLLBACK, "rollback") \
     X(ACTION_DRAIN, "drain") X(ACTION_DEGRADE, "degrade") X(ACTION_RESTORE, "restore")   \
-    X(ACTION_FAILBACK, "failback")
+    X(ACTION_FAILBACK, "failback") X(ACTION_RUNBOOK, "runbook")
 enum { MDL_ACTION_KINDS(MDL_ENUM_ID) ACTION_COUNT };
 #define MDL_METRICS(X)                                                                    \
     X(METRIC_AVAILABILITY, "availability") X(METRIC_LOST_WRITES, "lost-writes") X(METRIC_RTO, "rto") \
@@ -113,6 +120,9 @@ enum {
     X(FAULT_POWER, "power", TGT_PLACE, 0, "a datacenter, city, unit, unit-of-shard or role",             \
       FLT_OWN_EVENTS, flt_power,                                                                        \
       "utility power lost: batteries, then the generator or the dark (`generator:` decides)")           \
+    X(FAULT_BREAKER, "breaker", TGT_PLACE, 0, "a datacenter, city, unit, unit-of-shard or role",        \
+      FLT_OWN_EVENTS, flt_breaker,                                                                      \
+      "the building's main breaker trips downstream of its batteries: dark at once, lit when reset")    \
     X(FAULT_FEED, "feed", TGT_PLACE, 0, "a datacenter, city, unit, unit-of-shard or role",              \
       FLT_OWN_EVENTS, flt_feed, "one utility feed lost: with more feeds the others carry the load")     \
     X(FAULT_RACKS, "racks", TGT_PLACE, 0, "a datacenter, city, unit, unit-of-shard or role", 0,         \
@@ -179,6 +189,7 @@ extern const mdl_fault_kind mdl_fault_kind_table[FAULT_KINDS];
     X(EV_SWITCH, "switch", "switches", "traffic switched: a unit to its standby, a shard to its failover database") \
     X(EV_PROMOTE, "promote", "promotions", "a copy promoted to primary")                          \
     X(EV_REPLICATION, "replication", "replication changes", "semi-synchronous replication falls back to asynchronous, or resumes") \
+    X(EV_RUNBOOK, "runbook", "runbook steps", "an on-call engineer works through a runbook: acknowledges, diagnoses, tries the obvious repair, decides, does each step, verifies") \
     X(EV_HANDOVER, "handover", "leader handovers", "a leader hands its lease to another copy as planned (it follows its unit)") \
     X(EV_RECONCILE, "reconcile", "reconciliations", "an old primary is back and its parked writes are reconciled") \
     X(EV_ROLLBACK, "rollback", "rollbacks", "a release rolled back")                              \
@@ -225,6 +236,8 @@ extern const char *const mdl_replication_modes[REPL_COUNT + 1];
 extern const char *const mdl_promotion_modes[PROMOTE_COUNT + 1];
 extern const char *const mdl_reads[READS_COUNT + 1];
 extern const char *const mdl_triggers[TRIGGER_COUNT + 1];
+extern const char *const mdl_runbook_triggers[RUNBOOK_ON_COUNT + 1];
+extern const char *const mdl_step_kinds[STEP_COUNT + 1];
 extern const char *const mdl_data_kinds[DATA_COUNT + 1];
 extern const char *const mdl_ops[OP_COUNT + 1];
 extern const char *const mdl_generators[GENERATOR_COUNT + 1];

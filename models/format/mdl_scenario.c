@@ -131,6 +131,7 @@ static const mdl_field action_fields[] = {
     {"target", MDL_STRUCT, offsetof(ST, target), MDL_FLOW, NULL, 0, 0, &target_schema, NULL, 0, "what it acts on", NULL},
     F("to", MDL_NAME, to, 0, NULL, "switch-unit, drain: the datacenter traffic moves to", "SH-A"),
     F("type", MDL_NAME, type, 0, NULL, "degrade, restore: the request type", "query"),
+    F("runbook", MDL_NAME, runbook, 0, NULL, "runbook: the stage's runbook the operator starts (from its acknowledgement: they are on it)", "drain-on-batteries"),
     FEND,
 };
 #undef ST

@@ -169,6 +169,35 @@ static const mdl_field switch_fields[] = {
 #undef ST
 static const mdl_schema switch_schema = {"unit_switch", sizeof(stg_unit_switch), switch_fields, "The unit traffic switch: moving a unit's users to its standby cell (forbid writes, wait for catch-up, push the new mapping; stale-routed requests are forwarded)."};
 
+#define ST stg_step
+static const mdl_field step_fields[] = {
+    FE("do", kind, REQ, NULL, mdl_step_kinds, "promote: each group whose primary is lost gets its most complete replica promoted; switch-units: each unit whose home is lost or alarmed moves to its standby cell; drain: each alarmed datacenter's traffic moves to the others", "promote"),
+    {"duration", MDL_DIST, offsetof(ST, duration), FIG, "0s", 0, 0, NULL, NULL, 0, "each item's time", "{lognormal: {mean: 2m, p99: 6m}}"},
+    FR("parallel", MDL_INT, parallel, FIG, "1", 1, 1000, "items worked on at once (one DBA: 1; k DBAs: k)", "1"),
+    FEND,
+};
+#undef ST
+static const mdl_schema step_schema = {"step", sizeof(stg_step), step_fields, "A runbook's step, done for each of its items."};
+
+#define DIST_PHASE(key, member, doc, ex) {key, MDL_DIST, offsetof(ST, member), FIG, "0s", 0, 0, NULL, NULL, 0, doc, ex}
+#define ST stg_runbook
+static const mdl_field runbook_fields[] = {
+    F("name", MDL_NAME, name, REQ, NULL, "the runbook's name, for the story and scenario actions", "promote-replicas"),
+    FE("on", on, REQ, NULL, mdl_runbook_triggers, "what pages: primary-lost (a database primary lost, its promotion manual), unit-lost (a unit's home cell gone, its switch manual), power-alarm (a datacenter on batteries with its generator failed), script (only a scenario action starts it)", "primary-lost"),
+    FR("page", MDL_DURATION, page, FIG, "30s", 0, 86400, "from what pages to the page: monitoring's detection", "30s"),
+    FR("after", MDL_DURATION, after, FIG, "0s", 0, 86400, "power-alarm: the policy acts only after this long on batteries", "2m"),
+    DIST_PHASE("acknowledge", acknowledge, "from the page to an engineer on it", "{lognormal: {mean: 3m, p99: 10m}}"),
+    DIST_PHASE("diagnose", diagnose, "finding what is wrong", "{lognormal: {mean: 8m, p99: 25m}}"),
+    DIST_PHASE("repair", repair, "trying the obvious repair first (a restart in place); if what paged is gone by then, the runbook ends", "5m"),
+    DIST_PHASE("decide", decide, "deciding to fail over (and being allowed to)", "2m"),
+    FL("steps", steps, 0, step_schema, "what is done, in order"),
+    DIST_PHASE("verify", verify, "checking the result before closing", "3m"),
+    FEND,
+};
+#undef ST
+#undef DIST_PHASE
+static const mdl_schema runbook_schema = {"runbook", sizeof(stg_runbook), runbook_fields, "Manual recovery as people run it: page, acknowledge, diagnose, the obvious repair first, decide, the steps (each item in turn, or some at once), verify. A stage's manual promotion or manual unit switch follows the runbook its trigger names; without one, promotion.detect and promotion.response stand for it."};
+
 #define ST stg_blue_green
 static const mdl_field bg_fields[] = {
     FR("error_threshold", MDL_PERCENT, error_threshold, FIG, "1%", 0, 100, "roll back when the green group fails more than this", "1%"),
@@ -246,6 +275,7 @@ static const mdl_field stage_fields[] = {
     FL("units", units, REQ, unit_schema, "the units and their cells"),
     FL("databases", databases, REQ, database_schema, "the databases"),
     FS("unit_switch", unit_switch, OPT, switch_schema, "the unit traffic switch, if the stage has one"),
+    FL("runbooks", runbooks, 0, runbook_schema, "manual recovery, step by step"),
     FS("blue_green", blue_green, OPT, bg_schema, "blue-green release, if the stage has it"),
     FS("protections", protections, 0, protection_schema, "protections"),
     FS("cost", cost, 0, cost_schema, "costs"),

@@ -1,7 +1,8 @@
 /* rec_actions.c -- the operator's actions scripted in the scenario, at
  * their time or `delay` after the first event of the kind they wait `on`:
  * switch a unit (or fail it back), promote a copy, roll back a release,
- * drain a datacenter, shed or restore a request type. Each is told in
+ * drain a datacenter, shed or restore a request type, start a runbook of
+ * the stage's. Each is told in
  * events.csv as the operator's, then acts through the same mechanisms the
  * stage's automation uses. */
 #include <stdio.h>
@@ -10,6 +11,20 @@
 #include "sim_alloc.h"
 #include "sim_status.h"
 #include "target.h"
+
+void rec_drain(w_world *w, int dc, const char *why)
+{
+    w_dc *d = &w->dcs[dc];
+    if (d->drained)
+        return;
+    d->drained = 1;
+    for (int c = 0; c < w->n_cells; c++)
+        if (w->cells[c]->dc->index == dc)
+            w->cells[c]->share = 0;
+    entry_set(w, dc, 0);
+    route_refresh(w);
+    world_event(w, EV_SWITCH, d->geo->name, "%s drained: its traffic moves to the other datacenters (%s)", d->geo->name, why);
+}
 
 static void run_action(w_world *w, const scn_action *a)
 {
@@ -43,13 +58,12 @@ static void run_action(w_world *w, const scn_action *a)
         rec_rollback_now(w, "by the operator");
         return;
     case ACTION_DRAIN:
-        for (int i = 0; i < t.n_dcs; i++) {
-            for (int c = 0; c < w->n_cells; c++)
-                if (w->cells[c]->dc->index == t.dcs[i])
-                    w->cells[c]->share = 0;
-            entry_set(w, t.dcs[i], 0);
-        }
-        route_refresh(w);
+        for (int i = 0; i < t.n_dcs; i++)
+            rec_drain(w, t.dcs[i], "by the operator");
+        return;
+    case ACTION_RUNBOOK:
+        if (!rec_runbook_script(w, a->runbook))
+            world_event(w, EV_UNMATCHED, a->runbook, "this stage has no runbook named %s", a->runbook);
         return;
     case ACTION_DEGRADE:
     case ACTION_RESTORE:

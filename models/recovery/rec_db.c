@@ -128,6 +128,7 @@ static void take_over(w_world *w, w_group *g, int to, const char *how, int parke
     g->sessions = 0;
     g->lost_primary = -1;
     g->promoting = 0;
+    g->awaiting_human = 0;
     /* A deposed primary still running may still accept writes. */
     g->old_primary = old >= 0 && node_up(g, old) ? old : -1;
 }
@@ -170,14 +171,15 @@ static void on_promote(sim_engine *e, void *subject, void *object)
         sim_event_post(e, g->nodes[to].applied_by, on_promote, g, object);
         return;
     }
-    take_over(w, g, to, elected ? "the copies elected" : "a human", 0);
+    take_over(w, g, to, elected ? "the copies elected" : g->promoted_by, 0);
 }
 
-static void start_promotion(w_world *w, w_group *g, sim_time paged);
+static void start_promotion(w_world *w, w_group *g, int detected);
 static void on_detected(sim_engine *e, void *subject, void *object);
 
 static void on_failover(sim_engine *e, void *subject, void *object)
 {
+    (void)e;
     (void)object;
     w_group *g = subject;
     w_world *w = g->db->world;
@@ -193,46 +195,44 @@ static void on_failover(sim_engine *e, void *subject, void *object)
          * paged now, as the stage's promotion says (its detection is the
          * one event this writes). */
         g->promoting = 0;
-        start_promotion(w, g, sim_now(e));
+        start_promotion(w, g, 1);
         return;
     }
     take_over(w, g, to, "the failover layer", 1);
 }
 
-/* object: non-NULL when the failover layer detected it, NULL when a human
- * was paged. */
+/* The failover layer finds the primary gone. */
 static void on_detected(sim_engine *e, void *subject, void *object)
 {
     (void)e;
+    (void)object;
     w_group *g = subject;
     w_world *w = g->db->world;
     if (!g->promoting)
         return;
     char name[96];
     group_name(g, name, sizeof name);
-    if (object)
-        world_event(w, EV_DETECT, name, "%s: the failover layer finds its primary unreachable", name);
-    else
-        world_event(w, EV_DETECT, name, "%s: its primary is unreachable; monitoring pages a human", name);
+    world_event(w, EV_DETECT, name, "%s: the failover layer finds its primary unreachable", name);
 }
 
-/* Starts the stage's promotion of a copy (manual or elected); a human is
- * paged at `paged`. Without a promotion the group waits for its repair. */
-static void start_promotion(w_world *w, w_group *g, sim_time paged)
+/* Starts the stage's promotion of a copy (manual or elected); `detected`:
+ * the loss is known already, a page goes out at once. Without a promotion
+ * the group waits for its repair. */
+static void start_promotion(w_world *w, w_group *g, int detected)
 {
     const stg_database *db = g->db->def;
     sim_time now = sim_now(w->e);
     switch (db->promotion.mode) {
-    case PROMOTE_MANUAL:
+    case PROMOTE_MANUAL: {
+        /* Monitoring pages the on-call, who works through the runbook
+         * (rec_runbook.c); its promote step comes back here. */
         g->promoting = 1;
-        /* One on-call human diagnoses the failure once: groups paged
-         * while a decision is pending are promoted with it (a runbook
-         * promotes every replica of the lost host together). */
-        if (w->recovery->promotion_decision < paged)
-            w->recovery->promotion_decision = paged + rec_sample(&db->promotion.response.d, &w->recovery->human_rng);
-        sim_event_post(w->e, paged, on_detected, g, NULL);
-        sim_event_post(w->e, w->recovery->promotion_decision, on_promote, g, (void *)(intptr_t)PROMOTE_MANUAL);
+        g->awaiting_human = 1;
+        char name[96], why[160];
+        snprintf(why, sizeof why, "%s's primary is unreachable", group_name(g, name, sizeof name));
+        rec_runbook_page(w, RUNBOOK_ON_PRIMARY_LOST, g->db, detected ? -2 : -1, why);
         return;
+    }
     case PROMOTE_AUTOMATIC:
         g->promoting = 1;
         sim_event_post(w->e, now + db->promotion.lease + db->promotion.election, on_promote, g,
@@ -263,7 +263,7 @@ void rec_dbnode_lost(w_world *w, w_group *g, int n)
         sim_event_post(w->e, now + db->failover.detect + db->failover.switch_delay, on_failover, g, NULL);
         return;
     }
-    start_promotion(w, g, now + db->promotion.detect);
+    start_promotion(w, g, 0);
 }
 
 void rec_dbnode_back(w_world *w, w_group *g, int n)
@@ -273,6 +273,7 @@ void rec_dbnode_back(w_world *w, w_group *g, int n)
     if (n == g->lost_primary) { /* repaired before anyone took over */
         g->lost_primary = -1;
         g->promoting = 0;
+        g->awaiting_human = 0;
         world_event(w, EV_REPAIR, name, "%s: its primary in %s is back", name, g->nodes[n].dc->geo->name);
         return;
     }
@@ -336,7 +337,7 @@ void rec_group_check(w_world *w, w_group *g)
     /* The leader lost its majority: its lease runs out, the majority side
      * elects; the old leader can no longer commit (no split brain). */
     mark_lost(w, g, g->primary);
-    start_promotion(w, g, sim_now(w->e));
+    start_promotion(w, g, 0);
 }
 
 void rec_promote_now(w_world *w, w_group *g, const char *why)
@@ -351,6 +352,15 @@ void rec_promote_now(w_world *w, w_group *g, const char *why)
         return;
     }
     take_over(w, g, to, why, 0);
+}
+
+void rec_promote_by_human(w_world *w, w_group *g, const char *how)
+{
+    if (!g->awaiting_human || !g->promoting)
+        return; /* back, or taken over meanwhile */
+    g->awaiting_human = 0;
+    snprintf(g->promoted_by, sizeof g->promoted_by, "a human following %s", how);
+    on_promote(w->e, g, (void *)(intptr_t)PROMOTE_MANUAL);
 }
 
 /* ==== Planned handovers ==== */

@@ -13,7 +13,7 @@
 
 #include "rec_int.h"
 
-static w_cell *standby_of(const w_world *w, const w_unit *u)
+w_cell *rec_standby_of(const w_world *w, const w_unit *u)
 {
     for (int c = 0; c < u->n_cells; c++)
         if (u->cells[c] != u->home && cell_alive(w, u->cells[c]))
@@ -125,11 +125,15 @@ static void on_unit_detected(sim_engine *e, void *subject, void *object)
     world_event(w, EV_DETECT, u->def->name, "unit %s's cell in %s is gone", u->def->name, u->home->dc->geo->name);
     const stg_unit_switch *cfg = &w->st->unit_switch;
     if (cfg->trigger == TRIGGER_MANUAL) {
+        char why[128];
+        snprintf(why, sizeof why, "unit %s's cell in %s is gone", u->def->name, u->home->dc->geo->name);
+        if (rec_runbook_page(w, RUNBOOK_ON_UNIT_LOST, NULL, -1, why))
+            return; /* the runbook's switch-units step moves it */
         sim_event_post(w->e, sim_now(w->e) + rec_sample(&cfg->response.d, &w->recovery->human_rng), on_unit_decided, u,
                        w);
         return;
     }
-    rec_switch_unit(w, u, standby_of(w, u), "automatic");
+    rec_switch_unit(w, u, rec_standby_of(w, u), "automatic");
 }
 
 static void on_unit_decided(sim_engine *e, void *subject, void *object)
@@ -139,7 +143,7 @@ static void on_unit_decided(sim_engine *e, void *subject, void *object)
     w_unit *u = subject;
     if (!u->home || cell_alive(w, u->home))
         return;
-    rec_switch_unit(w, u, standby_of(w, u), "by a human");
+    rec_switch_unit(w, u, rec_standby_of(w, u), "by a human");
 }
 
 void rec_cell_changed(w_world *w, w_cell *c)
@@ -147,7 +151,7 @@ void rec_cell_changed(w_world *w, w_cell *c)
     w_unit *u = c->unit;
     if (!w->st->unit_switch.head.present || u->home != c || u->switching || u->detecting)
         return;
-    if (cell_alive(w, c) || !w->registry_up || !standby_of(w, u))
+    if (cell_alive(w, c) || !w->registry_up || !rec_standby_of(w, u))
         return;
     /* The registry misses the cell's heartbeats. */
     const stg_registry *reg = &w->st->registry;

@@ -13,7 +13,8 @@ int recovery_init(w_world *w)
     sim_rng_init(&rc->human_rng, w->seed, "human.response");
     for (int i = 0; i < w->n_entry_dcs; i++)
         rc->entry_truth |= 1ULL << i;
-    return rec_release_init(w);
+    int rc_runbooks = rec_runbooks_init(w);
+    return rc_runbooks ? rc_runbooks : rec_release_init(w);
 }
 
 void recovery_fini(w_world *w)
@@ -23,6 +24,7 @@ void recovery_fini(w_world *w)
         return;
     sim_window_fini(&rc->green);
     sim_free(rc->actions);
+    rec_runbooks_fini(w);
     sim_free(rc);
     w->recovery = NULL;
 }

@@ -30,6 +30,7 @@ void rec_on_entry_changed(w_world *w, const w_note *n, void *context);
 /* Shard groups (rec_db.c). */
 void rec_on_dbnode_lost(w_world *w, const w_note *n, void *context);
 void rec_on_dbnode_back(w_world *w, const w_note *n, void *context);
+void rec_on_power_alarm(w_world *w, const w_note *n, void *context);
 void rec_on_dbnode_reach(w_world *w, const w_note *n, void *context);
 void rec_on_links_groups(w_world *w, const w_note *n, void *context);
 /* Units (rec_unit.c): a cell changed, or every cell may have. */

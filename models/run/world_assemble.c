@@ -36,6 +36,7 @@ static const struct {
     {NOTE_REGISTRY_CHANGED, rec_on_every_cell},
     {NOTE_LINKS_CHANGED, rec_on_every_cell},
     {NOTE_LINKS_CHANGED, rec_on_links_groups},
+    {NOTE_POWER_ALARM, rec_on_power_alarm},
     {NOTE_UNIT_HOME, dns_on_unit_home},
     {NOTE_FAULT, incidents_on_fault},
     {NOTE_WRITES_LOST, incidents_on_writes_lost},

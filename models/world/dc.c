@@ -109,3 +109,13 @@ void dc_isolate(w_world *w, int dc, int mode, int on)
                 dbnode_refresh(w, grp, n);
     }
 }
+
+void dc_power_alarm(w_world *w, int dc, int on, sim_time runs_out)
+{
+    w_dc *d = &w->dcs[dc];
+    if (d->alarm == !!on)
+        return;
+    d->alarm = !!on;
+    d->batteries_out = on ? runs_out : 0;
+    note_tell_dc(w, NOTE_POWER_ALARM, dc);
+}

@@ -25,6 +25,7 @@
     X(NOTE_ENTRY_CHANGED, "entry-changed", "a datacenter's entry point may have changed (dc)") \
     X(NOTE_REGISTRY_CHANGED, "registry-changed", "the registry stopped or answers again")    \
     X(NOTE_LINKS_CHANGED, "links-changed", "a link's state changed: any path may have moved") \
+    X(NOTE_POWER_ALARM, "power-alarm", "a datacenter's power alarm is raised or cleared (dc)") \
     X(NOTE_UNIT_HOME, "unit-home", "a unit's traffic moved to another cell (unit)")          \
     X(NOTE_FAULT, "fault", "a fault starts (fault: its kind, label: its target; from, to: its start and planned end)") \
     X(NOTE_WRITES_LOST, "writes-lost", "a promotion lost writes or a failover parked them (group, count, age, parked)") \

@@ -55,6 +55,9 @@ typedef struct w_dc {
     sim_lane *internal;         /* deliveries inside the building */
     sim_lane *client_local;     /* from a user through its entry to a server in it */
     int entry_up;               /* its entry point (balancer) answers */
+    int alarm;                  /* on batteries with no generator coming, or dark from it */
+    int drained;                /* people moved its traffic to the others */
+    sim_time batteries_out;     /* while alarmed: when its batteries run out */
 } w_dc;
 
 /* One direction of a link: a transmit queue behind the bandwidth, then
@@ -226,6 +229,8 @@ struct w_group {
     /* Recovery. */
     int write_forbidden;        /* a unit switch is moving its shards */
     int handover_to;            /* -1, or the copy the leader is being handed to (no writes meanwhile) */
+    int awaiting_human;         /* its manual promotion waits for a runbook's step */
+    char promoted_by[96];       /* who a manual promotion is by, for the story */
     int lost_primary;           /* -1, or the node whose loss is being handled */
     int cut_node;               /* -1, or a primary alive but cut off from every other building */
     sim_time primary_lost_at;

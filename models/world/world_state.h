@@ -17,6 +17,10 @@
  * crash recovery). `why` is for the story. */
 void dc_dark(w_world *w, int dc, const char *why);
 void dc_light(w_world *w, int dc);
+/* A datacenter on batteries with no generator coming raises its power
+ * alarm (its batteries run out at `runs_out`), or clears it when utility
+ * power is back: told as NOTE_POWER_ALARM. */
+void dc_power_alarm(w_world *w, int dc, int on, sim_time runs_out);
 /* A datacenter cut off from every other place (mode: DROP_SILENTLY or
  * REJECT_FAST), or joined again. */
 void dc_isolate(w_world *w, int dc, int mode, int on);

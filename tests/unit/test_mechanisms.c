@@ -3,7 +3,9 @@
  * gateways (clients move to their next address after the connect timeout
  * and remember it; a unit switch takes effect at the registry's push, not
  * when DNS caches expire); leaders that follow their unit; semi-synchronous
- * replication falling back to asynchronous and resuming. */
+ * replication falling back to asynchronous and resuming; runbooks, their
+ * phases and per-item steps; the power alarm and a policy acting on it; a
+ * breaker trip. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -248,6 +250,74 @@ static void semi_sync_falls_back_after_the_timeout_and_resumes(void **state)
     mdl_config_free(cfg);
 }
 
+/* Three groups with primaries in A and replicas in B, promoted by hand
+ * following a runbook: paged 30 s after A goes dark at 10 s,
+ * acknowledged 60 s later, diagnosed in 120 s, the obvious repair tried
+ * for 60 s, the decision in 30 s: steps from 310 s; each promotion takes
+ * 45 s, `parallel` at once; verified in 30 s. A dark for `dark` only. */
+static mdl_world *runbook_world(const char *parallel, const char *dark, mdl_config **cfg)
+{
+    char rest[2048], stage_keys[1024];
+    snprintf(rest, sizeof rest,
+             "duration: 600s\n%s"
+             "faults:\n  - {at: \"00:00:10\", kind: power, target: {datacenter: A}, generator: fails, %s}\n",
+             THREE_DC_WRITES, dark);
+    snprintf(stage_keys, sizeof stage_keys,
+             "    runbooks:\n"
+             "      - {name: promote-replicas, on: primary-lost, page: 30s, acknowledge: 60s, diagnose: 120s, repair: 60s,\n"
+             "         decide: 30s, steps: [{do: promote, duration: 45s, parallel: %s}], verify: 30s}\n",
+             parallel);
+    char *text = three_dc_stage("{datacenter: B, pool: app, servers: 4}",
+                                "replication: {mode: async, shipping: 0s, applying: 0s}, promotion: {mode: manual}, groups: ["
+                                "{shards: 00-32, primary: A, replicas: [B]}, {shards: 33-65, primary: A, replicas: [B]}, "
+                                "{shards: 66-99, primary: A, replicas: [B]}]",
+                                "{kind: vip, datacenters: [B], client_latency: 0s}", stage_keys, rest);
+    return run_text(text, cfg);
+}
+
+static double event_with(const mdl_world *w, const char *kind, const char *text_part)
+{
+    for (size_t i = 0; i < mdl_world_events(w); i++) {
+        const mdl_event_row *row = mdl_world_event(w, i);
+        if (!strcmp(mdl_event_kinds[row->kind], kind) && strstr(row->text, text_part))
+            return sim_time_to_seconds(row->t);
+    }
+    return -1;
+}
+
+static void a_runbook_runs_its_phases_and_promotes_one_group_after_another(void **state)
+{
+    (void)state;
+    mdl_config *cfg;
+    mdl_world *w = runbook_world("1", "permanent: true", &cfg);
+    double paged = event_time(w, "detect", 0), p1 = event_time(w, "promote", 0), p2 = event_time(w, "promote", 1),
+           p3 = event_time(w, "promote", 2), done = event_with(w, "runbook", "verified");
+    print_message("one DBA: paged %.0f s, promotions at %.0f, %.0f, %.0f s, verified %.0f s\n", paged, p1, p2, p3, done);
+    assert_true(fabs(paged - 40) < 1e-9);
+    assert_true(fabs(event_with(w, "runbook", "acknowledges") - 100) < 1e-9);
+    assert_true(fabs(event_with(w, "runbook", "did not help") - 280) < 1e-9);
+    assert_true(fabs(p1 - 355) < 1e-9 && fabs(p2 - 400) < 1e-9 && fabs(p3 - 445) < 1e-9);
+    assert_true(fabs(done - 475) < 1e-9);
+    mdl_world_destroy(w);
+    mdl_config_free(cfg);
+
+    w = runbook_world("3", "permanent: true", &cfg); /* three DBAs */
+    p1 = event_time(w, "promote", 0);
+    p3 = event_time(w, "promote", 2);
+    print_message("three DBAs: promotions at %.0f and %.0f s\n", p1, p3);
+    assert_true(fabs(p1 - 355) < 1e-9 && fabs(p3 - 355) < 1e-9);
+    mdl_world_destroy(w);
+    mdl_config_free(cfg);
+
+    w = runbook_world("1", "duration: 200s", &cfg); /* power back at 210 s, before the repair ends */
+    print_message("back at 210 s: closed at %.0f s, %s promotion\n", event_with(w, "runbook", "nothing to do"),
+                  event_time(w, "promote", 0) < 0 ? "no" : "a");
+    assert_true(fabs(event_with(w, "runbook", "nothing to do") - 280) < 1e-9);
+    assert_true(event_time(w, "promote", 0) < 0);
+    mdl_world_destroy(w);
+    mdl_config_free(cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -255,6 +325,7 @@ int main(void)
         cmocka_unit_test(a_gateway_switch_does_not_wait_for_the_dns_ttl),
         cmocka_unit_test(leaders_follow_their_unit_and_nothing_acknowledged_is_lost),
         cmocka_unit_test(semi_sync_falls_back_after_the_timeout_and_resumes),
+        cmocka_unit_test(a_runbook_runs_its_phases_and_promotes_one_group_after_another),
     };
     return cmocka_run_group_tests_name("mechanisms", tests, NULL, NULL);
 }

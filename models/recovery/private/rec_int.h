@@ -10,6 +10,8 @@
 #include "world_event.h"
 #include "world_state.h"
 
+typedef struct rec_runbook rec_runbook; /* rec_runbook.c */
+
 typedef struct rec_action {
     const scn_action *def;
     int on;                     /* the event kind it waits for (EV_...), or -1 */
@@ -19,12 +21,13 @@ typedef struct rec_action {
 struct w_recovery {
     sim_rng detect_rng;         /* where in a check's period a failure falls */
     sim_rng human_rng;          /* how long people take */
-    sim_time promotion_decision; /* when the on-call human acts on the database pages pending */
     uint64_t entry_truth;       /* bit i: entry point i truly answers (what the checks will find) */
     sim_window green;           /* the green group's requests and errors */
     int rolling_back;
     rec_action *actions;
     size_t n_actions;
+    rec_runbook *runbooks;
+    int n_runbooks;
 };
 
 /* Databases (rec_db.c): a copy lost or back; an operator's promotion. */
@@ -32,6 +35,9 @@ void rec_dbnode_lost(w_world *w, w_group *g, int node);
 void rec_dbnode_back(w_world *w, w_group *g, int node);
 void rec_group_check(w_world *w, w_group *g);
 void rec_promote_now(w_world *w, w_group *g, const char *why);
+/* A person promotes a group left to them (awaiting_human), once its best
+ * replica has applied its relay log; `how` names them for the story. */
+void rec_promote_by_human(w_world *w, w_group *g, const char *how);
 /* A group whose leader follows its unit (promotion.follow_unit) starts
  * handing it to its copy in datacenter dc: 1 while the handover is under
  * way, 0 when the leader is there already or cannot go (no copy there,
@@ -41,6 +47,23 @@ int rec_leader_follow(w_world *w, w_group *g, int dc);
 /* Units (rec_unit.c). */
 void rec_cell_changed(w_world *w, w_cell *c);
 void rec_switch_unit(w_world *w, w_unit *u, w_cell *to, const char *why);
+/* A live cell of the unit other than its home, or NULL. */
+w_cell *rec_standby_of(const w_world *w, const w_unit *u);
+
+/* Runbooks (rec_runbook.c). */
+int rec_runbooks_init(w_world *w);
+void rec_runbooks_fini(w_world *w);
+/* Something that pages (RUNBOOK_ON_...; for a lost primary its database,
+ * for a power alarm its datacenter, else -1, or -2 when the loss is known
+ * already and the page goes out at once): the runbooks it triggers
+ * start, or the one under way takes it in. Returns how many it reached
+ * (0: no runbook answers it). */
+int rec_runbook_page(w_world *w, int on, const w_db *db, int dc, const char *why);
+/* The operator starts the stage's runbook `name`; 0 if it has none. */
+int rec_runbook_script(w_world *w, const char *name);
+
+/* Actions (rec_actions.c): a datacenter's traffic moved to the others. */
+void rec_drain(w_world *w, int dc, const char *why);
 
 /* Blue-green (rec_release.c). */
 int rec_release_init(w_world *w);
