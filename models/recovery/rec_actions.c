@@ -18,12 +18,18 @@ void rec_drain(w_world *w, int dc, const char *why)
     if (d->drained)
         return;
     d->drained = 1;
+    world_event(w, EV_SWITCH, d->geo->name, "%s drained: its traffic moves to the other datacenters (%s)", d->geo->name, why);
     for (int c = 0; c < w->n_cells; c++)
         if (w->cells[c]->dc->index == dc)
             w->cells[c]->share = 0;
     entry_set(w, dc, 0);
     route_refresh(w);
-    world_event(w, EV_SWITCH, d->geo->name, "%s drained: its traffic moves to the other datacenters (%s)", d->geo->name, why);
+    /* Units at home there move to their standby, as a unit switch does. */
+    for (int u = 0; u < w->n_units; u++) {
+        w_unit *unit = &w->units[u];
+        if (unit->home && unit->home->dc == d && !unit->switching)
+            rec_switch_unit(w, unit, rec_standby_of(w, unit), why);
+    }
 }
 
 static void run_action(w_world *w, const scn_action *a)

@@ -318,6 +318,82 @@ static void a_runbook_runs_its_phases_and_promotes_one_group_after_another(void 
     mdl_config_free(cfg);
 }
 
+/* A unit at home in A (standby in B, gateways, a registry in C); A loses
+ * utility power at 10 s, its generator fails, its batteries last 10 min.
+ * With a policy runbook the on-call is paged 30 s after the alarm,
+ * acknowledges 60 s later, and the policy moves the unit once A has been
+ * 2 min on batteries: at 130 s. */
+static mdl_world *on_batteries(const char *fault, const char *runbooks, mdl_config **cfg)
+{
+    char rest[2048];
+    snprintf(rest, sizeof rest, "duration: 800s\n%sfaults:\n  - {at: \"00:00:10\", target: {datacenter: A}, %s}\n",
+             THREE_DC_WRITES, fault);
+    char stage_keys[1024];
+    snprintf(stage_keys, sizeof stage_keys,
+             "    registry: {datacenters: [C], heartbeat: 1s, threshold: 3, push_delay: 1s}\n"
+             "    unit_switch: {trigger: automatic, push_delay: 1s}\n%s",
+             runbooks);
+    char *text = three_dc_stage("{datacenter: A, pool: app, servers: 4}, {datacenter: B, pool: app, servers: 4, standby: true}",
+                                "groups: [{primary: C}]",
+                                "{kind: gateway, datacenters: [A, B], connect_timeout: 200ms, routing: by-unit, client_latency: 0s}",
+                                stage_keys, rest);
+    /* A has batteries for 10 minutes (the text's first "ups: 0s" is A's). */
+    char *ups = strstr(text, "ups: 0s"), *with = malloc(strlen(text) + 8);
+    snprintf(with, strlen(text) + 8, "%.*sups: 10m%s", (int)(ups - text), text, ups + strlen("ups: 0s"));
+    free(text);
+    return run_text(with, cfg);
+}
+
+/* Failed requests per second summed over [from, to) of run time. */
+static double failed_in(const mdl_world *w, double from, double to)
+{
+    const mdl_series *s = mdl_world_series(w);
+    double sum = 0;
+    for (size_t i = 0; i < s->n; i++)
+        if (s->p[i].t >= from && s->p[i].t < to)
+            sum += s->p[i].failed;
+    return sum;
+}
+
+static void a_power_alarm_policy_moves_the_unit_before_the_batteries_run_out(void **state)
+{
+    (void)state;
+    mdl_config *cfg;
+    const char *utility = "kind: power, generator: fails, duration: 700s";
+    mdl_world *w = on_batteries(utility,
+                                "    runbooks: [{name: leave-on-batteries, on: power-alarm, page: 30s, acknowledge: 60s, after: 2m,"
+                                " steps: [{do: switch-units}]}]\n",
+                                &cfg);
+    double paged = event_time(w, "detect", 0), switched = event_time(w, "switch", 0), dark = event_time(w, "dark", 0);
+    print_message("policy: paged %.0f s, unit switched %.2f s, A dark %.0f s; failed requests %.0f before the switch, %.0f "
+                  "after it\n",
+                  paged, switched, dark, failed_in(w, 0, 130), failed_in(w, switched + 1, 800));
+    assert_true(fabs(paged - 40) < 1e-9);
+    assert_true(switched >= 131 && switched < 131.2); /* 130 s, then the push */
+    assert_true(fabs(dark - 610) < 1e-9);
+    assert_true(failed_in(w, 0, 130) == 0);
+    assert_true(failed_in(w, switched + 1, 800) == 0); /* A going dark hurts nobody */
+    mdl_world_destroy(w);
+    mdl_config_free(cfg);
+
+    /* Without a policy nothing moves until A is dark. */
+    w = on_batteries(utility, "", &cfg);
+    print_message("no policy: first switch %.1f s, failed at the dark %.0f\n", event_time(w, "switch", 0),
+                  failed_in(w, 610, 640));
+    assert_true(event_time(w, "switch", 0) > 610);
+    assert_true(failed_in(w, 0, 610) == 0 && failed_in(w, 610, 640) > 1000);
+    mdl_world_destroy(w);
+    mdl_config_free(cfg);
+
+    /* A breaker trip: dark at once whatever the batteries. */
+    w = on_batteries("kind: breaker, duration: 60s", "", &cfg);
+    print_message("breaker: dark %.0f s, failed in the first 5 s %.0f\n", event_time(w, "dark", 0), failed_in(w, 10, 15));
+    assert_true(fabs(event_time(w, "dark", 0) - 10) < 1e-9);
+    assert_true(failed_in(w, 10, 15) > 1000);
+    mdl_world_destroy(w);
+    mdl_config_free(cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -326,6 +402,7 @@ int main(void)
         cmocka_unit_test(leaders_follow_their_unit_and_nothing_acknowledged_is_lost),
         cmocka_unit_test(semi_sync_falls_back_after_the_timeout_and_resumes),
         cmocka_unit_test(a_runbook_runs_its_phases_and_promotes_one_group_after_another),
+        cmocka_unit_test(a_power_alarm_policy_moves_the_unit_before_the_batteries_run_out),
     };
     return cmocka_run_group_tests_name("mechanisms", tests, NULL, NULL);
 }
