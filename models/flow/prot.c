@@ -236,9 +236,12 @@ static void shed_type(w_world *w, const char *name, int on)
 void prot_on_tick(w_world *w, const w_note *n, void *context)
 {
     (void)context;
-    /* Degradation judges the traffic it still admits: shed requests do not
-     * count against it, or it could never restore what it shed. */
-    uint64_t offered = n->succeeded + n->failed - n->shed, succeeded = n->succeeded;
+    /* Degradation judges the traffic it still admits (shed requests do not
+     * count against it, or it could never restore what it shed), and only
+     * the failures shedding can cure: overload. A dead shard's writes or a
+     * dark building's requests fail whatever is shed. */
+    uint64_t offered = n->succeeded + n->failed - n->shed;
+    uint64_t succeeded = offered > n->overloaded ? offered - n->overloaded : 0;
     const stg_degradation *dg = &w->st->protections.degradation;
     if (!dg->head.present || dg->shed.n == 0 || offered == 0)
         return;

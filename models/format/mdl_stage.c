@@ -223,7 +223,7 @@ static const mdl_schema breaker_schema = {"breaker", sizeof(stg_breaker), breake
 #define ST stg_degradation
 static const mdl_field degradation_fields[] = {
     F("shed", MDL_NAMES, shed, 0, NULL, "request types to shed, first first", "[query, login]"),
-    FR("success_below", MDL_PERCENT, success_below, FIG, "95%", 0, 100, "shed the next type when the success ratio stays below this", "95%"),
+    FR("success_below", MDL_PERCENT, success_below, FIG, "95%", 0, 100, "shed the next type when the share of admitted requests not failing by overload stays below this (failures of faults, which shedding cannot cure, do not count)", "95%"),
     FR("after", MDL_DURATION, after, FIG, "10s", 0.001, 3600, "for this long", "10s"),
     FR("restore_after", MDL_DURATION, restore_after, FIG, "60s", 0.001, 86400, "restore one type after this long healthy", "60s"),
     FEND,

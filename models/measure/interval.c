@@ -140,6 +140,7 @@ static void on_tick(sim_engine *e, void *subject, void *object)
     tick.succeeded = all[M_SUCCEEDED];
     tick.failed = all[M_FAILED];
     tick.shed = all[M_SHED];
+    tick.overloaded = all[M_OF_FAILURE(FAIL_OVERLOAD)];
     note_publish(w, &tick);
     /* Reset for the next interval. */
     memset(m->now.c, 0, (size_t)w->n_units * (size_t)w->n_types * M_COUNT * sizeof *m->now.c);

@@ -50,8 +50,8 @@ void link_update(w_world *w)
         }
     }
     /* A cut link carries its traffic over two healthy links through a third
-     * place, as IP routing goes round a cut: their latencies added, the
-     * smaller bandwidth. (The detour's traffic does not join their queues.) */
+     * place, as IP routing goes round a cut: their latencies added, and
+     * its messages join both links' transmit queues (world/net.c). */
     for (int k = 0; k < w->n_links; k++) {
         w_linkdir *ld = &w->links[k];
         int was = ld->detour ? ld->via : INT32_MIN;
@@ -77,6 +77,8 @@ void link_update(w_world *w)
         ld->up = first >= 0;
         ld->detour = first >= 0;
         ld->via = first >= 0 ? w->links[first].to : 0;
+        ld->legs[0] = first;
+        ld->legs[1] = second;
         if (first >= 0) {
             ld->latency = best + ld->added;
             double bw = bandwidth ? fmin(bandwidth[first], bandwidth[second]) : 1e9;

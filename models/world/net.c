@@ -34,6 +34,30 @@ sim_time net_delay(const w_world *w, int from, int to)
     return ld ? ld->latency : 0;
 }
 
+/* A detoured message takes its place in both legs' transmit queues at
+ * once (cut-through: it leaves when the busier of them is free and is sent
+ * at the slower one's rate), so rerouted traffic loads the links it rides
+ * and waits behind their own traffic. Returns 0 when either queue is full. */
+static int detour_transmit(w_world *w, w_linkdir *ld, double bytes, sim_time now, sim_time *depart)
+{
+    w_linkdir *a = &w->links[ld->legs[0]], *b = &w->links[ld->legs[1]];
+    sim_time start = now;
+    double ns_per_byte = 0;
+    for (int i = 0; i < 2; i++) {
+        const w_linkdir *leg = i ? b : a;
+        if (leg->busy_until - now > leg->geo->buffer)
+            return 0; /* tail drop */
+        start = leg->busy_until > start ? leg->busy_until : start;
+        double rate = leg->ns_per_byte / leg->bandwidth_factor;
+        ns_per_byte = rate > ns_per_byte ? rate : ns_per_byte;
+    }
+    *depart = start + (sim_time)(bytes * ns_per_byte);
+    a->busy_until = b->busy_until = *depart;
+    a->messages++, b->messages++;
+    a->bytes += (uint64_t)bytes, b->bytes += (uint64_t)bytes;
+    return 1;
+}
+
 int net_send(w_world *w, int from, int to, double bytes, sim_event_fn *fn, void *subject)
 {
     w_dc *dst = &w->dcs[to];
@@ -55,12 +79,17 @@ int net_send(w_world *w, int from, int to, double bytes, sim_event_fn *fn, void 
         return NET_DROPPED;
     if (!dst->powered)
         return NET_DROPPED;
-    sim_time now = sim_now(w->e);
-    sim_time start = ld->busy_until > now ? ld->busy_until : now;
-    if (start - now > ld->geo->buffer)
-        return NET_DROPPED; /* the queue is full: tail drop */
-    sim_time depart = start + (sim_time)(bytes * ld->ns_per_byte / ld->bandwidth_factor);
-    ld->busy_until = depart;
+    sim_time now = sim_now(w->e), depart;
+    if (ld->detour) {
+        if (!detour_transmit(w, ld, bytes, now, &depart))
+            return NET_DROPPED;
+    } else {
+        sim_time start = ld->busy_until > now ? ld->busy_until : now;
+        if (start - now > ld->geo->buffer)
+            return NET_DROPPED; /* the queue is full: tail drop */
+        depart = start + (sim_time)(bytes * ld->ns_per_byte / ld->bandwidth_factor);
+        ld->busy_until = depart;
+    }
     sim_time arrive = depart + ld->latency;
     if (ld->jitter > 0)
         arrive += (sim_time)(sim_rng_uniform(&ld->rng) * (double)ld->jitter);

@@ -29,7 +29,7 @@
     X(NOTE_UNIT_HOME, "unit-home", "a unit's traffic moved to another cell (unit)")          \
     X(NOTE_FAULT, "fault", "a fault starts (fault: its kind, label: its target; from, to: its start and planned end)") \
     X(NOTE_WRITES_LOST, "writes-lost", "a promotion lost writes or a failover parked them (group, count, age, parked)") \
-    X(NOTE_TICK, "tick", "an interval of the measures ended (from, to; offered, succeeded, failed, shed)") \
+    X(NOTE_TICK, "tick", "an interval of the measures ended (from, to; offered, succeeded, failed, shed, overloaded)") \
     X(NOTE_EVENT, "event", "a row of events.csv was recorded (event)")
 #define W_NOTE_ID(id, ...) id,
 enum { W_NOTE_KINDS(W_NOTE_ID) NOTE_KIND_COUNT };
@@ -44,7 +44,7 @@ typedef struct w_note {
     uint64_t count;
     sim_time age;
     int parked;
-    uint64_t offered, succeeded, failed, shed;
+    uint64_t offered, succeeded, failed, shed, overloaded; /* overloaded: failures whose cause is overload */
     int fault;                  /* FAULT_... */
     const char *label;          /* what it concerned, as this stage resolved it */
     const mdl_event_row *event;

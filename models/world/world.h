@@ -74,6 +74,7 @@ typedef struct w_linkdir {
     int up;                     /* some path is healthy and no cut, or a detour */
     int detour;                 /* cut, its traffic going round through `via` */
     int via;                    /* a place, as from and to are */
+    int legs[2];                /* a detour's two links (indexes into links), whose queues it shares */
     int cuts;                   /* link-cut faults on it */
     int *path_up;               /* per fiber path */
     sim_time busy_until;        /* the transmitter is sending until then */

@@ -5,7 +5,8 @@
  * when DNS caches expire); leaders that follow their unit; semi-synchronous
  * replication falling back to asynchronous and resuming; runbooks, their
  * phases and per-item steps; the power alarm and a policy acting on it; a
- * breaker trip. */
+ * breaker trip; degradation that sheds only for overload; a detour that
+ * loads the links it rides. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -13,6 +14,18 @@
 #include <cmocka.h>
 
 #include "three_dc.h"
+
+/* The text with its first `from` replaced by `to` (the text is freed). */
+static char *replace_once(char *text, const char *from, const char *to)
+{
+    char *at = strstr(text, from);
+    assert_non_null(at);
+    size_t n = strlen(text) - strlen(from) + strlen(to) + 1;
+    char *out = malloc(n);
+    snprintf(out, n, "%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+    free(text);
+    return out;
+}
 
 /* Cells in A and B sharing the users, the database in C; the gateway in A
  * dies at 10 s for good. */
@@ -338,10 +351,7 @@ static mdl_world *on_batteries(const char *fault, const char *runbooks, mdl_conf
                                 "{kind: gateway, datacenters: [A, B], connect_timeout: 200ms, routing: by-unit, client_latency: 0s}",
                                 stage_keys, rest);
     /* A has batteries for 10 minutes (the text's first "ups: 0s" is A's). */
-    char *ups = strstr(text, "ups: 0s"), *with = malloc(strlen(text) + 8);
-    snprintf(with, strlen(text) + 8, "%.*sups: 10m%s", (int)(ups - text), text, ups + strlen("ups: 0s"));
-    free(text);
-    return run_text(with, cfg);
+    return run_text(replace_once(text, "ups: 0s", "ups: 10m"), cfg);
 }
 
 /* Failed requests per second summed over [from, to) of run time. */
@@ -394,6 +404,63 @@ static void a_power_alarm_policy_moves_the_unit_before_the_batteries_run_out(voi
     mdl_config_free(cfg);
 }
 
+/* Half the shards lose their primary for good at 10 s (no promotion):
+ * their reads and writes fail, half of all requests, for a fault shedding
+ * the reads cannot cure. Degradation (shed reads below 95% for 5 s) must not
+ * shed. */
+static void degradation_does_not_shed_for_a_dead_shard(void **state)
+{
+    (void)state;
+    char rest[2048];
+    snprintf(rest, sizeof rest,
+             "duration: 60s\n"
+             "traffic:\n  users: 1M\n  curve: {points: [{at: \"00:00:00\", rate: 1000/s}]}\n"
+             "  types: [{name: w, share: 50%%, calls: [{data: user, op: write}]}, {name: q, share: 50%%, calls: [{data: user, op: read}]}]\n"
+             "  client: {timeout: 1s, retries: 0}\n"
+             "faults:\n  - {at: \"00:00:10\", kind: db-primary, target: {database: db, shard: \"10\"}, permanent: true}\n");
+    char *text = three_dc_stage("{datacenter: A, pool: app, servers: 4}",
+                                "promotion: {mode: none}, groups: [{shards: 00-49, primary: A}, {shards: 50-99, primary: A}]",
+                                "{kind: vip, datacenters: [A], client_latency: 0s}",
+                                "    protections: {degradation: {shed: [q], success_below: 95%, after: 5s, restore_after: 60s}}\n", rest);
+    mdl_config *cfg;
+    mdl_world *w = run_text(replace_once(text, "service_time: {w: 1ms}", "service_time: {w: 1ms, q: 1ms}"), &cfg);
+    print_message("dead shard: %.0f failed/s after the fault, degradation %s\n", failed_in(w, 20, 30) / 10,
+                  event_time(w, "degrade", 0) < 0 ? "did not shed" : "shed");
+    assert_true(failed_in(w, 20, 30) / 10 > 200);
+    assert_true(event_time(w, "degrade", 0) < 0);
+    mdl_world_destroy(w);
+    mdl_config_free(cfg);
+}
+
+/* Cells in A and C share the users; the database is in B. Each call
+ * carries 10 kB, so C's own calls load the B~C link (60 Mbit/s) to 67%:
+ * 500/s x 80 kbit. When A~B is cut at 20 s, A's calls go round through C
+ * and join that link's queue: 1000/s x 80 kbit is 133% of it, the queue
+ * fills its 100 ms buffer and a quarter of what it is offered is
+ * dropped. */
+static void a_detour_loads_the_links_it_rides(void **state)
+{
+    (void)state;
+    const char *rest = "duration: 60s\n"
+                       "traffic:\n  users: 1M\n  curve: {points: [{at: \"00:00:00\", rate: 1000/s}]}\n"
+                       "  types: [{name: w, share: 100%, request_size: 10kB, response_size: 1kB, calls: [{data: user, op: write}]}]\n"
+                       "  client: {timeout: 1s, retries: 0}\n"
+                       "faults:\n  - {at: \"00:00:20\", kind: link-cut, target: {link: [X, Y]}, duration: 20s}\n";
+    char *text = three_dc("{datacenter: A, pool: app, servers: 4, share: 50%}, {datacenter: C, pool: app, servers: 4, share: 50%}",
+                          "groups: [{primary: B}]",
+                          "{kind: dns, datacenters: [A, C], ttl: 0s, client_latency: 0s}", rest);
+    text = replace_once(text, "{between: [Y, Z], paths: [{latency: 1ms}]}", "{between: [Y, Z], paths: [{latency: 1ms, bandwidth: 60Mbit/s}]}");
+    mdl_config *cfg;
+    mdl_world *w = run_text(text, &cfg);
+    double before = failed_in(w, 5, 20) / 15, during = failed_in(w, 22, 40) / 18, after = failed_in(w, 42, 60) / 18;
+    print_message("detour: failed/s before %.0f, during the cut %.0f (about a quarter of 1000), after %.0f\n", before,
+                  during, after);
+    assert_true(before == 0 && after == 0);
+    assert_true(during > 150 && during < 350);
+    mdl_world_destroy(w);
+    mdl_config_free(cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -403,6 +470,8 @@ int main(void)
         cmocka_unit_test(semi_sync_falls_back_after_the_timeout_and_resumes),
         cmocka_unit_test(a_runbook_runs_its_phases_and_promotes_one_group_after_another),
         cmocka_unit_test(a_power_alarm_policy_moves_the_unit_before_the_batteries_run_out),
+        cmocka_unit_test(degradation_does_not_shed_for_a_dead_shard),
+        cmocka_unit_test(a_detour_loads_the_links_it_rides),
     };
     return cmocka_run_group_tests_name("mechanisms", tests, NULL, NULL);
 }
