@@ -189,6 +189,8 @@ typedef struct stg_unit_switch {
     int write_forbid;
     sim_time catch_up_bound;    /* give up waiting for replication after this */
     sim_time push_delay;        /* the new mapping reaches every gateway */
+    int failback;               /* FAILBACK_... */
+    sim_time failback_hold;     /* the home healthy this long before failing back */
 } stg_unit_switch;
 
 typedef struct stg_step {

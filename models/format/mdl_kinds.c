@@ -15,6 +15,7 @@ const char *const mdl_replication_modes[] = {MDL_REPLICATION_MODES(MDL_ENUM_NAME
 const char *const mdl_promotion_modes[] = {MDL_PROMOTION_MODES(MDL_ENUM_NAME) NULL};
 const char *const mdl_reads[] = {MDL_READS(MDL_ENUM_NAME) NULL};
 const char *const mdl_triggers[] = {MDL_TRIGGERS(MDL_ENUM_NAME) NULL};
+const char *const mdl_failbacks[] = {MDL_FAILBACKS(MDL_ENUM_NAME) NULL};
 const char *const mdl_runbook_triggers[] = {MDL_RUNBOOK_TRIGGERS(MDL_ENUM_NAME) NULL};
 const char *const mdl_step_kinds[] = {MDL_STEP_KINDS(MDL_ENUM_NAME) NULL};
 const char *const mdl_data_kinds[] = {MDL_DATA_KINDS(MDL_ENUM_NAME) NULL};

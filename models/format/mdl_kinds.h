@@ -46,13 +46,18 @@ enum { MDL_PROMOTION_MODES(MDL_ENUM_ID) PROMOTE_COUNT };
 #define MDL_READS(X) X(READS_PRIMARY, "primary") X(READS_NEAREST, "nearest")
 enum { MDL_READS(MDL_ENUM_ID) READS_COUNT };
 #define MDL_TRIGGERS(X) X(TRIGGER_AUTOMATIC, "automatic") X(TRIGGER_MANUAL, "manual")
+#define MDL_FAILBACKS(X) X(FAILBACK_NONE, "none") X(FAILBACK_AUTOMATIC, "automatic") X(FAILBACK_RUNBOOK, "runbook")
+enum { MDL_FAILBACKS(MDL_ENUM_ID) FAILBACK_COUNT };
 enum { MDL_TRIGGERS(MDL_ENUM_ID) TRIGGER_COUNT };
 /* What pages the on-call for a runbook, and what its steps do. */
 #define MDL_RUNBOOK_TRIGGERS(X)                                                            \
     X(RUNBOOK_ON_PRIMARY_LOST, "primary-lost") X(RUNBOOK_ON_UNIT_LOST, "unit-lost")       \
-    X(RUNBOOK_ON_POWER_ALARM, "power-alarm") X(RUNBOOK_ON_SCRIPT, "script")
+    X(RUNBOOK_ON_POWER_ALARM, "power-alarm") X(RUNBOOK_ON_UNIT_BACK, "unit-back")          \
+    X(RUNBOOK_ON_SCRIPT, "script")
 enum { MDL_RUNBOOK_TRIGGERS(MDL_ENUM_ID) RUNBOOK_ON_COUNT };
-#define MDL_STEP_KINDS(X) X(STEP_PROMOTE, "promote") X(STEP_SWITCH_UNITS, "switch-units") X(STEP_DRAIN, "drain")
+#define MDL_STEP_KINDS(X)                                                                  \
+    X(STEP_PROMOTE, "promote") X(STEP_SWITCH_UNITS, "switch-units") X(STEP_DRAIN, "drain") \
+    X(STEP_FAIL_BACK, "fail-back")
 enum { MDL_STEP_KINDS(MDL_ENUM_ID) STEP_COUNT };
 /* The kinds of data a database holds. */
 #define MDL_DATA_KINDS(X) X(DATA_USER, "user") X(DATA_GLOBAL, "global")
@@ -236,6 +241,7 @@ extern const char *const mdl_replication_modes[REPL_COUNT + 1];
 extern const char *const mdl_promotion_modes[PROMOTE_COUNT + 1];
 extern const char *const mdl_reads[READS_COUNT + 1];
 extern const char *const mdl_triggers[TRIGGER_COUNT + 1];
+extern const char *const mdl_failbacks[FAILBACK_COUNT + 1];
 extern const char *const mdl_runbook_triggers[RUNBOOK_ON_COUNT + 1];
 extern const char *const mdl_step_kinds[STEP_COUNT + 1];
 extern const char *const mdl_data_kinds[DATA_COUNT + 1];

@@ -164,6 +164,8 @@ static const mdl_field switch_fields[] = {
     F("write_forbid", MDL_BOOL, write_forbid, FIG, "true", "forbid writes to the moving shards until the switch is done", "true"),
     FR("catch_up_bound", MDL_DURATION, catch_up_bound, FIG, "10s", 0, 3600, "wait at most this long for the target's copies to catch up", "10s"),
     FR("push_delay", MDL_DURATION, push_delay, FIG, "3s", 0, 3600, "pushing the new mapping to every gateway", "3s"),
+    FE("failback", failback, 0, "none", mdl_failbacks, "once a unit's own cell is healthy again: none (it stays where it moved), automatic (after failback_hold, by the same switch), runbook (a unit-back runbook's fail-back step)", "automatic"),
+    FR("failback_hold", MDL_DURATION, failback_hold, FIG, "5m", 0, 86400, "the unit's own cell healthy this long before it fails back (no flapping)", "5m"),
     FEND,
 };
 #undef ST
@@ -171,7 +173,7 @@ static const mdl_schema switch_schema = {"unit_switch", sizeof(stg_unit_switch),
 
 #define ST stg_step
 static const mdl_field step_fields[] = {
-    FE("do", kind, REQ, NULL, mdl_step_kinds, "promote: each group whose primary is lost gets its most complete replica promoted; switch-units: each unit whose home is lost or alarmed moves to its standby cell; drain: each alarmed datacenter's traffic moves to the others", "promote"),
+    FE("do", kind, REQ, NULL, mdl_step_kinds, "promote: each group whose primary is lost gets its most complete replica promoted; switch-units: each unit whose home is lost or alarmed moves to its standby cell; drain: each alarmed datacenter's traffic moves to the others; fail-back: each moved unit whose own cell is healthy again goes home", "promote"),
     {"duration", MDL_DIST, offsetof(ST, duration), FIG, "0s", 0, 0, NULL, NULL, 0, "each item's time", "{lognormal: {mean: 2m, p99: 6m}}"},
     FR("parallel", MDL_INT, parallel, FIG, "1", 1, 1000, "items worked on at once (one DBA: 1; k DBAs: k)", "1"),
     FEND,
@@ -183,7 +185,7 @@ static const mdl_schema step_schema = {"step", sizeof(stg_step), step_fields, "A
 #define ST stg_runbook
 static const mdl_field runbook_fields[] = {
     F("name", MDL_NAME, name, REQ, NULL, "the runbook's name, for the story and scenario actions", "promote-replicas"),
-    FE("on", on, REQ, NULL, mdl_runbook_triggers, "what pages: primary-lost (a database primary lost, its promotion manual), unit-lost (a unit's home cell gone, its switch manual), power-alarm (a datacenter on batteries with its generator failed), script (only a scenario action starts it)", "primary-lost"),
+    FE("on", on, REQ, NULL, mdl_runbook_triggers, "what pages: primary-lost (a database primary lost, its promotion manual), unit-lost (a unit's home cell gone, its switch manual), power-alarm (a datacenter on batteries with its generator failed), unit-back (a moved unit's own cell healthy for unit_switch.failback_hold), script (only a scenario action starts it)", "primary-lost"),
     FR("page", MDL_DURATION, page, FIG, "30s", 0, 86400, "from what pages to the page: monitoring's detection", "30s"),
     FR("after", MDL_DURATION, after, FIG, "0s", 0, 86400, "power-alarm: the policy acts only after this long on batteries", "2m"),
     DIST_PHASE("acknowledge", acknowledge, "from the page to an engineer on it", "{lognormal: {mean: 3m, p99: 10m}}"),

@@ -61,6 +61,8 @@ static int unit_waits(w_world *w, const rec_runbook *rb, const w_unit *u)
     return !cell_alive(w, u->home);
 }
 
+static int unit_may_go_home(w_world *w, const w_unit *u) { return rec_unit_may_fail_back(w, u); }
+
 static int dc_waits(const w_world *w, const rec_runbook *rb, int dc)
 {
     return (rb->alarmed & (1ULL << dc)) && w->dcs[dc].alarm && !w->dcs[dc].drained;
@@ -78,6 +80,10 @@ static int gather(w_world *w, rec_runbook *rb, int kind)
         for (int u = 0; u < w->n_units; u++)
             if (unit_waits(w, rb, &w->units[u]))
                 rb->items[n++] = u;
+    } else if (kind == STEP_FAIL_BACK) {
+        for (int u = 0; u < w->n_units; u++)
+            if (unit_may_go_home(w, &w->units[u]))
+                rb->items[n++] = u;
     } else {
         for (int d = 0; d < w->n_dcs; d++)
             if (dc_waits(w, rb, d))
@@ -94,6 +100,8 @@ static int still_needed(w_world *w, rec_runbook *rb)
         return gather(w, rb, STEP_PROMOTE) > 0;
     case RUNBOOK_ON_UNIT_LOST:
         return gather(w, rb, STEP_SWITCH_UNITS) > 0;
+    case RUNBOOK_ON_UNIT_BACK:
+        return gather(w, rb, STEP_FAIL_BACK) > 0;
     case RUNBOOK_ON_POWER_ALARM:
         for (int d = 0; d < w->n_dcs; d++)
             if ((rb->alarmed & (1ULL << d)) && w->dcs[d].alarm)
@@ -188,6 +196,12 @@ static void do_item(w_world *w, rec_runbook *rb, int kind, int item, int nth)
         w_unit *u = &w->units[item];
         if (u->home && !u->switching)
             rec_switch_unit(w, u, rec_standby_of(w, u), how);
+        return;
+    }
+    case STEP_FAIL_BACK: {
+        w_unit *u = &w->units[item];
+        if (rec_unit_may_fail_back(w, u))
+            rec_switch_unit(w, u, u->own, how);
         return;
     }
     default:

@@ -8,7 +8,11 @@
  * its standby cell. Requests routed by the old mapping meanwhile fail.
  * Groups whose leader follows its unit hand it to their copy in the new
  * datacenter while writes are forbidden (rec_db.c), so the unit's writes
- * stay inside it. */
+ * stay inside it.
+ *
+ * Failing back: once a moved unit's own cell has been healthy for the
+ * hold, it goes home by the same switch (forbid, catch up, leaders follow,
+ * push), or a unit-back runbook's fail-back step moves it. */
 #include <stdio.h>
 
 #include "rec_int.h"
@@ -146,9 +150,44 @@ static void on_unit_decided(sim_engine *e, void *subject, void *object)
     rec_switch_unit(w, u, rec_standby_of(w, u), "by a human");
 }
 
+static void on_failback_due(sim_engine *e, void *subject, void *object)
+{
+    (void)e;
+    w_world *w = object;
+    w_unit *u = subject;
+    u->failback_waiting = 0;
+    if (u->home == u->own || u->switching || !cell_alive(w, u->own) || !w->registry_up)
+        return; /* home already, moving, or its cell fell again */
+    char why[128];
+    snprintf(why, sizeof why, "unit %s's own cell in %s is healthy again", u->def->name, u->own->dc->geo->name);
+    if (w->st->unit_switch.failback == FAILBACK_RUNBOOK) {
+        rec_runbook_page(w, RUNBOOK_ON_UNIT_BACK, NULL, -1, why);
+        return;
+    }
+    rec_switch_unit(w, u, u->own, "failing back");
+}
+
+int rec_unit_may_fail_back(const w_world *w, const w_unit *u)
+{
+    return u->own && u->home != u->own && !u->switching && cell_alive(w, u->own);
+}
+
+/* A moved unit's own cell is healthy again (as the registry sees it): the
+ * hold starts. */
+static void failback_check(w_world *w, w_unit *u)
+{
+    const stg_unit_switch *cfg = &w->st->unit_switch;
+    if (cfg->failback == FAILBACK_NONE || u->failback_waiting || !w->registry_up || !rec_unit_may_fail_back(w, u))
+        return;
+    u->failback_waiting = 1;
+    sim_event_post(w->e, sim_now(w->e) + cfg->failback_hold, on_failback_due, u, w);
+}
+
 void rec_cell_changed(w_world *w, w_cell *c)
 {
     w_unit *u = c->unit;
+    if (w->st->unit_switch.head.present && c == u->own && u->home != c)
+        failback_check(w, u);
     if (!w->st->unit_switch.head.present || u->home != c || u->switching || u->detecting)
         return;
     if (cell_alive(w, c) || !w->registry_up || !rec_standby_of(w, u))

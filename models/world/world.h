@@ -166,6 +166,8 @@ struct w_unit {
     w_cell *wrong;              /* a wrong switch sends its traffic here, or NULL */
     int switching;              /* a unit switch is under way (recovery) */
     int detecting;              /* the registry is about to notice its cell is gone (recovery) */
+    w_cell *own;                /* its first cell that is not a standby: where it lives when all is well */
+    int failback_waiting;       /* its own cell is healthy again; failing back after the hold (recovery) */
     w_switch_job job;           /* the switch under way (recovery) */
     double entry_cum[W_MAX_ENTRIES]; /* spread: cumulative weight of each entry datacenter (flow) */
     double cell_cum[W_MAX_SPREAD_CELLS]; /* spread: cumulative share of each active cell (flow) */

@@ -200,7 +200,7 @@ static int build_services(w_world *w)
             snprintf(name, sizeof name, "service.%s.%d", unit->def->name, c);
             sim_rng_init(&cell->rng, w->seed, name);
             if (!unit->home && cell->active)
-                unit->home = cell;
+                unit->home = unit->own = cell;
         }
         if (unit->kind == UNIT_RZONE)
             for (int s = unit->def->shards.lo; s <= unit->def->shards.hi; s++)

@@ -6,7 +6,7 @@
  * replication falling back to asynchronous and resuming; runbooks, their
  * phases and per-item steps; the power alarm and a policy acting on it; a
  * breaker trip; degradation that sheds only for overload; a detour that
- * loads the links it rides. */
+ * loads the links it rides; a unit failing back home after the hold. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -141,10 +141,16 @@ static void a_gateway_switch_does_not_wait_for_the_dns_ttl(void **state)
  * leader and, when the leader follows its unit, hands it to B (catch-up of
  * about a millisecond and the 500 ms handover) while writes are
  * forbidden, then pushes the mapping in 1 s. */
-static mdl_world *unit_with_a_quorum_group(const char *follow, mdl_config **cfg)
+static mdl_world *unit_with_a_quorum_group(const char *follow, const char *dark, const char *failback, mdl_config **cfg)
 {
-    const char *rest = "duration: 40s\n" THREE_DC_WRITES
-                       "faults:\n  - {at: \"00:00:10\", kind: power, target: {datacenter: A}, generator: fails, permanent: true}\n";
+    char rest[2048], switch_keys[512];
+    snprintf(rest, sizeof rest,
+             "duration: 90s\n%sfaults:\n  - {at: \"00:00:10\", kind: power, target: {datacenter: A}, generator: fails, %s}\n",
+             THREE_DC_WRITES, dark);
+    snprintf(switch_keys, sizeof switch_keys,
+             "    registry: {datacenters: [C], heartbeat: 1s, threshold: 3, push_delay: 1s}\n"
+             "    unit_switch: {trigger: automatic, push_delay: 1s, %s}\n",
+             failback);
     char db[512];
     snprintf(db, sizeof db,
              "replication: {mode: quorum}, promotion: {mode: automatic, lease: 2s, election: 1s, follow_unit: %s, handover: 500ms}, "
@@ -152,9 +158,7 @@ static mdl_world *unit_with_a_quorum_group(const char *follow, mdl_config **cfg)
              follow);
     char *text = three_dc_stage("{datacenter: A, pool: app, servers: 4}, {datacenter: B, pool: app, servers: 4, standby: true}", db,
                                 "{kind: gateway, datacenters: [A, B], connect_timeout: 200ms, routing: by-unit, client_latency: 0s}",
-                                "    registry: {datacenters: [C], heartbeat: 1s, threshold: 3, push_delay: 1s}\n"
-                                "    unit_switch: {trigger: automatic, push_delay: 1s}\n",
-                                rest);
+                                switch_keys, rest);
     return run_text(text, cfg);
 }
 
@@ -176,12 +180,12 @@ static void leaders_follow_their_unit_and_nothing_acknowledged_is_lost(void **st
 {
     (void)state;
     mdl_config *cfg;
-    mdl_world *w = unit_with_a_quorum_group("true", &cfg);
+    mdl_world *w = unit_with_a_quorum_group("true", "permanent: true", "failback: none", &cfg);
     double promoted = event_time(w, "promote", 0), handed = event_time(w, "handover", 0),
            switched = event_time(w, "switch", 0);
     print_message("follows: elected at %.3f s, handed over at %.3f s, switched at %.3f s; cross-DC calls/s before %.0f, "
                   "after %.0f; %.0f writes lost\n",
-                  promoted, handed, switched, cross_dc_calls(w, 0, 9), cross_dc_calls(w, switched + 1, 40),
+                  promoted, handed, switched, cross_dc_calls(w, 0, 9), cross_dc_calls(w, switched + 1, 90),
                   (double)w->lost_writes);
     assert_true(fabs(promoted - 13) < 1e-6);
     /* The switch looks for a live leader every 100 ms; then the catch-up
@@ -189,17 +193,17 @@ static void leaders_follow_their_unit_and_nothing_acknowledged_is_lost(void **st
     assert_true(handed >= promoted + 0.5 && handed <= promoted + 0.5 + 0.1 + 0.01);
     assert_true(switched >= handed + 1 && switched <= handed + 1 + 0.1 + 1e-6);
     assert_true(cross_dc_calls(w, 0, 9) == 0);
-    assert_true(cross_dc_calls(w, switched + 1, 40) == 0);
+    assert_true(cross_dc_calls(w, switched + 1, 90) == 0);
     assert_int_equal(w->lost_writes, 0);
     mdl_world_destroy(w);
     mdl_config_free(cfg);
 
     /* Without it the leader stays in C and every write crosses cities. */
-    w = unit_with_a_quorum_group("false", &cfg);
+    w = unit_with_a_quorum_group("false", "permanent: true", "failback: none", &cfg);
     switched = event_time(w, "switch", 0);
-    print_message("stays: switched at %.3f s, cross-DC calls/s after %.0f\n", switched, cross_dc_calls(w, switched + 1, 40));
+    print_message("stays: switched at %.3f s, cross-DC calls/s after %.0f\n", switched, cross_dc_calls(w, switched + 1, 90));
     assert_true(event_time(w, "handover", 0) < 0);
-    assert_true(cross_dc_calls(w, switched + 1, 40) > 900);
+    assert_true(cross_dc_calls(w, switched + 1, 90) > 900);
     assert_int_equal(w->lost_writes, 0);
     mdl_world_destroy(w);
     mdl_config_free(cfg);
@@ -461,6 +465,34 @@ static void a_detour_loads_the_links_it_rides(void **state)
     mdl_config_free(cfg);
 }
 
+/* A is dark from 10 s to 40 s only. Its cell is healthy again at 40 s
+ * (servers and copies back at once here); after the 20 s hold the unit
+ * goes home by the same switch: writes forbidden, the leader handed back
+ * to A (500 ms), the push (1 s): home by about 61.6 s, and nothing lost. */
+static void a_unit_fails_back_home_after_the_hold(void **state)
+{
+    (void)state;
+    mdl_config *cfg;
+    mdl_world *w = unit_with_a_quorum_group("true", "duration: 30s", "failback: automatic, failback_hold: 20s", &cfg);
+    double away = event_time(w, "switch", 0), home = event_time(w, "switch", 1), back_handover = event_time(w, "handover", 1);
+    print_message("failback: moved at %.2f s, leader handed back at %.2f s, home at %.2f s; failed after %.0f; %.0f lost\n", away,
+                  back_handover, home, failed_in(w, home + 1, 90), (double)w->lost_writes);
+    assert_true(away > 14 && away < 15);
+    assert_true(back_handover >= 60.5 && back_handover < 60.7);
+    assert_true(home >= back_handover + 1 && home < back_handover + 1.11);
+    assert_true(failed_in(w, home + 1, 90) == 0);
+    assert_true(cross_dc_calls(w, home + 1, 90) == 0);
+    assert_int_equal(w->lost_writes, 0);
+    mdl_world_destroy(w);
+    mdl_config_free(cfg);
+
+    /* Without failback it stays in B. */
+    w = unit_with_a_quorum_group("true", "duration: 30s", "failback: none", &cfg);
+    assert_true(event_time(w, "switch", 1) < 0);
+    mdl_world_destroy(w);
+    mdl_config_free(cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -472,6 +504,7 @@ int main(void)
         cmocka_unit_test(a_power_alarm_policy_moves_the_unit_before_the_batteries_run_out),
         cmocka_unit_test(degradation_does_not_shed_for_a_dead_shard),
         cmocka_unit_test(a_detour_loads_the_links_it_rides),
+        cmocka_unit_test(a_unit_fails_back_home_after_the_hold),
     };
     return cmocka_run_group_tests_name("mechanisms", tests, NULL, NULL);
 }

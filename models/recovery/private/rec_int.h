@@ -49,6 +49,8 @@ void rec_cell_changed(w_world *w, w_cell *c);
 void rec_switch_unit(w_world *w, w_unit *u, w_cell *to, const char *why);
 /* A live cell of the unit other than its home, or NULL. */
 w_cell *rec_standby_of(const w_world *w, const w_unit *u);
+/* The unit is away from its own cell, which is healthy again. */
+int rec_unit_may_fail_back(const w_world *w, const w_unit *u);
 
 /* Runbooks (rec_runbook.c). */
 int rec_runbooks_init(w_world *w);
