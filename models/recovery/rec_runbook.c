@@ -122,7 +122,7 @@ static void tell(w_world *w, const rec_runbook *rb, int kind, const char *fmt, c
         return;
     char text[200];
     snprintf(text, sizeof text, fmt, what);
-    world_event(w, kind, rb->name, "runbook %s: %s", rb->name, text);
+    world_event(w, kind, rb->name, "%s: %s", rb->name, text);
 }
 
 /* Waits the phase's drawn time (none without the phase), then goes on. */

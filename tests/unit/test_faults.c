@@ -607,6 +607,7 @@ static void every_fault_kind_moves_the_metrics_the_way_it_must(void **state)
     (void)state;
     const kind_case cases[] = {
         {"target: {datacenter: A}, generator: fails", "power", MORE_FAILED, 100},
+        {"target: {datacenter: A}", "breaker", MORE_FAILED, 100},
         {"target: {datacenter: A}", "feed", UNHARMED, 0}, /* A has two feeds */
         {"target: {datacenter: B}, share: 100%", "racks", MORE_FAILED, 100},
         {"target: {link: [X, Y]}", "link-cut", SLOWER, 0.0015}, /* round through Z: 1 ms more each way */
