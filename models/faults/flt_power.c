@@ -32,6 +32,7 @@ static void on_generator(sim_engine *e, void *subject, void *object)
         return;
     f->dark[dc] = 0;
     world_event(f->w, EV_REPAIR, f->w->dcs[dc].geo->name, "%s's generator carries the load", f->w->dcs[dc].geo->name);
+    dc_power_alarm(f->w, dc, 0, 0);
     dc_light(f->w, dc);
 }
 

@@ -179,8 +179,9 @@ static void on_connect_next(sim_engine *e, void *subject, void *object)
 
 /* A gateway client connects to its next address: one that does not
  * answer (a dark or cut-off building, a dead gateway) costs the connect
- * timeout, one that refuses a round trip; then the next address. With
- * none left the client waits for its timeout. */
+ * timeout, one that refuses (a building cut off with refusals, a drained
+ * gateway) a round trip; then the next address. With none left the
+ * client waits for its timeout. */
 static void client_connect(w_world *w, w_req *r)
 {
     if (r->client_done) { /* it timed out while connecting */
@@ -195,9 +196,10 @@ static void client_connect(w_world *w, w_req *r)
         return;
     }
     const w_dc *d = &w->dcs[dc];
-    int silent = !d->powered || !d->entry_up || d->isolated == W_DROPPED;
-    int refused = !silent && d->isolated == W_REFUSED;
+    int silent = !d->powered || d->isolated == W_DROPPED || (!d->entry_up && !d->drained);
+    int refused = !silent && (d->isolated == W_REFUSED || d->drained);
     gateway_learn(w, r, r->endpoint, !silent && !refused);
+    r->lost = silent; /* a timeout while it waits on a silent address is the fault's */
     if (silent || refused) {
         sim_time wait = silent ? w->st->entry.connect_timeout : 2 * w->flow->client_latency;
         sim_event_post(w->e, sim_now(w->e) + wait, on_connect_next, r, w);

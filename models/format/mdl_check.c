@@ -206,6 +206,14 @@ void mdl_check_stage(mdl_load *ld, const stage *s, const geography *g)
     if (s->unit_switch.head.present && s->unit_switch.trigger == TRIGGER_AUTOMATIC && !s->registry.head.present)
         mdl_error(ld, at(&s->unit_switch, "trigger"), "unit_switch.trigger", "an automatic unit switch needs a registry to detect failures");
     check_unique(ld, &s->runbooks, sizeof(stg_runbook), offsetof(stg_runbook, name), "runbooks", "runbook");
+    if (s->unit_switch.head.present && s->unit_switch.failback == FAILBACK_RUNBOOK) {
+        int found = 0;
+        for (size_t i = 0; i < s->runbooks.n; i++)
+            found |= MDL_ITEM(s->runbooks, stg_runbook, i)->on == RUNBOOK_ON_UNIT_BACK;
+        if (!found)
+            mdl_error(ld, at(&s->unit_switch, "failback"), "unit_switch.failback",
+                      "failback by runbook needs a runbook with on: unit-back");
+    }
     /* Pools. */
     check_unique(ld, &s->pools, sizeof(stg_pool), offsetof(stg_pool, name), "pools", "pool");
     const char *pools[MAX_NAMES];

@@ -17,6 +17,14 @@ void rec_drain(w_world *w, int dc, const char *why)
     w_dc *d = &w->dcs[dc];
     if (d->drained)
         return;
+    int elsewhere = 0; /* a cell in another building to take its traffic */
+    for (int c = 0; c < w->n_cells && !elsewhere; c++)
+        elsewhere = w->cells[c]->dc != d && w->cells[c]->dc->used;
+    if (!elsewhere) {
+        world_event(w, EV_RUNBOOK, d->geo->name, "%s is not drained: no other datacenter could take its traffic (%s)",
+                    d->geo->name, why);
+        return;
+    }
     d->drained = 1;
     world_event(w, EV_SWITCH, d->geo->name, "%s drained: its traffic moves to the other datacenters (%s)", d->geo->name, why);
     for (int c = 0; c < w->n_cells; c++)
@@ -30,6 +38,23 @@ void rec_drain(w_world *w, int dc, const char *why)
         if (unit->home && unit->home->dc == d && !unit->switching)
             rec_switch_unit(w, unit, rec_standby_of(w, unit), why);
     }
+}
+
+void rec_undrain(w_world *w, int dc, const char *why)
+{
+    w_dc *d = &w->dcs[dc];
+    if (!d->drained)
+        return;
+    d->drained = 0;
+    for (int c = 0; c < w->n_cells; c++)
+        if (w->cells[c]->dc == d)
+            w->cells[c]->share = w->cells[c]->def->share;
+    entry_set(w, dc, 1);
+    route_refresh(w);
+    world_event(w, EV_RESTORE, d->geo->name, "%s takes traffic again (%s)", d->geo->name, why);
+    for (int c = 0; c < w->n_cells; c++) /* its units' own cells may fail back */
+        if (w->cells[c]->dc == d)
+            rec_cell_changed(w, w->cells[c]);
 }
 
 static void run_action(w_world *w, const scn_action *a)

@@ -375,10 +375,13 @@ static void on_handed_over(sim_engine *e, void *subject, void *object)
     g->handover_to = -1;
     /* Something broke meanwhile: the leader it had keeps the lease, or
      * the election that started takes it from here. */
-    if (to < 0 || g->promoting || from < 0 || !node_up(g, from) || !node_up(g, to))
+    if (to < 0 || g->promoting || from < 0 || !node_up(g, from) || !node_up(g, to) ||
+        !net_reachable(w, g->nodes[from].dc->index, g->nodes[to].dc->index))
         return;
     g->primary = to;
     g->old_primary = -1;
+    dblog_reset_receiving(g); /* every copy now receives from the new leader */
+    dblog_track_receiving(w, g);
     char name[96];
     group_name(g, name, sizeof name);
     world_event(w, EV_HANDOVER, name, "%s: the leader in %s handed its lease to the copy in %s, following its unit; nothing acknowledged is lost",

@@ -38,7 +38,8 @@ struct rec_runbook {
     int phase;
     size_t step;
     int *items, n_items, next_item, working;
-    uint64_t alarmed;           /* datacenters whose alarm it answers (bits) */
+    int acted;                  /* items done in this pass of the steps */
+    uint8_t *alarmed;           /* per datacenter: its alarm is one this run answers */
     sim_time alarm_at;          /* the first alarm's time */
     char why[128];
 };
@@ -57,7 +58,7 @@ static int unit_waits(w_world *w, const rec_runbook *rb, const w_unit *u)
     if (!u->home || u->switching || !rec_standby_of(w, u))
         return 0;
     if (rb->on == RUNBOOK_ON_POWER_ALARM)
-        return !!(rb->alarmed & (1ULL << u->home->dc->index));
+        return rb->alarmed[u->home->dc->index] && u->home->dc->alarm;
     return !cell_alive(w, u->home);
 }
 
@@ -65,7 +66,7 @@ static int unit_may_go_home(w_world *w, const w_unit *u) { return rec_unit_may_f
 
 static int dc_waits(const w_world *w, const rec_runbook *rb, int dc)
 {
-    return (rb->alarmed & (1ULL << dc)) && w->dcs[dc].alarm && !w->dcs[dc].drained;
+    return rb->alarmed[dc] && w->dcs[dc].alarm && !w->dcs[dc].drained;
 }
 
 /* The items of a step, in order. */
@@ -104,12 +105,21 @@ static int still_needed(w_world *w, rec_runbook *rb)
         return gather(w, rb, STEP_FAIL_BACK) > 0;
     case RUNBOOK_ON_POWER_ALARM:
         for (int d = 0; d < w->n_dcs; d++)
-            if ((rb->alarmed & (1ULL << d)) && w->dcs[d].alarm)
+            if (rb->alarmed[d] && w->dcs[d].alarm)
                 return 1;
         return 0;
     default:
         return 1;
     }
+}
+
+/* Does any of its steps still find something to do? */
+static int work_left(w_world *w, rec_runbook *rb)
+{
+    for (size_t s = 0; s < rb->n_steps; s++)
+        if (gather(w, rb, rb->steps[s].kind) > 0)
+            return 1;
+    return 0;
 }
 
 /* ==== Phases ==== */
@@ -136,6 +146,13 @@ static void next_phase(w_world *w, rec_runbook *rb, int phase, const mdl_dist *d
 }
 
 static void start_step(w_world *w, rec_runbook *rb);
+
+/* The run is over: what it answered is forgotten. */
+static void close_run(w_world *w, rec_runbook *rb)
+{
+    rb->phase = RB_IDLE;
+    memset(rb->alarmed, 0, (size_t)w->n_dcs);
+}
 
 static void verify_or_close(w_world *w, rec_runbook *rb)
 {
@@ -192,9 +209,9 @@ static void do_item(w_world *w, rec_runbook *rb, int kind, int item, int nth)
     case STEP_PROMOTE:
         rec_promote_by_human(w, w->groups[item], how);
         return;
-    case STEP_SWITCH_UNITS: {
+    case STEP_SWITCH_UNITS: { /* unless its home came back meanwhile */
         w_unit *u = &w->units[item];
-        if (u->home && !u->switching)
+        if (unit_waits(w, rb, u))
             rec_switch_unit(w, u, rec_standby_of(w, u), how);
         return;
     }
@@ -205,7 +222,8 @@ static void do_item(w_world *w, rec_runbook *rb, int kind, int item, int nth)
         return;
     }
     default:
-        rec_drain(w, item, how);
+        if (dc_waits(w, rb, item))
+            rec_drain(w, item, how);
         return;
     }
 }
@@ -218,6 +236,7 @@ static void on_item_done(sim_engine *e, void *subject, void *object)
     int nth = (int)(intptr_t)object;
     const stg_step *st = &rb->steps[rb->step];
     do_item(w, rb, st->kind, rb->items[nth], nth);
+    rb->acted++;
     rb->working--;
     if (rb->next_item < rb->n_items) {
         start_item(w, rb);
@@ -253,7 +272,7 @@ static void phase_done(sim_engine *e, void *subject, void *object)
     case RB_REPAIRED:
         if (!still_needed(w, rb)) {
             tell(w, rb, EV_RUNBOOK, "%s", "what paged is gone; closed with nothing to do");
-            rb->phase = RB_IDLE;
+            close_run(w, rb);
             return;
         }
         if (rb->repair)
@@ -267,20 +286,23 @@ static void phase_done(sim_engine *e, void *subject, void *object)
             tell(w, rb, EV_RUNBOOK, "%s", "decided: failing over");
         rb->phase = RB_STEPS;
         rb->step = 0;
+        rb->acted = 0;
         start_step(w, rb);
         return;
     case RB_VERIFIED:
-        if (still_needed(w, rb) && rb->on != RUNBOOK_ON_POWER_ALARM && rb->on != RUNBOOK_ON_SCRIPT) {
-            /* More paged while it ran: the steps again. */
+        if (rb->acted > 0 && still_needed(w, rb) && work_left(w, rb)) {
+            /* More paged while it ran: the steps again (only while they
+             * still find something to do, so a runbook whose steps cannot
+             * clear what paged ends). */
             rb->phase = RB_STEPS;
             rb->step = 0;
+            rb->acted = 0;
             start_step(w, rb);
             return;
         }
         snprintf(what, sizeof what, "%s", rb->verify ? "verified; done" : "done");
         tell(w, rb, EV_RUNBOOK, "%s", what);
-        rb->phase = RB_IDLE;
-        rb->alarmed = 0;
+        close_run(w, rb);
         return;
     default:
         return;
@@ -312,7 +334,7 @@ int rec_runbook_page(w_world *w, int on, const w_db *db, int dc, const char *why
             continue;
         paged++;
         if (dc >= 0)
-            rb->alarmed |= 1ULL << dc;
+            rb->alarmed[dc] = 1;
         if (rb->phase == RB_IDLE)
             start_run(w, rb, why, RB_PAGED, dc == -2);
     }
@@ -328,7 +350,7 @@ int rec_runbook_script(w_world *w, const char *name)
             continue;
         for (int d = 0; d < w->n_dcs; d++) /* a power runbook answers every alarm raised */
             if (w->dcs[d].alarm)
-                rb->alarmed |= 1ULL << d;
+                rb->alarmed[d] = 1;
         if (rb->phase == RB_IDLE)
             start_run(w, rb, "started by the operator", RB_ACKNOWLEDGED, 1);
         return 1;
@@ -340,8 +362,11 @@ void rec_on_power_alarm(w_world *w, const w_note *n, void *context)
 {
     (void)context;
     const w_dc *d = &w->dcs[n->dc];
-    if (!d->alarm)
+    if (!d->alarm) { /* utility power is back: a building drained for it takes traffic again */
+        if (d->drained)
+            rec_undrain(w, n->dc, "utility power is back");
         return;
+    }
     char why[128], left[SIM_TIME_TEXT_MAX];
     sim_time_format_duration(d->batteries_out - sim_now(w->e), left, sizeof left);
     snprintf(why, sizeof why, "%s is on batteries with no generator; they last %s", d->geo->name, left);
@@ -350,17 +375,23 @@ void rec_on_power_alarm(w_world *w, const w_note *n, void *context)
 
 /* ==== Building ==== */
 
+/* A phase the file leaves out (none: it takes no time) is not told. */
+static const mdl_dist *phase_of(const mdl_dist *d)
+{
+    return d->d.kind == SIM_DIST_CONSTANT && d->d.a == 0 ? NULL : d;
+}
+
 static void plan_from_stage(rec_runbook *rb, const stg_runbook *def)
 {
     rb->name = def->name;
     rb->on = def->on;
     rb->page = def->page;
     rb->after = def->after;
-    rb->acknowledge = &def->acknowledge;
-    rb->diagnose = &def->diagnose;
-    rb->repair = &def->repair;
-    rb->decide = &def->decide;
-    rb->verify = &def->verify;
+    rb->acknowledge = phase_of(&def->acknowledge);
+    rb->diagnose = phase_of(&def->diagnose);
+    rb->repair = phase_of(&def->repair);
+    rb->decide = phase_of(&def->decide);
+    rb->verify = phase_of(&def->verify);
     rb->steps = def->steps.items;
     rb->n_steps = def->steps.n;
 }
@@ -400,7 +431,8 @@ int rec_runbooks_init(w_world *w)
     for (int i = 0; i < rc->n_runbooks; i++) {
         rc->runbooks[i].w = w;
         rc->runbooks[i].items = sim_calloc((size_t)most + 1, sizeof *rc->runbooks[i].items);
-        if (!rc->runbooks[i].items)
+        rc->runbooks[i].alarmed = sim_calloc((size_t)w->n_dcs + 1, 1);
+        if (!rc->runbooks[i].items || !rc->runbooks[i].alarmed)
             return SIM_ENOMEM;
     }
     return SIM_OK;
@@ -409,8 +441,10 @@ int rec_runbooks_init(w_world *w)
 void rec_runbooks_fini(w_world *w)
 {
     struct w_recovery *rc = w->recovery;
-    for (int i = 0; i < rc->n_runbooks; i++)
+    for (int i = 0; i < rc->n_runbooks; i++) {
         sim_free(rc->runbooks[i].items);
+        sim_free(rc->runbooks[i].alarmed);
+    }
     sim_free(rc->runbooks);
     rc->runbooks = NULL;
     rc->n_runbooks = 0;

@@ -45,6 +45,7 @@ static int unit_groups(w_world *w, const w_unit *u, w_group **out, int max)
 typedef struct w_switch_job switch_job; /* one per unit: a unit moves once at a time */
 
 static void on_pushed(sim_engine *e, void *subject, void *object);
+static void failback_check(w_world *w, w_unit *u);
 static void on_unit_decided(sim_engine *e, void *subject, void *object);
 static void on_unit_detected_clear(sim_engine *e, void *subject, void *object);
 
@@ -95,6 +96,7 @@ static void on_pushed(sim_engine *e, void *subject, void *object)
                                                          : "";
     world_event(w, EV_SWITCH, u->def->name, "unit %s switched from %s to %s (%s)%s", u->def->name,
                 from ? from->dc->geo->name : "-", job->to->dc->geo->name, job->why, how);
+    failback_check(w, u); /* its own cell may have come back while it moved */
 }
 
 void rec_switch_unit(w_world *w, w_unit *u, w_cell *to, const char *why)
@@ -152,11 +154,15 @@ static void on_unit_decided(sim_engine *e, void *subject, void *object)
 
 static void on_failback_due(sim_engine *e, void *subject, void *object)
 {
-    (void)e;
     w_world *w = object;
     w_unit *u = subject;
+    sim_time due = u->own_healthy_since + w->st->unit_switch.failback_hold;
+    if (u->own_healthy_since >= 0 && sim_now(e) < due) { /* it fell and rose again meanwhile: a full hold */
+        sim_event_post(e, due, on_failback_due, u, w);
+        return;
+    }
     u->failback_waiting = 0;
-    if (u->home == u->own || u->switching || !cell_alive(w, u->own) || !w->registry_up)
+    if (!rec_unit_may_fail_back(w, u) || !w->registry_up)
         return; /* home already, moving, or its cell fell again */
     char why[128];
     snprintf(why, sizeof why, "unit %s's own cell in %s is healthy again", u->def->name, u->own->dc->geo->name);
@@ -169,7 +175,8 @@ static void on_failback_due(sim_engine *e, void *subject, void *object)
 
 int rec_unit_may_fail_back(const w_world *w, const w_unit *u)
 {
-    return u->own && u->home != u->own && !u->switching && cell_alive(w, u->own);
+    return u->own && u->home != u->own && !u->switching && cell_alive(w, u->own) && u->own_healthy_since >= 0 &&
+           !u->own->dc->drained;
 }
 
 /* A moved unit's own cell is healthy again (as the registry sees it): the
@@ -180,12 +187,19 @@ static void failback_check(w_world *w, w_unit *u)
     if (cfg->failback == FAILBACK_NONE || u->failback_waiting || !w->registry_up || !rec_unit_may_fail_back(w, u))
         return;
     u->failback_waiting = 1;
-    sim_event_post(w->e, sim_now(w->e) + cfg->failback_hold, on_failback_due, u, w);
+    sim_event_post(w->e, u->own_healthy_since + cfg->failback_hold, on_failback_due, u, w);
 }
 
 void rec_cell_changed(w_world *w, w_cell *c)
 {
     w_unit *u = c->unit;
+    if (c == u->own) { /* the hold counts from when it was last found healthy */
+        int alive = cell_alive(w, c);
+        if (alive && u->own_healthy_since < 0)
+            u->own_healthy_since = sim_now(w->e);
+        else if (!alive)
+            u->own_healthy_since = -1;
+    }
     if (w->st->unit_switch.head.present && c == u->own && u->home != c)
         failback_check(w, u);
     if (!w->st->unit_switch.head.present || u->home != c || u->switching || u->detecting)

@@ -168,6 +168,7 @@ struct w_unit {
     int detecting;              /* the registry is about to notice its cell is gone (recovery) */
     w_cell *own;                /* its first cell that is not a standby: where it lives when all is well */
     int failback_waiting;       /* its own cell is healthy again; failing back after the hold (recovery) */
+    sim_time own_healthy_since; /* -1 while its own cell is not (recovery) */
     w_switch_job job;           /* the switch under way (recovery) */
     double entry_cum[W_MAX_ENTRIES]; /* spread: cumulative weight of each entry datacenter (flow) */
     double cell_cum[W_MAX_SPREAD_CELLS]; /* spread: cumulative share of each active cell (flow) */

@@ -201,6 +201,7 @@ static int build_services(w_world *w)
             sim_rng_init(&cell->rng, w->seed, name);
             if (!unit->home && cell->active)
                 unit->home = unit->own = cell;
+            unit->own_healthy_since = 0; /* healthy from the start */
         }
         if (unit->kind == UNIT_RZONE)
             for (int s = unit->def->shards.lo; s <= unit->def->shards.hi; s++)

@@ -326,6 +326,20 @@ static void a_runbook_runs_its_phases_and_promotes_one_group_after_another(void 
     mdl_world_destroy(w);
     mdl_config_free(cfg);
 
+    /* A runbook whose steps cannot clear what paged (drain, for lost
+     * primaries) ends after one pass instead of looping. */
+    char *text = three_dc_stage("{datacenter: B, pool: app, servers: 4}",
+                                "replication: {mode: async}, promotion: {mode: manual}, groups: [{primary: A, replicas: [B]}]",
+                                "{kind: vip, datacenters: [B], client_latency: 0s}",
+                                "    runbooks: [{name: wrong-tool, on: primary-lost, page: 10s, steps: [{do: drain}]}]\n",
+                                "duration: 60s\n" THREE_DC_WRITES
+                                "faults:\n  - {at: \"00:00:10\", kind: db-primary, target: {database: db}, permanent: true}\n");
+    w = run_text(text, &cfg);
+    print_message("a runbook that cannot help: done at %.0f s\n", event_with(w, "runbook", "done"));
+    assert_true(fabs(event_with(w, "runbook", "done") - 20) < 1e-9);
+    mdl_world_destroy(w);
+    mdl_config_free(cfg);
+
     w = runbook_world("1", "duration: 200s", &cfg); /* power back at 210 s, before the repair ends */
     print_message("back at 210 s: closed at %.0f s, %s promotion\n", event_with(w, "runbook", "nothing to do"),
                   event_time(w, "promote", 0) < 0 ? "no" : "a");
@@ -483,6 +497,16 @@ static void a_unit_fails_back_home_after_the_hold(void **state)
     assert_true(failed_in(w, home + 1, 90) == 0);
     assert_true(cross_dc_calls(w, home + 1, 90) == 0);
     assert_int_equal(w->lost_writes, 0);
+    mdl_world_destroy(w);
+    mdl_config_free(cfg);
+
+    /* Back after 4 s, while the unit is still moving to B: it goes to B,
+     * then home after the hold counted from 14 s. */
+    w = unit_with_a_quorum_group("true", "duration: 4s", "failback: automatic, failback_hold: 20s", &cfg);
+    double moved = event_time(w, "switch", 0), again = event_time(w, "switch", 1);
+    print_message("back during the switch: moved at %.2f s, home at %.2f s\n", moved, again);
+    assert_true(moved > 14 && moved < 15);
+    assert_true(again > moved + 20 - 1 && again < moved + 22);
     mdl_world_destroy(w);
     mdl_config_free(cfg);
 

@@ -64,8 +64,10 @@ int rec_runbook_page(w_world *w, int on, const w_db *db, int dc, const char *why
 /* The operator starts the stage's runbook `name`; 0 if it has none. */
 int rec_runbook_script(w_world *w, const char *name);
 
-/* Actions (rec_actions.c): a datacenter's traffic moved to the others. */
+/* Actions (rec_actions.c): a datacenter's traffic moved to the others,
+ * or back (its units then fail back as their switch says). */
 void rec_drain(w_world *w, int dc, const char *why);
+void rec_undrain(w_world *w, int dc, const char *why);
 
 /* Blue-green (rec_release.c). */
 int rec_release_init(w_world *w);
