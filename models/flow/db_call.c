@@ -3,12 +3,12 @@
  * connection limits and workers at the primary, reads and writes, and the
  * commit cost of the replication mode. Every commit moves the group's log
  * (world/dblog.h); a read from a copy behind it is stale. */
-#include <stdio.h>
 #include <string.h>
 
 #include "dblog.h"
 #include "flow_int.h"
 #include "world_event.h"
+#include "world_state.h"
 
 /* ==== Choosing a copy ==== */
 
@@ -48,14 +48,11 @@ static int nearest_copy(w_world *w, const w_group *g, int dc)
 static sim_time semi_sync_wait(w_world *w, w_group *g, sim_time rtt)
 {
     sim_time now = sim_now(w->e);
-    char db[96];
-    if (g->db->holds_user)
-        snprintf(db, sizeof db, "%s %02d-%02d", g->db->def->name, g->def->shards.lo, g->def->shards.hi);
-    else
-        snprintf(db, sizeof db, "%s", g->db->def->name);
+    char db[96]; /* named only when told: this runs for every write */
     if (rtt >= 0) {
         if (g->semi_degraded)
-            world_event(w, EV_REPLICATION, db, "%s: a replica acknowledges again; commits are semi-synchronous again", db);
+            world_event(w, EV_REPLICATION, group_name(g, db, sizeof db),
+                        "%s: a replica acknowledges again; commits are semi-synchronous again", db);
         g->semi_degraded = 0;
         g->semi_fallback_at = 0;
         return rtt;
@@ -67,7 +64,8 @@ static sim_time semi_sync_wait(w_world *w, w_group *g, sim_time rtt)
     if (now < g->semi_fallback_at)
         return g->semi_fallback_at - now;
     g->semi_degraded = 1;
-    world_event(w, EV_REPLICATION, db, "%s: no replica acknowledged within the timeout; commits continue asynchronously", db);
+    world_event(w, EV_REPLICATION, group_name(g, db, sizeof db),
+                "%s: no replica acknowledged within the timeout; commits continue asynchronously", db);
     return 0;
 }
 

@@ -16,15 +16,6 @@
 
 static int node_up(const w_group *g, int n) { return g->nodes[n].up && g->nodes[n].dc->powered; }
 
-static const char *group_name(const w_group *g, char *buf, size_t n)
-{
-    if (g->db->holds_user)
-        snprintf(buf, n, "%s %02d-%02d", g->db->def->name, g->def->shards.lo, g->def->shards.hi);
-    else
-        snprintf(buf, n, "%s", g->db->def->name);
-    return buf;
-}
-
 /* Copies (not failover databases) that can talk to copy `from`. */
 static int reachable_copies(const w_world *w, const w_group *g, int from)
 {

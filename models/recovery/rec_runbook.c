@@ -62,8 +62,6 @@ static int unit_waits(w_world *w, const rec_runbook *rb, const w_unit *u)
     return !cell_alive(w, u->home);
 }
 
-static int unit_may_go_home(w_world *w, const w_unit *u) { return rec_unit_may_fail_back(w, u); }
-
 static int dc_waits(const w_world *w, const rec_runbook *rb, int dc)
 {
     return rb->alarmed[dc] && w->dcs[dc].alarm && !w->dcs[dc].drained;
@@ -83,7 +81,7 @@ static int gather(w_world *w, rec_runbook *rb, int kind)
                 rb->items[n++] = u;
     } else if (kind == STEP_FAIL_BACK) {
         for (int u = 0; u < w->n_units; u++)
-            if (unit_may_go_home(w, &w->units[u]))
+            if (rec_unit_may_fail_back(w, &w->units[u]))
                 rb->items[n++] = u;
     } else {
         for (int d = 0; d < w->n_dcs; d++)

@@ -3,6 +3,8 @@
  * bumps its epoch (calls in flight on it are lost) and is told; a copy
  * that stays up is told too, as its reachability may have changed (a
  * quorum leader cut off from its majority). */
+#include <stdio.h>
+
 #include "note.h"
 #include "world_state.h"
 
@@ -26,4 +28,13 @@ void dbnode_crash(w_world *w, w_group *g, int node, int on)
     if (g->nodes[node].crashed < 0)
         g->nodes[node].crashed = 0;
     dbnode_refresh(w, g, node);
+}
+
+const char *group_name(const w_group *g, char *buf, size_t n)
+{
+    if (g->db->holds_user)
+        snprintf(buf, n, "%s %02d-%02d", g->db->def->name, g->def->shards.lo, g->def->shards.hi);
+    else
+        snprintf(buf, n, "%s", g->db->def->name);
+    return buf;
 }

@@ -50,6 +50,8 @@ int cell_alive(const w_world *w, const w_cell *c);
 void dbnode_crash(w_world *w, w_group *g, int node, int on);
 /* Re-evaluates a copy after its power, recovery or reachability changed. */
 void dbnode_refresh(w_world *w, w_group *g, int node);
+/* A shard group's name for the story: "core 00-09", or "global". */
+const char *group_name(const w_group *g, char *buf, size_t n);
 
 /* A fault on a datacenter's entry point (its balancer) begins (up = 0) or ends. */
 void entry_set(w_world *w, int dc, int up);
