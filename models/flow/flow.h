@@ -28,6 +28,8 @@ int dns_answers_entry(const w_world *w, int i);
 
 /* Degradation (prot.c): an operator sheds request type t, or restores it. */
 void prot_set_shed(w_world *w, int type, int shed);
+/* Request type `type` is shed now (by degradation or by hand). */
+int prot_is_shed(const w_world *w, int type);
 
 /* ==== Listeners (subscribed where the world is assembled) ==== */
 

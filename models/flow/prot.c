@@ -42,6 +42,9 @@ struct flow_prot {
     int shed_level;             /* how many types of the list are shed */
     int *shed;                  /* per type */
     sim_time bad_since, good_since;
+    int alerted;                /* the trainee, who took over degradation, was told: 1 to shed, 2 to
+                                 * restore (each told again only after the other condition held as
+                                 * long as the mechanism itself waits, so noise does not repeat it) */
 };
 
 static void take_tokens_init(bucket_rate *b, double rate)
@@ -120,6 +123,7 @@ void prot_fini(w_world *w)
 }
 
 void prot_set_shed(w_world *w, int type, int shed) { w->flow->prot->shed[type] = shed; }
+int prot_is_shed(const w_world *w, int type) { return w->flow->prot->shed[type]; }
 
 int prot_admit(w_world *w, const w_req *r)
 {
@@ -250,9 +254,20 @@ void prot_on_tick(w_world *w, const w_note *n, void *context)
     double ratio = (double)succeeded / (double)offered * 100;
     if (ratio < dg->success_below) {
         p->good_since = -1;
+        if (p->alerted == 2 && now - p->bad_since >= dg->after)
+            p->alerted = 0; /* as bad as it took to shed: a new question */
         if (p->bad_since < 0)
             p->bad_since = now;
-        if (now - p->bad_since >= dg->after && p->shed_level < (int)dg->shed.n) {
+        if (now - p->bad_since >= dg->after && p->shed_level < (int)dg->shed.n &&
+            (w->operator_takes >> REACT_DEGRADATION & 1u)) {
+            /* The trainee took over degradation: told once while it stays bad. */
+            if (p->alerted != 1) {
+                p->alerted = 1;
+                const char *name = dg->shed.v[p->shed_level];
+                world_event(w, EV_ALERT, name, "success %.1f%% below %.1f%% for %.0f s: shedding %s is yours (degrade)",
+                            ratio, dg->success_below, sim_time_to_seconds(now - p->bad_since), name);
+            }
+        } else if (now - p->bad_since >= dg->after && p->shed_level < (int)dg->shed.n) {
             const char *name = dg->shed.v[p->shed_level++];
             shed_type(w, name, 1);
             p->bad_since = now;
@@ -262,7 +277,18 @@ void prot_on_tick(w_world *w, const w_note *n, void *context)
         p->bad_since = -1;
         if (p->good_since < 0)
             p->good_since = now;
-        if (p->shed_level > 0 && now - p->good_since >= dg->restore_after) {
+        int any_shed = 0;
+        for (int t = 0; t < w->n_types; t++)
+            any_shed |= p->shed[t];
+        if (p->alerted == 1 && now - p->good_since >= dg->restore_after)
+            p->alerted = 0; /* as good as it takes to restore: a new fall alerts again */
+        if ((w->operator_takes >> REACT_DEGRADATION & 1u) && any_shed && now - p->good_since >= dg->restore_after) {
+            if (p->alerted != 2) {
+                p->alerted = 2;
+                world_event(w, EV_ALERT, "degradation", "success has held above %.1f%% for %.0f s: restoring what is shed is yours (restore)",
+                            dg->success_below, sim_time_to_seconds(now - p->good_since));
+            }
+        } else if (p->shed_level > 0 && now - p->good_since >= dg->restore_after) {
             const char *name = dg->shed.v[--p->shed_level];
             shed_type(w, name, 0);
             p->good_since = now;

@@ -697,6 +697,13 @@ void mdl_check_scenario(mdl_load *ld, const scenario *sc, stage *const *stages,
                 mdl_error(ld, at(a, "to"), path, "no datacenter named \"%s\"", a->to);
         }
     }
+    /* Training: the reactions it hands to the trainee, each by name. */
+    const cfg_node *takes = sc->training.head.present ? at(&sc->training, "takes") : NULL;
+    for (size_t k = 0; k < sc->training.takes.n; k++) {
+        snprintf(path, sizeof path, "training.takes[%zu]", k);
+        const cfg_node *item = takes && takes->kind == CFG_SEQ && k < takes->n ? takes->items[k] : takes;
+        check_ref(ld, item, path, "reaction", sc->training.takes.v[k], mdl_reactions, REACT_COUNT, NULL);
+    }
     for (size_t i = 0; i < sc->captions.n; i++) {
         const scn_caption *c = MDL_ITEM(sc->captions, scn_caption, i);
         snprintf(path, sizeof path, "captions[%zu]", i);

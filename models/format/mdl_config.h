@@ -68,6 +68,11 @@ int mdl_stage_uses_dc(const stage *s, const char *dc);
 /* The database holding user (DATA_USER) or global data. */
 const stg_database *mdl_stage_data_home(const stage *s, int data);
 const scn_type *mdl_scenario_type(const scenario *sc, const char *name);
+/* The reactions the scenario's trainee takes over (`training.takes`), as
+ * bits 1 << REACT_... for mdl_world_set_operator: every one when
+ * it names none. Whether there is a trainee at all is the program's call
+ * (sc->training.head.present says the scenario has a training section). */
+unsigned mdl_training_takes(const scenario *sc);
 
 /* Scenario clock time (after midnight) to run time (0 = the start of the
  * warm-up): the nearer reading, within 12 hours before or after the start

@@ -388,6 +388,16 @@ typedef struct scn_caption {
     sim_time show_for;
 } scn_caption;
 
+/* The live window's training: the trainee sits in the operator's seat,
+ * taking over the stage's reactions named in `takes` (their decisions are
+ * then theirs: mdl_world_act). */
+typedef struct scn_training {
+    mdl_head head;
+    const char *brief;          /* what the trainee will see */
+    const char *decide;         /* what they are to decide */
+    mdl_names takes;            /* reaction names (mdl_reactions); none: all */
+} scn_training;
+
 typedef struct scn_override {
     mdl_head head;
     mdl_names stages;           /* empty: every stage */
@@ -430,6 +440,7 @@ typedef struct scenario {
     mdl_list random_faults;     /* scn_random */
     mdl_list actions;           /* scn_action */
     mdl_list captions;          /* scn_caption */
+    scn_training training;      /* optional: the live window's trainee */
     mdl_list overrides;         /* scn_override */
     mdl_list verdicts;          /* scn_verdict */
 } scenario;

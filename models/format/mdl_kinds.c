@@ -24,6 +24,9 @@ const char *const mdl_generators[] = {MDL_GENERATORS(MDL_ENUM_NAME) NULL};
 const char *const mdl_cut_modes[] = {MDL_CUT_MODES(MDL_ENUM_NAME) NULL};
 const char *const mdl_components[] = {MDL_COMPONENTS(MDL_ENUM_NAME) NULL};
 const char *const mdl_action_kinds[] = {MDL_ACTION_KINDS(MDL_ENUM_NAME) NULL};
+const char *const mdl_reactions[] = {MDL_REACTIONS(MDL_ENUM_NAME) NULL};
+#define REACTION_DOC(id, name, doc) doc,
+const char *const mdl_reaction_docs[] = {MDL_REACTIONS(REACTION_DOC) NULL};
 const char *const mdl_metric_names[] = {MDL_METRICS(MDL_ENUM_NAME) NULL};
 const char *const mdl_dc_roles[] = {MDL_DC_ROLES(MDL_ENUM_NAME) NULL};
 const char *const mdl_roles[] = {MDL_ROLES(MDL_ENUM_NAME) NULL};

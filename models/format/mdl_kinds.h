@@ -80,8 +80,24 @@ enum { MDL_COMPONENTS(MDL_ENUM_ID) COMPONENT_COUNT };
 #define MDL_ACTION_KINDS(X)                                                               \
     X(ACTION_SWITCH_UNIT, "switch-unit") X(ACTION_PROMOTE, "promote") X(ACTION_ROLLBACK, "rollback") \
     X(ACTION_DRAIN, "drain") X(ACTION_DEGRADE, "degrade") X(ACTION_RESTORE, "restore")   \
-    X(ACTION_FAILBACK, "failback") X(ACTION_RUNBOOK, "runbook")
+    X(ACTION_FAILBACK, "failback") X(ACTION_RUNBOOK, "runbook") X(ACTION_UNDRAIN, "undrain")
 enum { MDL_ACTION_KINDS(MDL_ENUM_ID) ACTION_COUNT };
+/* The stage's own reactions a trainee may take over in the live window
+ * (`training.takes`; mdl_world_set_operator takes bits 1 << ID):
+ * a reaction taken over does not act by itself; where it would have
+ * started, an `alert` event says what needs deciding, once for each
+ * situation. Health-check removal of dead servers and the entry checks
+ * stay automatic. X(ID, "name", what it covers). */
+#define MDL_REACTIONS(X)                                                                            \
+    X(REACT_UNIT_SWITCH, "unit-switch", "the unit switch when a unit's home cell is lost (automatic trigger, or a manual one with no runbook)") \
+    X(REACT_PROMOTION, "promotion", "a database's own promotion of a copy: an election, or the stand-in human of a manual promotion no runbook covers") \
+    X(REACT_FAILOVER, "failover", "the failover-database layer moving a shard whose primary is lost") \
+    X(REACT_ROLLBACK, "rollback", "blue-green's rollback on the green group's error rate")             \
+    X(REACT_DEGRADATION, "degradation", "degradation switches shedding request types, and restoring them") \
+    X(REACT_FAILBACK, "failback", "a moved unit failing back home after the hold")                     \
+    X(REACT_RUNBOOKS, "runbooks", "the stage's runbooks that start on a page: primary-lost, unit-lost, power-alarm, unit-back")
+enum { MDL_REACTIONS(MDL_ENUM_ID) REACT_COUNT };
+#define MDL_REACT_ALL ((1u << REACT_COUNT) - 1)
 #define MDL_METRICS(X)                                                                    \
     X(METRIC_AVAILABILITY, "availability") X(METRIC_LOST_WRITES, "lost-writes") X(METRIC_RTO, "rto") \
     X(METRIC_P99, "p99") X(METRIC_USERS_AFFECTED, "users-affected")                       \
@@ -199,9 +215,10 @@ extern const mdl_fault_kind mdl_fault_kind_table[FAULT_KINDS];
     X(EV_RECONCILE, "reconcile", "reconciliations", "an old primary is back and its parked writes are reconciled") \
     X(EV_ROLLBACK, "rollback", "rollbacks", "a release rolled back")                              \
     X(EV_DEGRADE, "degrade", "request types shed", "a degradation switch sheds a request type")   \
-    X(EV_ACTION, "action", "operator actions", "the operator acts (a scripted action)")           \
+    X(EV_ACTION, "action", "operator actions", "the operator acts (a scripted action), or a trainee starts or finishes an act")         \
     X(EV_SLO, "slo", "SLO crossings", "the success ratio crosses the SLO")                        \
-    X(EV_RECOVERED, "recovered", "recoveries", "an incident has recovered")
+    X(EV_RECOVERED, "recovered", "recoveries", "an incident has recovered")                       \
+    X(EV_ALERT, "alert", "alerts", "a reaction the trainee took over (`training.takes`) would start now: what needs deciding, once per situation")
 enum { MDL_EVENT_KINDS(MDL_ENUM_ID) EV_KIND_COUNT };
 
 /* ==== Causes of failure ==== */
@@ -250,6 +267,8 @@ extern const char *const mdl_generators[GENERATOR_COUNT + 1];
 extern const char *const mdl_cut_modes[CUT_MODE_COUNT + 1];
 extern const char *const mdl_components[COMPONENT_COUNT + 1];
 extern const char *const mdl_action_kinds[ACTION_COUNT + 1];
+extern const char *const mdl_reactions[REACT_COUNT + 1];
+extern const char *const mdl_reaction_docs[REACT_COUNT + 1];
 extern const char *const mdl_metric_names[METRIC_COUNT + 1];
 extern const char *const mdl_dc_roles[DC_ROLE_COUNT + 1];
 extern const char *const mdl_roles[ROLE_COUNT + 1];

@@ -19,6 +19,17 @@ const stg_unit *mdl_stage_unit(const stage *s, const char *name) { FIND_BY_NAME(
 const stg_database *mdl_stage_database(const stage *s, const char *name) { FIND_BY_NAME(stg_database, s->databases, name); }
 const scn_type *mdl_scenario_type(const scenario *sc, const char *name) { FIND_BY_NAME(scn_type, sc->traffic.types, name); }
 
+unsigned mdl_training_takes(const scenario *sc)
+{
+    const mdl_names *t = &sc->training.takes;
+    unsigned takes = 0;
+    for (size_t i = 0; i < t->n; i++)
+        for (int r = 0; r < REACT_COUNT; r++)
+            if (strcmp(t->v[i], mdl_reactions[r]) == 0)
+                takes |= 1u << r;
+    return t->n ? takes : MDL_REACT_ALL;
+}
+
 int mdl_stage_uses_dc(const stage *s, const char *dc)
 {
     for (size_t i = 0; i < s->datacenters.n; i++)

@@ -18,6 +18,14 @@ static void kinds_doc(FILE *out, int level)
         const mdl_fault_kind *f = &mdl_fault_kind_table[k];
         fprintf(out, "| `%s` | %s | %s |\n", f->name, f->doc, f->needs);
     }
+    fprintf(out, "\n%.*s Reactions a trainee takes\n\n", level, "######");
+    fputs("What `training.takes` names: the stage's own reactions handed to the trainee\n"
+          "in the live window. One taken over does not act by itself; when it would\n"
+          "have started, an `alert` event says what needs deciding, once per situation.\n"
+          "Health-check removal of dead servers and the entry checks stay automatic.\n\n", out);
+    fputs("| reaction | what it covers |\n| --- | --- |\n", out);
+    for (int r = 0; r < REACT_COUNT; r++)
+        fprintf(out, "| `%s` | %s |\n", mdl_reactions[r], mdl_reaction_docs[r]);
     fprintf(out, "\n%.*s Event kinds\n\n", level, "######");
     fputs("The kinds of row in `events.csv`; `actions[].on` and `captions[].on` name one.\n\n", out);
     fputs("| kind | what it records |\n| --- | --- |\n", out);

@@ -148,6 +148,16 @@ static const mdl_field caption_fields[] = {
 #undef ST
 static const mdl_schema caption_schema = {"caption", sizeof(scn_caption), caption_fields, "A caption for the live view."};
 
+#define ST scn_training
+static const mdl_field training_fields[] = {
+    F("brief", MDL_TEXT, brief, 0, NULL, "what the trainee will see, shown before the run starts", "HZ-A loses power at the peak; its batteries last 10 minutes"),
+    F("decide", MDL_TEXT, decide, 0, NULL, "what the trainee is to decide", "When do you switch RZ01 and RZ02, and do you promote core before or after?"),
+    F("takes", MDL_NAMES, takes, 0, NULL, "the stage's reactions handed to the trainee: unit-switch, promotion, failover, rollback, degradation, failback, runbooks (default: all); each then waits for the trainee's action, with an `alert` event when it is due", "[unit-switch, promotion]"),
+    FEND,
+};
+#undef ST
+static const mdl_schema training_schema = {"training", sizeof(scn_training), training_fields, "The live window's training: the trainee takes the operator's seat, and the stage's reactions it names wait for their decisions."};
+
 #define ST scn_override
 static const mdl_field override_fields[] = {
     F("stages", MDL_NAMES, stages, 0, NULL, "the stages it applies to (default: all)", "[naive]"),
@@ -200,6 +210,7 @@ static const mdl_field scenario_fields[] = {
     FL("random_faults", random_faults, 0, random_schema, "random failures by MTBF and MTTR"),
     FL("actions", actions, 0, action_schema, "scripted operator actions"),
     FL("captions", captions, 0, caption_schema, "captions for the live view"),
+    FS("training", training, OPT, training_schema, "the live window's trainee: what they see, decide, and which reactions they take over"),
     FL("overrides", overrides, 0, override_schema, "changes to the stages for this scenario"),
     FL("verdicts", verdicts, 0, verdict_schema, "what must hold"),
     FEND,

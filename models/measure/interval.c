@@ -142,7 +142,9 @@ static void on_tick(sim_engine *e, void *subject, void *object)
     tick.shed = all[M_SHED];
     tick.overloaded = all[M_OF_FAILURE(FAIL_OVERLOAD)];
     note_publish(w, &tick);
-    /* Reset for the next interval. */
+    /* Kept for the window's places; then reset for the next interval. */
+    memcpy(m->last_c, m->now.c, (size_t)w->n_units * (size_t)w->n_types * M_COUNT * sizeof *m->now.c);
+    m->last_per = per;
     memset(m->now.c, 0, (size_t)w->n_units * (size_t)w->n_types * M_COUNT * sizeof *m->now.c);
     for (size_t i = 0; i < (size_t)w->n_units * (size_t)w->n_types; i++)
         sim_hist_clear(&m->now.lat[i]);

@@ -32,7 +32,8 @@ int measure_init(w_world *w)
     if (counts_init(w, &m->now) || counts_init(w, &m->total) || counts_init(w, &m->warm))
         return SIM_ENOMEM;
     m->users_failed = sim_calloc((size_t)(w->users / 8) + 1, 1);
-    if (!m->users_failed || series_init(w) || incidents_init(w))
+    m->last_c = sim_calloc(slots(w) * M_COUNT + 1, sizeof *m->last_c);
+    if (!m->users_failed || !m->last_c || series_init(w) || incidents_init(w))
         return SIM_ENOMEM;
     m->interval = w->sc->interval;
     m->peak_from = mdl_curve_busiest_minute(w->sc);
@@ -49,6 +50,7 @@ void measure_fini(w_world *w)
     counts_fini(&m->total);
     counts_fini(&m->warm);
     sim_free(m->users_failed);
+    sim_free(m->last_c);
     series_fini(w);
     incidents_fini(w);
     if (m->csv)
@@ -63,6 +65,23 @@ double measure_attempts(const w_world *w)
 }
 
 const mdl_series *measure_series(const w_world *w) { return w->measure->series; }
+
+void measure_unit_last(const w_world *w, int unit, double *offered, double *failed, double *by_cause)
+{
+    const struct w_measure *m = w->measure;
+    *offered = *failed = 0;
+    for (int c = 0; c < FAIL_COUNT; c++)
+        by_cause[c] = 0;
+    if (!m->has_last)
+        return;
+    for (int ty = 0; ty < w->n_types; ty++) {
+        const uint64_t *c = &m->last_c[meas_slot(w, unit, ty) * M_COUNT];
+        *offered += (double)c[M_OFFERED] * m->last_per;
+        *failed += (double)c[M_FAILED] * m->last_per;
+        for (int k = 0; k < FAIL_COUNT; k++)
+            by_cause[k] += (double)c[M_OF_FAILURE(k)] * m->last_per;
+    }
+}
 
 int measure_last_interval(const w_world *w, mdl_series_point *out)
 {

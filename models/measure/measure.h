@@ -75,6 +75,10 @@ int measure_verdicts(const w_world *w, mdl_verdict *out, int max);
 const mdl_series *measure_series(const w_world *w);
 /* The last interval's point (real-world units): 1, or 0 before the first. */
 int measure_last_interval(const w_world *w, mdl_series_point *out);
+/* One unit's requests in the last interval (real-world per second):
+ * offered, failed, and failed by cause (FAIL_COUNT figures); zeros before
+ * the first interval ends. */
+void measure_unit_last(const w_world *w, int unit, double *offered, double *failed, double *by_cause);
 /* Attempts simulated so far (first tries and retries, warm-up included). */
 double measure_attempts(const w_world *w);
 /* Finishes timeseries.csv and writes summary.json, events.csv,

@@ -1,11 +1,13 @@
 /* rec_actions.c -- the operator's actions scripted in the scenario, at
  * their time or `delay` after the first event of the kind they wait `on`:
  * switch a unit (or fail it back), promote a copy, roll back a release,
- * drain a datacenter, shed or restore a request type, start a runbook of
- * the stage's. Each is told in
+ * drain a datacenter (or undrain it), shed or restore a request type,
+ * start a runbook of the stage's. rec_act does them, for the trainee's
+ * acts too (rec_operator.c). Each is told in
  * events.csv as the operator's, then acts through the same mechanisms the
  * stage's automation uses. */
 #include <stdio.h>
+#include <string.h>
 
 #include "rec_int.h"
 #include "sim_alloc.h"
@@ -26,6 +28,7 @@ void rec_drain(w_world *w, int dc, const char *why)
         return;
     }
     d->drained = 1;
+    rec_op_settle(w, REC_ALERT_RUNBOOK(RUNBOOK_ON_POWER_ALARM), d->geo->name);
     world_event(w, EV_SWITCH, d->geo->name, "%s drained: its traffic moves to the other datacenters (%s)", d->geo->name, why);
     for (int c = 0; c < w->n_cells; c++)
         if (w->cells[c]->dc->index == dc)
@@ -57,6 +60,62 @@ void rec_undrain(w_world *w, int dc, const char *why)
             rec_cell_changed(w, w->cells[c]);
 }
 
+w_cell *rec_switch_cell(const w_unit *u, int kind, const char *to)
+{
+    w_cell *cell = NULL;
+    for (int c = 0; c < u->n_cells; c++) {
+        w_cell *x = u->cells[c];
+        if (to ? !strcmp(x->dc->geo->name, to) : (kind == ACTION_FAILBACK ? !x->def->standby : x != u->home))
+            cell = x;
+    }
+    return cell;
+}
+
+void rec_act(w_world *w, int kind, const w_target *t, const char *to, const char *type, const char *runbook,
+             const char *by)
+{
+    switch (kind) {
+    case ACTION_SWITCH_UNIT:
+    case ACTION_FAILBACK: {
+        w_unit *u = t->unit;
+        if (!u)
+            return;
+        w_cell *cell = rec_switch_cell(u, kind, to);
+        if (cell && cell != u->home)
+            rec_switch_unit(w, u, cell, by);
+        return;
+    }
+    case ACTION_PROMOTE:
+        for (int i = 0; i < t->n_groups; i++)
+            rec_promote_now(w, t->groups[i], by);
+        return;
+    case ACTION_ROLLBACK:
+        rec_rollback_now(w, by);
+        return;
+    case ACTION_DRAIN:
+        for (int i = 0; i < t->n_dcs; i++)
+            rec_drain(w, t->dcs[i], by);
+        return;
+    case ACTION_UNDRAIN:
+        for (int i = 0; i < t->n_dcs; i++)
+            rec_undrain(w, t->dcs[i], by);
+        return;
+    case ACTION_RUNBOOK:
+        if (!runbook || !rec_runbook_script(w, runbook))
+            world_event(w, EV_UNMATCHED, runbook ? runbook : "-", "this stage has no runbook named %s",
+                        runbook ? runbook : "-");
+        return;
+    case ACTION_DEGRADE:
+    case ACTION_RESTORE:
+        for (int ty = 0; ty < w->n_types; ty++)
+            if (type && !strcmp(w->types[ty]->name, type))
+                prot_set_shed(w, ty, kind == ACTION_DEGRADE);
+        return;
+    default:
+        return;
+    }
+}
+
 static void run_action(w_world *w, const scn_action *a)
 {
     w_target t;
@@ -64,47 +123,7 @@ static void run_action(w_world *w, const scn_action *a)
     char who[160];
     snprintf(who, sizeof who, "%s", t.label[0] ? t.label : "-");
     world_event(w, EV_ACTION, who, "the operator acts: %s %s", mdl_action_kinds[a->kind], who);
-    switch (a->kind) {
-    case ACTION_SWITCH_UNIT:
-    case ACTION_FAILBACK: {
-        w_unit *u = t.unit;
-        if (!u)
-            return;
-        w_cell *to = NULL;
-        for (int c = 0; c < u->n_cells; c++) {
-            w_cell *cell = u->cells[c];
-            if (a->to ? !strcmp(cell->dc->geo->name, a->to)
-                      : (a->kind == ACTION_FAILBACK ? !cell->def->standby : cell != u->home))
-                to = cell;
-        }
-        if (to && to != u->home)
-            rec_switch_unit(w, u, to, "by the operator");
-        return;
-    }
-    case ACTION_PROMOTE:
-        for (int i = 0; i < t.n_groups; i++)
-            rec_promote_now(w, t.groups[i], "by the operator");
-        return;
-    case ACTION_ROLLBACK:
-        rec_rollback_now(w, "by the operator");
-        return;
-    case ACTION_DRAIN:
-        for (int i = 0; i < t.n_dcs; i++)
-            rec_drain(w, t.dcs[i], "by the operator");
-        return;
-    case ACTION_RUNBOOK:
-        if (!rec_runbook_script(w, a->runbook))
-            world_event(w, EV_UNMATCHED, a->runbook, "this stage has no runbook named %s", a->runbook);
-        return;
-    case ACTION_DEGRADE:
-    case ACTION_RESTORE:
-        for (int ty = 0; ty < w->n_types; ty++)
-            if (a->type && !strcmp(w->types[ty]->name, a->type))
-                prot_set_shed(w, ty, a->kind == ACTION_DEGRADE);
-        return;
-    default:
-        return;
-    }
+    rec_act(w, a->kind, &t, a->to, a->type, a->runbook, "by the operator");
 }
 
 static void on_action(sim_engine *e, void *subject, void *object)

@@ -70,6 +70,30 @@ static uint64_t acked_at(w_world *w, w_group *g, sim_time t)
     return dblog_lsn_at(g, t - wait);
 }
 
+/* Whatever the trainee was told about group `name` is over. */
+static void settle_alerts(w_world *w, const char *name)
+{
+    rec_op_settle(w, REACT_PROMOTION, name);
+    rec_op_settle(w, REACT_FAILOVER, name);
+    rec_op_settle(w, REC_ALERT_RUNBOOK(RUNBOOK_ON_PRIMARY_LOST), name);
+}
+
+/* The trainee took over the group's reaction: the group waits for them
+ * as a manual promotion waits for a human, and they are told. */
+static void leave_to_trainee(w_world *w, w_group *g, int reaction, const char *what)
+{
+    char name[96];
+    group_name(g, name, sizeof name);
+    g->promoting = 1;
+    g->awaiting_human = 1;
+    char hint[96];
+    if (g->db->n_groups == 1)
+        snprintf(hint, sizeof hint, "%s", g->db->def->name);
+    else
+        snprintf(hint, sizeof hint, "%s/%d-%d", g->db->def->name, g->def->shards.lo, g->def->shards.hi);
+    rec_op_alert(w, reaction, name, "%s's primary is lost: %s is yours (promote %s)", name, what, hint);
+}
+
 /* Makes copy `to` the primary, counting what it lacks. */
 static void take_over(w_world *w, w_group *g, int to, const char *how, int parked)
 {
@@ -120,6 +144,7 @@ static void take_over(w_world *w, w_group *g, int to, const char *how, int parke
     g->lost_primary = -1;
     g->promoting = 0;
     g->awaiting_human = 0;
+    settle_alerts(w, name);
     /* A deposed primary still running may still accept writes. */
     g->old_primary = old >= 0 && node_up(g, old) ? old : -1;
 }
@@ -204,6 +229,8 @@ static void on_detected(sim_engine *e, void *subject, void *object)
     char name[96];
     group_name(g, name, sizeof name);
     world_event(w, EV_DETECT, name, "%s: the failover layer finds its primary unreachable", name);
+    if (rec_op_takes(w, REACT_FAILOVER))
+        leave_to_trainee(w, g, REACT_FAILOVER, "moving it to its failover database");
 }
 
 /* Starts the stage's promotion of a copy (manual or elected); `detected`:
@@ -221,10 +248,14 @@ static void start_promotion(w_world *w, w_group *g, int detected)
         g->awaiting_human = 1;
         char name[96], why[160];
         snprintf(why, sizeof why, "%s's primary is unreachable", group_name(g, name, sizeof name));
-        rec_runbook_page(w, RUNBOOK_ON_PRIMARY_LOST, g->db, detected ? -2 : -1, why);
+        rec_runbook_page(w, RUNBOOK_ON_PRIMARY_LOST, g->db, detected ? -2 : -1, name, why);
         return;
     }
     case PROMOTE_AUTOMATIC:
+        if (rec_op_takes(w, REACT_PROMOTION)) {
+            leave_to_trainee(w, g, REACT_PROMOTION, "the election");
+            return;
+        }
         g->promoting = 1;
         sim_event_post(w->e, now + db->promotion.lease + db->promotion.election, on_promote, g,
                            (void *)(intptr_t)PROMOTE_AUTOMATIC);
@@ -251,7 +282,8 @@ void rec_dbnode_lost(w_world *w, w_group *g, int n)
     if (db->failover.head.present) {
         g->promoting = 1;
         sim_event_post(w->e, now + db->failover.detect, on_detected, g, g);
-        sim_event_post(w->e, now + db->failover.detect + db->failover.switch_delay, on_failover, g, NULL);
+        if (!rec_op_takes(w, REACT_FAILOVER)) /* else the trainee is told at the detection */
+            sim_event_post(w->e, now + db->failover.detect + db->failover.switch_delay, on_failover, g, NULL);
         return;
     }
     start_promotion(w, g, 0);
@@ -265,6 +297,7 @@ void rec_dbnode_back(w_world *w, w_group *g, int n)
         g->lost_primary = -1;
         g->promoting = 0;
         g->awaiting_human = 0;
+        settle_alerts(w, name);
         world_event(w, EV_REPAIR, name, "%s: its primary in %s is back", name, g->nodes[n].dc->geo->name);
         return;
     }
@@ -321,6 +354,13 @@ void rec_group_check(w_world *w, w_group *g)
         }
         return;
     }
+    if (g->promoting && g->awaiting_human && g->lost_primary >= 0 && g->lost_primary == g->primary &&
+        node_up(g, g->primary) && reachable_copies(w, g, g->primary) >= copies(g) / 2 + 1) {
+        /* Left to the trainee, the leader has its majority again before
+         * they acted: its lease is renewed, nothing to decide. */
+        rec_dbnode_back(w, g, g->primary);
+        return;
+    }
     if (g->primary < 0 || !node_up(g, g->primary) || g->promoting)
         return;
     if (reachable_copies(w, g, g->primary) >= copies(g) / 2 + 1)
@@ -344,6 +384,14 @@ void rec_promote_now(w_world *w, w_group *g, const char *why)
     }
     take_over(w, g, to, why, 0);
 }
+
+int rec_group_lost(const w_world *w, const w_group *g)
+{
+    (void)w;
+    return g->lost_primary >= 0 || g->primary < 0 || !node_up(g, g->primary);
+}
+
+int rec_group_promotable(w_world *w, w_group *g) { return best_copy(w, g, 0, 1) >= 0; }
 
 void rec_promote_by_human(w_world *w, w_group *g, const char *how)
 {

@@ -2,7 +2,8 @@
  * watched over a rolling window of the measures' intervals; past the
  * threshold (with enough requests in the window) its traffic goes back to
  * blue after the rollback delay. Without a green group the release went
- * everywhere, and so does a rollback (by hand). */
+ * everywhere, and so does a rollback (by hand). A trainee who took the
+ * rollback over is alerted instead, once while the group keeps failing. */
 #include <string.h>
 
 #include "rec_int.h"
@@ -33,6 +34,7 @@ static void on_rolled_back(sim_engine *e, void *subject, void *object)
                 sv->slowdown = 1;
             }
         }
+    rec_op_settle(w, REACT_ROLLBACK, "green");
     world_event(w, EV_ROLLBACK, green ? "green" : "all",
                 green ? "the green group is back on the old release" : "every server is back on the old release");
 }
@@ -60,7 +62,19 @@ void rec_on_tick_release(w_world *w, const w_note *n, void *context)
     if (rc->rolling_back)
         return;
     sim_window_sum(&rc->green, n->from, &requests, &errors);
-    if ((double)requests >= (double)bg->min_requests * w->scale && requests > 0 &&
-        (double)errors > bg->error_threshold / 100 * (double)requests)
+    int failing = (double)requests >= (double)bg->min_requests * w->scale && requests > 0 &&
+                  (double)errors > bg->error_threshold / 100 * (double)requests;
+    if (!failing) {
+        rec_op_settle(w, REACT_ROLLBACK, "green"); /* a new rise alerts again */
+        return;
+    }
+    if (!rec_op_takes(w, REACT_ROLLBACK)) {
         rec_rollback_now(w, "automatic");
+        return;
+    }
+    if (rec_op_alerted(w, REACT_ROLLBACK, "green"))
+        return;
+    world_event(w, EV_DETECT, "green", "the green group fails too often");
+    rec_op_alert(w, REACT_ROLLBACK, "green", "the green group fails %.1f%% of its requests (over %.1f%%): rolling back is yours (rollback)",
+                 100.0 * (double)errors / (double)requests, bg->error_threshold);
 }

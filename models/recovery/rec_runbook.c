@@ -322,7 +322,7 @@ static void start_run(w_world *w, rec_runbook *rb, const char *why, int phase, i
         next_phase(w, rb, RB_DIAGNOSED, rb->diagnose, 0);
 }
 
-int rec_runbook_page(w_world *w, int on, const w_db *db, int dc, const char *why)
+int rec_runbook_page(w_world *w, int on, const w_db *db, int dc, const char *subject, const char *why)
 {
     struct w_recovery *rc = w->recovery;
     int paged = 0;
@@ -331,12 +331,32 @@ int rec_runbook_page(w_world *w, int on, const w_db *db, int dc, const char *why
         if (rb->on != on || (rb->db && rb->db != db))
             continue;
         paged++;
+        /* A stand-in is the database's own manual promotion; a runbook of
+         * the stage's is the runbooks. Taken over, neither starts. */
+        if (rb->db && rec_op_takes(w, REACT_PROMOTION)) {
+            rec_op_alert(w, REACT_PROMOTION, subject, "%s: promoting it is yours (promote %s)", why, subject);
+            continue;
+        }
+        if (!rb->db && rec_op_takes(w, REACT_RUNBOOKS)) {
+            rec_op_alert(w, REC_ALERT_RUNBOOK(on), subject, "%s: runbook %s (on %s) is yours to follow", why, rb->name,
+                         mdl_runbook_triggers[on]);
+            continue;
+        }
         if (dc >= 0)
             rb->alarmed[dc] = 1;
         if (rb->phase == RB_IDLE)
             start_run(w, rb, why, RB_PAGED, dc == -2);
     }
     return paged;
+}
+
+int rec_runbook_running(const w_world *w, const char *name)
+{
+    const struct w_recovery *rc = w->recovery;
+    for (int i = 0; i < rc->n_runbooks; i++)
+        if (!rc->runbooks[i].db && !strcmp(rc->runbooks[i].name, name))
+            return rc->runbooks[i].phase != RB_IDLE;
+    return 0;
 }
 
 int rec_runbook_script(w_world *w, const char *name)
@@ -360,6 +380,8 @@ void rec_on_power_alarm(w_world *w, const w_note *n, void *context)
 {
     (void)context;
     const w_dc *d = &w->dcs[n->dc];
+    if (!d->alarm) /* what the trainee was told of it is over */
+        rec_op_settle(w, REC_ALERT_RUNBOOK(RUNBOOK_ON_POWER_ALARM), d->geo->name);
     if (!d->alarm) { /* utility power is back: a building drained for it takes traffic again */
         if (d->drained)
             rec_undrain(w, n->dc, "utility power is back");
@@ -368,7 +390,7 @@ void rec_on_power_alarm(w_world *w, const w_note *n, void *context)
     char why[128], left[SIM_TIME_TEXT_MAX];
     sim_time_format_duration(d->batteries_out - sim_now(w->e), left, sizeof left);
     snprintf(why, sizeof why, "%s is on batteries with no generator; they last %s", d->geo->name, left);
-    rec_runbook_page(w, RUNBOOK_ON_POWER_ALARM, NULL, n->dc, why);
+    rec_runbook_page(w, RUNBOOK_ON_POWER_ALARM, NULL, n->dc, d->geo->name, why);
 }
 
 /* ==== Building ==== */

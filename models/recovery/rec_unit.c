@@ -109,6 +109,11 @@ void rec_switch_unit(w_world *w, w_unit *u, w_cell *to, const char *why)
     job->started = sim_now(w->e);
     snprintf(job->why, sizeof job->why, "%s", why);
     u->switching = 1;
+    /* Whatever the trainee was told about the unit is being dealt with. */
+    rec_op_settle(w, REACT_UNIT_SWITCH, u->def->name);
+    rec_op_settle(w, REC_ALERT_RUNBOOK(RUNBOOK_ON_UNIT_LOST), u->def->name);
+    rec_op_settle(w, REACT_FAILBACK, u->def->name);
+    rec_op_settle(w, REC_ALERT_RUNBOOK(RUNBOOK_ON_UNIT_BACK), u->def->name);
     const stg_unit_switch *cfg = &w->st->unit_switch;
     if (!cfg->head.present || cfg->write_forbid) {
         w_group *groups[MAX_UNIT_GROUPS];
@@ -119,6 +124,14 @@ void rec_switch_unit(w_world *w, w_unit *u, w_cell *to, const char *why)
     world_event(w, EV_FORBID, u->def->name, "unit %s: writes forbidden while it moves to %s", u->def->name,
                 to->dc->geo->name);
     sim_event_post(w->e, sim_now(w->e), on_catch_up, job, w);
+}
+
+/* The trainee took over the unit switch: tells them it is due. */
+static void alert_switch(w_world *w, const w_unit *u)
+{
+    const w_cell *to = rec_standby_of(w, u);
+    rec_op_alert(w, REACT_UNIT_SWITCH, u->def->name, "%s's home cell in %s is dead: the unit switch is yours (switch-unit %s%s%s)",
+                 u->def->name, u->home->dc->geo->name, u->def->name, to ? " to " : "", to ? to->dc->geo->name : "");
 }
 
 static void on_unit_detected(sim_engine *e, void *subject, void *object)
@@ -133,10 +146,18 @@ static void on_unit_detected(sim_engine *e, void *subject, void *object)
     if (cfg->trigger == TRIGGER_MANUAL) {
         char why[128];
         snprintf(why, sizeof why, "unit %s's cell in %s is gone", u->def->name, u->home->dc->geo->name);
-        if (rec_runbook_page(w, RUNBOOK_ON_UNIT_LOST, NULL, -1, why))
+        if (rec_runbook_page(w, RUNBOOK_ON_UNIT_LOST, NULL, -1, u->def->name, why))
             return; /* the runbook's switch-units step moves it */
+        if (rec_op_takes(w, REACT_UNIT_SWITCH)) { /* the human who would decide is the trainee */
+            alert_switch(w, u);
+            return;
+        }
         sim_event_post(w->e, sim_now(w->e) + rec_sample(&cfg->response.d, &w->recovery->human_rng), on_unit_decided, u,
                        w);
+        return;
+    }
+    if (rec_op_takes(w, REACT_UNIT_SWITCH)) {
+        alert_switch(w, u);
         return;
     }
     rec_switch_unit(w, u, rec_standby_of(w, u), "automatic");
@@ -167,7 +188,11 @@ static void on_failback_due(sim_engine *e, void *subject, void *object)
     char why[128];
     snprintf(why, sizeof why, "unit %s's own cell in %s is healthy again", u->def->name, u->own->dc->geo->name);
     if (w->st->unit_switch.failback == FAILBACK_RUNBOOK) {
-        rec_runbook_page(w, RUNBOOK_ON_UNIT_BACK, NULL, -1, why);
+        rec_runbook_page(w, RUNBOOK_ON_UNIT_BACK, NULL, -1, u->def->name, why);
+        return;
+    }
+    if (rec_op_takes(w, REACT_FAILBACK)) {
+        rec_op_alert(w, REACT_FAILBACK, u->def->name, "%s: failing back is yours (failback %s)", why, u->def->name);
         return;
     }
     rec_switch_unit(w, u, u->own, "failing back");
@@ -199,12 +224,24 @@ void rec_cell_changed(w_world *w, w_cell *c)
             u->own_healthy_since = sim_now(w->e);
         else if (!alive)
             u->own_healthy_since = -1;
+        if (!alive) { /* failing back is no longer the question */
+            rec_op_settle(w, REACT_FAILBACK, u->def->name);
+            rec_op_settle(w, REC_ALERT_RUNBOOK(RUNBOOK_ON_UNIT_BACK), u->def->name);
+        }
+    }
+    if (c == u->home && cell_alive(w, c)) { /* its home is back: no switch is due */
+        rec_op_settle(w, REACT_UNIT_SWITCH, u->def->name);
+        rec_op_settle(w, REC_ALERT_RUNBOOK(RUNBOOK_ON_UNIT_LOST), u->def->name);
     }
     if (w->st->unit_switch.head.present && c == u->own && u->home != c)
         failback_check(w, u);
     if (!w->st->unit_switch.head.present || u->home != c || u->switching || u->detecting)
         return;
     if (cell_alive(w, c) || !w->registry_up || !rec_standby_of(w, u))
+        return;
+    /* The trainee was told already and has not acted: no detection again. */
+    if (rec_op_alerted(w, REACT_UNIT_SWITCH, u->def->name) ||
+        rec_op_alerted(w, REC_ALERT_RUNBOOK(RUNBOOK_ON_UNIT_LOST), u->def->name))
         return;
     /* The registry misses the cell's heartbeats. */
     const stg_registry *reg = &w->st->registry;

@@ -11,6 +11,7 @@ int recovery_init(w_world *w)
     w->recovery = rc;
     sim_rng_init(&rc->detect_rng, w->seed, "detection");
     sim_rng_init(&rc->human_rng, w->seed, "human.response");
+    sim_rng_init(&rc->operator_rng, w->seed, "operator.acts"); /* its own: acting disturbs no other stream */
     for (int i = 0; i < w->n_entry_dcs; i++)
         rc->entry_truth |= 1ULL << i;
     int rc_runbooks = rec_runbooks_init(w);
@@ -23,6 +24,7 @@ void recovery_fini(w_world *w)
     if (!rc)
         return;
     sim_window_fini(&rc->green);
+    rec_operator_fini(w);
     sim_free(rc->actions);
     rec_runbooks_fini(w);
     sim_free(rc);

@@ -18,6 +18,10 @@ int recovery_init(w_world *w);
  * posted, so that at equal times faults come first). 0, or SIM_ENOMEM. */
 int rec_actions_start(w_world *w);
 void recovery_fini(w_world *w);
+/* The trainee's act (mdl_world_act, rec_operator.c): kind ACTION_...,
+ * target and to as mdl_act says. 0, or SIM_EINPUT with a message in err
+ * and nothing changed. */
+int rec_operator_act(w_world *w, int kind, const char *target, const char *to, char *err, size_t err_size);
 
 /* ==== Listeners (subscribed where the world is assembled) ==== */
 

@@ -32,6 +32,9 @@ typedef struct mdl_view_dc {
     int entry;                  /* an entry point of the stage stands here */
     int entry_up;               /* its balancer is up (when it has an entry) */
     int registry;               /* a registry replica stands here */
+    int alarm;                  /* on batteries with no generator coming (or dark from it) */
+    double batteries_left_s;    /* while alarmed and lit: seconds until the batteries run out */
+    int drained;                /* people moved its traffic away */
 } mdl_view_dc;
 
 /* One direction of a link; places are datacenter indexes, or -1 - city for
@@ -51,6 +54,10 @@ typedef struct mdl_view_unit {
     int shards_lo, shards_hi;   /* rzones */
     int home;                   /* index into cells of the cell its traffic goes to, or -1 */
     int switching;              /* a unit switch is under way */
+    /* Its requests in the last interval, real-world per second: offered,
+     * failed, and the failures by cause (FAIL_...): where it hurts, and why. */
+    double offered, failed;
+    double by_cause[FAIL_COUNT];
 } mdl_view_unit;
 
 typedef struct mdl_view_cell {
@@ -66,6 +73,8 @@ typedef struct mdl_view_copy {
     int up;
     int failover;               /* the failover database */
     int recovering;             /* crash recovery under way */
+    int cut_off;                /* receives nothing from the leader (down or out of reach) */
+    uint64_t behind;            /* commits it lacks while cut off (simulated) */
 } mdl_view_copy;
 
 /* Copies a group keeps at most (a primary, replicas, a failover database). */

@@ -67,6 +67,10 @@ const mdl_series *mdl_world_series(const mdl_world *w);
 double mdl_world_scale(const mdl_world *w);
 uint64_t mdl_world_seed(const mdl_world *w);
 sim_time mdl_world_end(const mdl_world *w);
+/* Run time where the measured part starts (after the warm-up). */
+sim_time mdl_world_warmup(const mdl_world *w);
+/* The wall clock of run time t ("23:59:30"). */
+void mdl_world_clock(const mdl_world *w, sim_time t, char *buf, size_t size);
 /* Attempts simulated so far (first tries and retries, warm-up included). */
 double mdl_world_attempts(const mdl_world *w);
 /* Warnings from building (scale rounding), "" past the last. */
@@ -78,5 +82,43 @@ void mdl_world_headline(const mdl_world *w, mdl_headline *h);
 size_t mdl_world_incidents(const mdl_world *w);
 void mdl_world_incident(const mdl_world *w, size_t i, mdl_incident *out);
 int mdl_world_verdicts(const mdl_world *w, mdl_verdict *out, int max);
+
+/* ==== The operator's seat ==== */
+
+/* Hands the stage's reactions in `takes` (bits 1 << REACT_..., mdl_kinds.h;
+ * mdl_training_takes gives the scenario's) to a trainee: they no longer
+ * act by themselves, an `alert` event tells when one is due, and the
+ * trainee acts with mdl_world_act. 0 (the default) leaves them all to the
+ * stage. Call it before the first mdl_world_run; a change later holds for
+ * reactions that start after it. (A setter rather than a field of
+ * mdl_run_options, whose callers initialise it by position.) */
+void mdl_world_set_operator(mdl_world *w, unsigned takes);
+
+/* An act of the trainee in the live window. `target` names, by kind:
+ * switch-unit, failback: a unit ("RZ01"); drain, undrain: a datacenter
+ * ("HZ-A"); promote: a shard group, "core/0-9" (its shards; "core 00-09"
+ * as events.csv writes it), "core/7" (the group holding shard 7), or a
+ * database "core" (each of its groups whose primary is lost; a database
+ * of one group is that group); degrade, restore: a request type ("query");
+ * runbook: a runbook of the stage's; rollback: nothing (NULL or ""). */
+typedef struct mdl_act {
+    int kind;                   /* ACTION_... (mdl_kinds.h) */
+    const char *target;
+    const char *to;             /* switch-unit: the datacenter to move to (NULL: its standby) */
+} mdl_act;
+
+/* The trainee starts `act` now (at the world's simulated time). It takes
+ * its real time: the matching step of the stage's runbooks, drawn from the
+ * operator's own random stream (or the mechanism's own timing), told at
+ * once as an `action` event with its expected duration, then done through
+ * the same code as the scenario's scripted actions and told again. Returns
+ * 0, or SIM_EINPUT with a short message in err (an unknown target, or
+ * nothing to do: already done, under way, or impossible), changing
+ * nothing. The same acts at the same simulated times give the same run. */
+int mdl_world_act(mdl_world *w, const mdl_act *act, char *err, size_t err_size);
+
+/* The scenario's request types, by index (for degrade and restore). */
+int mdl_world_types(const mdl_world *w);
+const char *mdl_world_type(const mdl_world *w, int i);
 
 #endif /* MDL_WORLD_H */

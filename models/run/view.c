@@ -46,6 +46,9 @@ static void capture_places(const w_world *w, mdl_view *v)
             .name = d->geo->name, .city = d->city, .used = d->used, .powered = d->powered,
             .isolated = d->isolated, .entry = entry, .entry_up = entry && d->entry_up,
             .registry = w->st->registry.head.present && has_name(&w->st->registry.datacenters, d->geo->name),
+            .alarm = d->alarm, .drained = d->drained,
+            .batteries_left_s = d->alarm && d->powered && d->batteries_out > sim_now(w->e)
+                                    ? sim_time_to_seconds(d->batteries_out - sim_now(w->e)) : 0,
         };
     }
     for (int k = 0; k < w->n_links; k++) {
@@ -66,6 +69,7 @@ static void capture_services(const w_world *w, mdl_view *v)
             .shards_hi = unit->def->shards.hi, .home = unit->home ? unit->home->index : -1,
             .switching = unit->switching,
         };
+        measure_unit_last(w, u, &v->units[u].offered, &v->units[u].failed, v->units[u].by_cause);
     }
     for (int c = 0; c < w->n_cells; c++) {
         const w_cell *cell = w->cells[c];
@@ -91,8 +95,10 @@ static void capture_groups(const w_world *w, mdl_view *v)
             .write_forbidden = g->write_forbidden, .lsn = g->lsn,
         };
         for (int n = 0; n < g->n_nodes && n < MDL_VIEW_COPIES; n++)
-            o->copies[n] = (mdl_view_copy){g->nodes[n].dc->index, g->nodes[n].up, g->nodes[n].is_failover,
-                                           g->nodes[n].recovering};
+            o->copies[n] = (mdl_view_copy){
+                g->nodes[n].dc->index, g->nodes[n].up, g->nodes[n].is_failover, g->nodes[n].recovering,
+                g->nodes[n].cut_off,
+                g->nodes[n].cut_off && g->lsn > g->nodes[n].received_frozen ? g->lsn - g->nodes[n].received_frozen : 0};
     }
 }
 

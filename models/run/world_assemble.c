@@ -170,6 +170,8 @@ sim_engine *mdl_world_engine(mdl_world *w) { return w->e; }
 double mdl_world_scale(const mdl_world *w) { return w->scale; }
 uint64_t mdl_world_seed(const mdl_world *w) { return w->seed; }
 sim_time mdl_world_end(const mdl_world *w) { return w->end; }
+sim_time mdl_world_warmup(const mdl_world *w) { return w->warmup; }
+void mdl_world_clock(const mdl_world *w, sim_time t, char *buf, size_t size) { world_clock(w, t, buf, size); }
 const char *mdl_world_warning(const mdl_world *w, int i) { return i < w->n_warnings ? w->warnings[i] : ""; }
 const mdl_series *mdl_world_series(const mdl_world *w) { return measure_series(w); }
 double mdl_world_attempts(const mdl_world *w) { return measure_attempts(w); }
@@ -177,6 +179,18 @@ void mdl_world_headline(const mdl_world *w, mdl_headline *h) { measure_headline(
 size_t mdl_world_incidents(const mdl_world *w) { return measure_incidents(w); }
 void mdl_world_incident(const mdl_world *w, size_t i, mdl_incident *out) { measure_incident(w, i, out); }
 int mdl_world_verdicts(const mdl_world *w, mdl_verdict *out, int max) { return measure_verdicts(w, out, max); }
+
+/* ==== The operator's seat (recovery/rec_operator.c) ==== */
+
+void mdl_world_set_operator(mdl_world *w, unsigned takes) { w->operator_takes = takes & MDL_REACT_ALL; }
+
+int mdl_world_act(mdl_world *w, const mdl_act *act, char *err, size_t err_size)
+{
+    return rec_operator_act(w, act->kind, act->target, act->to, err, err_size);
+}
+
+int mdl_world_types(const mdl_world *w) { return w->n_types; }
+const char *mdl_world_type(const mdl_world *w, int i) { return i >= 0 && i < w->n_types ? w->types[i]->name : ""; }
 
 int mdl_world_write(mdl_world *w, const char *dir, double wall_seconds, const char *command_line)
 {

@@ -282,6 +282,7 @@ struct w_world {
     sim_time end;               /* warm-up + duration */
     sim_time warmup;
     int status;                 /* SIM_OK, or a failure that stops the run */
+    unsigned operator_takes;    /* bits 1 << REACT_...: reactions left to the trainee (recovery, flow) */
     char warnings[MDL_MAX_WARNINGS][MDL_WARNING_LEN]; /* from building: scale rounding */
     int n_warnings;
     /* Places. */

@@ -15,8 +15,12 @@ int cmd_show(int argc, char **argv);
 int cmd_reference(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_view(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
 /* dcsim bench e2e (bench_e2e.c). */
 int bench_e2e(const char *stage_name, double scale, double window_s, int queue);
+/* dcsim bench view (bench_view.c): frames drawn headless while the run plays. */
+int bench_view(const char *scenario, int width, int height, double seconds);
 
 /* Seconds on a monotonic clock (read once per measurement, never per event). */
 double app_wall_seconds(void);
@@ -32,6 +36,8 @@ typedef struct app_run_args {
     const char *stage;          /* run --stage */
     const char *stages;         /* compare --stages a,b */
     const char *out;
+    const char *trace;          /* --trace FILE, or NULL */
+    int trace_per_stage;        /* several stages traced: one file each (app_trace_path) */
     double scale;               /* 0: the command's default */
     uint64_t seed;
     int seed_set;
@@ -61,6 +67,11 @@ int app_parse_seed(const char *text, uint64_t *out);
 /* Loads any dcsim file, printing every error: EXIT_DONE with *cfg, else
  * EXIT_BAD_INPUT (bad input) or EXIT_RUN_FAILED (out of memory). */
 int app_load_config(const char *path, struct mdl_config **cfg);
+/* A scenario and one of its stages (by name, of the scenario's or of
+ * models/stages/, or a path; NULL: the scenario's last, its most evolved),
+ * with the scale settled and checked. Returns an exit code. */
+int app_scenario_stage(const char *scenario_path, const char *stage_ref, double *scale, struct mdl_config **cfg,
+                       size_t *index);
 /* Loads a scenario and settles the scale: --scale if given, else the
  * scenario's own, else `default_scale`. */
 int app_load_scenario(const char *path, double *scale, double default_scale, struct mdl_config **cfg);
@@ -118,6 +129,21 @@ int app_interrupted_exit(const char *what);
 /* Runs one stage and writes its results, whole, into o's stage folder. */
 int app_run_stage(const struct mdl_config *cfg, size_t stage_index, const app_run_args *a, uint64_t seed,
                   int seed_set, app_out *o, const char *command_line, int show, struct mdl_headline *h);
+
+/* ==== --trace (cmd_run.c) ==== */
+
+/* The trace of one stage: `trace` itself when only one stage is traced,
+ * else with ".STAGE" before its extension (t.trace -> t.unit.trace). */
+void app_trace_path(const char *trace, const char *stage_name, int only_one, char *out, size_t size);
+/* Runs w to its end as mdl_world_run(w, 0, ...) does, but in slices of
+ * 100 ms of simulated time, recording a view after each, and saves the
+ * film at trace_path (whole or not at all) once the run has ended. The
+ * run is the same, slice or not: capturing draws nothing and changes
+ * nothing. Returns what mdl_world_run returns, or SIM_EIO / SIM_ENOMEM
+ * with why in err. */
+struct w_world;
+int app_run_traced(struct w_world *w, const struct mdl_config *cfg, size_t stage_index, const char *trace_path,
+                   int (*progress)(double fraction, void *context), void *context, char *err, size_t err_size);
 
 /* "dcsim <argv...>" for meta.json. */
 void app_join_argv(char *buf, size_t size, int argc, char **argv, const char *command);

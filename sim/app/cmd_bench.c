@@ -196,8 +196,27 @@ int cmd_bench(int argc, char **argv)
         }
         return bench_e2e(stage_name, scale, window, (sim_queue_kind)queue);
     }
+    if (strcmp(argv[1], "view") == 0) {
+        const char *scenario = "scenarios/double11-idc-power-loss.yaml";
+        int w = 1920, h = 1080;
+        double seconds = 10;
+        for (int i = 2; i < argc; i++) {
+            const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+            char *end;
+            if (!strcmp(argv[i], "--scenario") && value)
+                scenario = value, i++;
+            else if (!strcmp(argv[i], "--seconds") && value) {
+                seconds = strtod(value, &end);
+                if (*end || !(seconds >= 1 && seconds <= 600))
+                    return app_usage_error("bench", "--seconds: expected 1 to 600, got \"%s\"", value);
+                i++;
+            } else
+                return app_usage_error("bench", "unknown or incomplete option \"%s\"", argv[i]);
+        }
+        return bench_view(scenario, w, h, seconds);
+    }
     if (strcmp(argv[1], "engine") != 0)
-        return app_usage_error("bench", "unknown benchmark \"%s\" (known: engine, e2e)", argv[1]);
+        return app_usage_error("bench", "unknown benchmark \"%s\" (known: engine, e2e, view)", argv[1]);
     bench_options opt = {10000000, 5, NULL, -1, 0};
     int queue = SIM_QUEUE_DEFAULT, lanes = 1, candidates = 0;
     for (int i = 2; i < argc; i++) {

@@ -24,7 +24,7 @@
 
 static const char *const usage =
     "usage: dcsim compare SCENARIO [--stages a,b,...] [--seed N] [--scale F] [--out DIR]\n"
-    "                               [--replicates K] [--jobs N] [--check]\n"
+    "                               [--replicates K] [--jobs N] [--trace FILE] [--check]\n"
     "                               [--max-output BYTES] [--max-memory BYTES]\n"
     "\n"
     "Runs the scenario on each stage (side by side on the machine's cores), prints\n"
@@ -39,6 +39,8 @@ static const char *const usage =
     "                   means with 95% confidence intervals\n"
     "  --jobs N         runs at once (default: the number of cores)\n"
     "  --out DIR        writes under DIR instead of results/\n"
+    "  --trace FILE     records each stage's run (the first seed's) for `dcsim replay`,\n"
+    "                   one file per stage: t.trace -> t.unit.trace\n"
     "  --check          exits 3 when a verdict fails (every output is kept)\n"
     "  --max-output BYTES, --max-memory BYTES\n"
     "                   refuse runs whose time series or memory may pass this\n"
@@ -122,9 +124,21 @@ static void run_job(pool *p, job *j)
         snprintf(j->warnings[j->n_warnings++], sizeof j->warnings[0], "%s", mdl_world_warning(w, i));
     progress_ctx pc = {p, j};
     double t0 = app_wall_seconds();
-    rc = mdl_world_run(w, 0, on_progress, &pc);
+    char trace_err[4600] = "";
+    if (p->args->trace && j->replicate == 0) {
+        char trace[4400];
+        const char *name = p->cfg->stages[j->stage]->name;
+        app_trace_path(p->args->trace, name, 0, trace, sizeof trace);
+        rc = app_run_traced(w, p->cfg, j->stage, trace, on_progress, &pc, trace_err, sizeof trace_err);
+    } else {
+        rc = mdl_world_run(w, 0, on_progress, &pc);
+    }
     double wall = app_wall_seconds() - t0;
-    if (rc == SIM_EINTR) {
+    if (trace_err[0] && rc != SIM_EINTR) {
+        snprintf(j->error, sizeof j->error, "stage %.128s: cannot write the trace: %.1024s",
+                 p->cfg->stages[j->stage]->name, trace_err);
+        j->rc = EXIT_RUN_FAILED;
+    } else if (rc == SIM_EINTR) {
         /* said once, by the command */
     } else if (rc == SIM_EIO) {
         io_failure(p, j);

@@ -7,12 +7,14 @@
 
 #include "app.h"
 #include "cfg_value.h"
+#include "mdl_film.h"
+#include "mdl_view.h"
 #include "mdl_world.h"
 #include "rpt_table.h"
 #include "sim_status.h"
 
 static const char *const usage =
-    "usage: dcsim run SCENARIO [--stage S] [--seed N] [--scale F] [--out DIR] [--check]\n"
+    "usage: dcsim run SCENARIO [--stage S] [--seed N] [--scale F] [--out DIR] [--trace FILE] [--check]\n"
     "                          [--max-output BYTES] [--max-memory BYTES]\n"
     "\n"
     "Runs the scenario on every stage it names (or on --stage S: a name of the\n"
@@ -25,6 +27,8 @@ static const char *const usage =
     "              0.05); counts are given at full scale; a scale too small\n"
     "              to keep every capacity is refused, naming the smallest that does\n"
     "  --out DIR   writes under DIR instead of results/\n"
+    "  --trace FILE  records the run for `dcsim replay` in FILE (with several\n"
+    "              stages, one file each: t.trace -> t.unit.trace)\n"
     "  --check     exits 3 when a verdict fails (every output is kept)\n"
     "  --max-output BYTES, --max-memory BYTES\n"
     "              refuse a run whose time series or memory may pass this\n"
@@ -65,6 +69,11 @@ int app_parse_run_options(int argc, char **argv, int first, app_run_args *a, con
             i++;
         } else if (!strcmp(arg, "--out") && value) {
             a->out = value;
+            i++;
+        } else if (!strcmp(arg, "--trace") && value) {
+            if (!value[0])
+                return app_usage_error(command, "--trace: expected a file name, got \"\"");
+            a->trace = value;
             i++;
         } else if (!strcmp(arg, "--seed") && value) {
             if (app_parse_seed(value, &a->seed))
@@ -191,6 +200,74 @@ static int load_other_stage(const char *scenario_path, const char *stage_ref, do
     return rc;
 }
 
+int app_scenario_stage(const char *scenario_path, const char *stage_ref, double *scale, mdl_config **cfg,
+                       size_t *index)
+{
+    int rc = app_load_scenario(scenario_path, scale, APP_DEFAULT_SCALE, cfg);
+    if (rc)
+        return rc;
+    int at = stage_ref ? find_stage(*cfg, stage_ref) : (*cfg)->n_stages ? (int)(*cfg)->n_stages - 1 : -1;
+    if (at < 0 && stage_ref) {
+        mdl_config_free(*cfg);
+        *cfg = NULL;
+        if ((rc = load_other_stage(scenario_path, stage_ref, scale, cfg)))
+            return rc;
+        at = 0;
+    }
+    *index = (size_t)at;
+    return app_check_scale(*cfg, *scale, index, 1);
+}
+
+void app_trace_path(const char *trace, const char *stage_name, int only_one, char *out, size_t size)
+{
+    if (only_one) {
+        snprintf(out, size, "%s", trace);
+        return;
+    }
+    const char *slash = strrchr(trace, '/'), *dot = strrchr(trace, '.');
+    const char *base = slash ? slash + 1 : trace;
+    if (!dot || dot <= base) /* no extension (a leading dot is a hidden file's name) */
+        snprintf(out, size, "%s.%s", trace, stage_name);
+    else
+        snprintf(out, size, "%.*s.%s%s", (int)(dot - trace), trace, stage_name, dot);
+}
+
+/* The slice between two views of a trace: 10 frames a second of simulated time. */
+#define TRACE_SLICE (100 * SIM_MS)
+
+int app_run_traced(mdl_world *w, const mdl_config *cfg, size_t stage_index, const char *trace_path,
+                   int (*progress)(double fraction, void *context), void *context, char *err, size_t err_size)
+{
+    mdl_view v = {0};
+    mdl_film *film = NULL;
+    int rc = mdl_view_capture(w, &v);
+    if (!rc)
+        rc = mdl_film_start(w, cfg, stage_index, &v, &film);
+    sim_time end = mdl_world_end(w), t = 0;
+    while (!rc) {
+        t += TRACE_SLICE;
+        rc = mdl_world_run(w, t, progress, context);
+        if (rc < 0)
+            break;
+        int ended = rc == 0;
+        if ((rc = mdl_view_capture(w, &v)) || (rc = mdl_film_record(film, &v)))
+            break;
+        if (ended)
+            break;
+        if (progress && progress(end > 0 && t < end ? (double)t / (double)end : 0.999, context)) {
+            rc = SIM_EINTR;
+            break;
+        }
+    }
+    if (rc == SIM_ENOMEM)
+        snprintf(err, err_size, "out of memory recording the trace %s", trace_path);
+    if (!rc)
+        rc = mdl_film_save(film, trace_path, err, err_size);
+    mdl_film_destroy(film);
+    mdl_view_free(&v);
+    return rc;
+}
+
 /* Shows and stops a run's progress: the bar on a terminal, a signal anywhere. */
 static int run_progress(double fraction, void *context)
 {
@@ -229,9 +306,21 @@ int app_run_stage(const mdl_config *cfg, size_t si, const app_run_args *a, uint6
     double t0 = app_wall_seconds();
     progress_line pl = {name, -1};
     int tty = show && isatty(STDERR_FILENO);
-    rc = mdl_world_run(w, 0, run_progress, tty ? &pl : NULL);
+    char trace[4400], trace_err[4600] = "";
+    if (a->trace) {
+        app_trace_path(a->trace, name, !a->trace_per_stage, trace, sizeof trace);
+        rc = app_run_traced(w, cfg, si, trace, run_progress, tty ? &pl : NULL, trace_err, sizeof trace_err);
+    } else {
+        rc = mdl_world_run(w, 0, run_progress, tty ? &pl : NULL);
+    }
     if (tty)
         fprintf(stderr, "\r%70s\r", "");
+    if (trace_err[0] && rc != SIM_EINTR) {
+        fprintf(stderr, "dcsim: stage %s: cannot write the trace: %s\n", name, trace_err);
+        mdl_world_destroy(w);
+        app_set_abort(&set);
+        return EXIT_RUN_FAILED;
+    }
     if (rc == SIM_EINTR) {
         mdl_world_destroy(w);
         app_set_abort(&set);
@@ -324,6 +413,7 @@ int cmd_run(int argc, char **argv)
         (rc = app_check_limits(cfg, a.scale, chosen, n_chosen, 1, 1, &a)))
         return mdl_config_free(cfg), rc;
     double scale = a.scale;
+    a.trace_per_stage = n_chosen > 1;
     app_catch_signals();
     app_out out;
     if ((rc = app_out_open(&out, a.out, cfg->scn->name))) {

@@ -13,6 +13,8 @@ typedef struct command {
 
 static const command commands[] = {
     {"compare", cmd_compare, "the scenario on every stage, side by side, and the report: compare SCENARIO"},
+    {"view", cmd_view, "the scenario live in a window; the trainee may act: view SCENARIO [--operator]"},
+    {"replay", cmd_replay, "a recorded run (--trace) in the same window: replay TRACE"},
     {"run", cmd_run, "run a scenario on its stages: run SCENARIO [--stage S] [--scale F]"},
     {"validate", cmd_validate, "check files, reporting every error: validate FILE..."},
     {"show", cmd_show, "a file resolved and normalised: show FILE"},

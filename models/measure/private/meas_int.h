@@ -31,6 +31,8 @@ struct w_measure {
     mdl_series_point series_acc;
     mdl_series_point last;      /* the last interval's, exactly */
     int has_last;
+    uint64_t *last_c;           /* the last interval's counters, [unit][type][measure] */
+    double last_per;            /* turns them into real-world per second */
     FILE *csv;                  /* timeseries.csv being written, or NULL */
     char csv_path[4096];
     sim_hist scratch_hist, scratch_hist2;
