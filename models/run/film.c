@@ -273,7 +273,15 @@ int mdl_film_plan_captions(mdl_film *f, const mdl_config *cfg)
             continue; /* shown on an event: the window's, as it happens */
         mdl_film_caption cap = {.from = mdl_clock_to_run(sc, at)};
         cap.to = cap.from + c->show_for;
-        snprintf(cap.text, sizeof cap.text, "%s", c->text ? c->text : "");
+        /* {time} is its own clock; the other placeholders tell of events
+         * and belong to captions shown `on` one. */
+        const char *text = c->text ? c->text : "", *mark = strstr(text, "{time}");
+        char clock[SIM_TIME_TEXT_MAX];
+        sim_time_format_clock(at, clock, sizeof clock);
+        if (mark)
+            snprintf(cap.text, sizeof cap.text, "%.*s%s%s", (int)(mark - text), text, clock, mark + 6);
+        else
+            snprintf(cap.text, sizeof cap.text, "%s", text);
         if (mdl_film_add_caption(f, &cap))
             return SIM_ENOMEM;
     }
@@ -730,7 +738,10 @@ static int read_head(loader *ld, size_t block, const uint8_t *payload, size_t si
     info.scale = sim_tcur_f64(&c);
     info.warmup = sim_tcur_i64(&c);
     info.end = sim_tcur_i64(&c);
-    if (c.bad || !isfinite(info.scale))
+    /* A run of more than a year, or a negative one, is a lie: the window
+     * would draw its timeline to it. */
+    const sim_time year = (sim_time)366 * 86400 * SIM_SEC;
+    if (c.bad || !isfinite(info.scale) || info.end < 0 || info.end > year || info.warmup < 0 || info.warmup > year)
         return refuse(ld, block, "%s", "a bad header");
     if (set_info(f, &info))
         return SIM_ENOMEM;

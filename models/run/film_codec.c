@@ -262,9 +262,12 @@ int film__get_point(sim_tcur *c, sim_time *at, mdl_series_point *p)
     size_t n;
     point_fields(p, f, &n);
     *at = sim_tcur_i64(c);
-    for (size_t i = 0; i < n; i++)
+    int finite = 1;
+    for (size_t i = 0; i < n; i++) {
         *f[i] = sim_tcur_f64(c);
-    return c->bad || !isfinite(p->t) ? -1 : 0;
+        finite &= isfinite(*f[i]);
+    }
+    return c->bad || !finite ? -1 : 0;
 }
 
 void film__put_event(sim_tbuf *b, const mdl_event_row *e)

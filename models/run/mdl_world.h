@@ -67,6 +67,8 @@ const mdl_series *mdl_world_series(const mdl_world *w);
 double mdl_world_scale(const mdl_world *w);
 uint64_t mdl_world_seed(const mdl_world *w);
 sim_time mdl_world_end(const mdl_world *w);
+/* Run time where the drain after the scenario's end ends: where a run stops. */
+sim_time mdl_world_drain_end(const mdl_world *w);
 /* Run time where the measured part starts (after the warm-up). */
 sim_time mdl_world_warmup(const mdl_world *w);
 /* The wall clock of run time t ("23:59:30"). */

@@ -31,6 +31,8 @@ static sim_time drain_time(const w_world *w)
     return (cl->retries + 1) * cl->timeout + cl->retries * backoff + SIM_SEC;
 }
 
+sim_time mdl_world_drain_end(const mdl_world *w) { return w->end + drain_time(w); }
+
 int mdl_world_run(mdl_world *w, sim_time until, mdl_progress_fn *progress, void *context)
 {
     sim_time drain_end = w->end + drain_time(w);

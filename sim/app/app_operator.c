@@ -80,8 +80,10 @@ static void phases_of(const mdl_world *w, int trainee, phases *out)
     out->users = h.users_affected;
     out->users_share = h.users_share;
     size_t n = mdl_world_events(w);
-    for (size_t i = 0; i < n; i++)
-        out->actions += mdl_world_event(w, i)->kind == EV_ACTION;
+    for (size_t i = 0; i < n; i++) { /* an act: one row as it starts, one as it is done */
+        const mdl_event_row *e = mdl_world_event(w, i);
+        out->actions += e->kind == EV_ACTION && strncmp(e->text, "the trainee has done", 20) != 0;
+    }
     if (!mdl_world_incidents(w))
         return;
     mdl_incident in;
@@ -156,14 +158,23 @@ struct app_seat {
     pthread_t thread;
     pthread_mutex_t mu;
     int ready, failed, started;
+    volatile int stop;          /* the automatic run is no longer wanted */
     phases stage_phases;
     char text[4096];
 };
 
+/* The automatic run stops early when the seat closes without it. */
+static int automatic_progress(double fraction, void *context)
+{
+    (void)fraction;
+    const app_seat *s = context;
+    return s->stop || app_interrupted();
+}
+
 static void *run_automatic(void *arg)
 {
     app_seat *s = arg;
-    int rc = mdl_world_run(s->automatic, 0, NULL, NULL);
+    int rc = mdl_world_run(s->automatic, 0, automatic_progress, s);
     pthread_mutex_lock(&s->mu);
     if (rc == 0)
         phases_of(s->automatic, 0, &s->stage_phases);
@@ -251,6 +262,7 @@ void app_seat_discard(app_seat *s)
 {
     if (!s)
         return;
+    s->stop = 1;
     if (s->started)
         pthread_join(s->thread, NULL);
     if (s->automatic)
@@ -269,19 +281,32 @@ static void finish(mdl_world *w, void *context)
 
 int app_seat_close(app_seat *s)
 {
+    /* The window is gone: its simulating thread stops (doing what the
+     * trainee asked last), and this thread alone finishes the run. */
+    sc_player_stop(s->p);
+    int rc = sc_player_failed(s->p);
+    if (!rc && !app_interrupted()) {
+        fprintf(stderr, "dcsim: finishing your run to its end (no more actions), and the automatic stage's...\n");
+        sc_player_with_world(s->p, finish, &rc);
+    }
+    if (app_interrupted()) {
+        app_seat_discard(s);
+        return app_interrupted_exit("view");
+    }
     pthread_join(s->thread, NULL);
     s->started = 0;
-    int rc = 0;
-    fprintf(stderr, "dcsim: finishing your run to its end (no more actions)...\n");
-    sc_player_with_world(s->p, finish, &rc);
     ask a = {s, {0}};
     mdl_world *w = sc_player_world(s->p);
     read_trainee(w, &a);
     comparison(s->text, sizeof s->text, &a.you, &s->stage_phases, s->cfg->stages[s->stage]->name, 1, !s->failed);
     printf("%s\n", s->text);
-    if (rc || app_interrupted()) {
+    if (s->failed) {
+        fprintf(stderr, "dcsim: the automatic stage's run failed: no comparison\n");
+        rc = rc ? rc : -1;
+    }
+    if (rc) {
         app_seat_discard(s);
-        return rc ? EXIT_RUN_FAILED : app_interrupted_exit("view");
+        return EXIT_RUN_FAILED;
     }
     /* The trainee's results beside the stage's: OUT/<scenario>/<stage>-trainee/. */
     char path[8500];

@@ -137,6 +137,8 @@ int app_view_parse(int argc, char **argv, int first, app_view_args *a, const cha
                                command);
     if (a->frames && a->video)
         return app_usage_error(command, "--frames or --video, not both");
+    if (a->operator_seat && (a->frames || a->video))
+        return app_usage_error(command, "--operator needs the window: nobody acts in --frames or --video");
     return 0;
 }
 
@@ -277,7 +279,7 @@ static int show(sc_player *p, const app_view_args *a)
     if (a->frames || a->video)
         return app_view_frames(p, a);
 #ifdef DCSIM_HAVE_WINDOW
-    win_options o = {a->width ? a->width : 1600, a->height ? a->height : 900, a->snapshots, 60};
+    win_options o = {a->width ? a->width : 1600, a->height ? a->height : 900, a->snapshots, 60, app_interrupted};
     return win_view_run(p, &o) ? EXIT_RUN_FAILED : EXIT_DONE;
 #else
     fprintf(stderr, "dcsim: this dcsim was built without the window (-DDCSIM_VIZ=OFF): use --frames DIR\n");
@@ -335,6 +337,12 @@ int cmd_view(int argc, char **argv)
         rc = app_seat_close(seat);
     else
         app_seat_discard(seat);
+    if (rc == EXIT_DONE && !seat && app_interrupted())
+        rc = app_interrupted_exit("view");
+    if (rc == EXIT_DONE && sc_player_failed(p)) {
+        fprintf(stderr, "dcsim: the run failed: %s\n", sim_strerror(sc_player_failed(p)));
+        rc = EXIT_RUN_FAILED;
+    }
     if (rc == EXIT_DONE && a.trace) {
         char why[512];
         if (mdl_film_save(sc_player_film(p), a.trace, why, sizeof why)) {

@@ -130,6 +130,7 @@ static struct {
     int *has_last;
     size_t n;
     mdl_film *film;
+    mdl_config *cfg;            /* the copies' names point into it: kept until the end */
     uint8_t *bytes;
     size_t size;
     char path[64];
@@ -138,7 +139,9 @@ static struct {
 static int record_world(void **state)
 {
     (void)state;
-    mdl_config *cfg = tiny_load(world_text());
+    char *text = world_text();
+    mdl_config *cfg = tiny_load(text);
+    free(text);
     mdl_world *w = tiny_world(cfg, 1, 21);
     mdl_view v = {0};
     assert_int_equal(mdl_view_capture(w, &v), 0);
@@ -165,7 +168,7 @@ static int record_world(void **state)
     }
     mdl_view_free(&v);
     mdl_world_destroy(w);
-    mdl_config_free(cfg);
+    rec.cfg = cfg;
     snprintf(rec.path, sizeof rec.path, "/tmp/test_film_%d.trace", (int)getpid());
     char err[256];
     assert_int_equal(mdl_film_save(rec.film, rec.path, err, sizeof err), 0);
@@ -195,6 +198,7 @@ static int forget_world(void **state)
         free_copy(&rec.views[i]);
     free(rec.views), free(rec.last), free(rec.has_last), free(rec.bytes);
     mdl_film_destroy(rec.film);
+    mdl_config_free(rec.cfg);
     unlink(rec.path);
     return 0;
 }

@@ -386,7 +386,7 @@ static double draw_cells(cairo_t *cr, const vz_map_input *in, int d, double x, d
 static void draw_copy(cairo_t *cr, const mdl_view_group *g, int n, double x, double y, double r)
 {
     const mdl_view_copy *cp = &g->copies[n];
-    int state = !cp->up ? VZ_STATE_BAD : cp->recovering || cp->cut_off ? VZ_STATE_WARN
+    int state = !cp->up ? VZ_STATE_DARK : cp->recovering || cp->cut_off ? VZ_STATE_WARN
                : g->promoting || g->write_forbidden ? VZ_STATE_SWITCHING : VZ_STATE_OK;
     if (cp->failover)
         cairo_rectangle(cr, x - r, y - r, 2 * r, 2 * r);

@@ -222,8 +222,8 @@ static void inspect_link(pen *p, const sc_input *in, int k)
     line(p, 1, "link %s \xe2\x86\x92 %s", from, to);
     line(p, 0, "%s, %.2f ms one way, %.1f%% lost", !l->up ? "down" : l->detour ? "cut: going round" : "up",
          l->latency_s * 1e3, l->loss * 100);
-    if (in->before && in->t > in->before->now) {
-        double dt = sim_time_to_seconds(in->t - in->before->now);
+    if (in->before && v->now > in->before->now) {
+        double dt = sim_time_to_seconds(v->now - in->before->now);
         char r[24];
         vz_rate_text((double)(l->messages - in->before->links[k].messages) / dt / v->scale, r, sizeof r);
         line(p, 0, "carries %s messages", r);
@@ -421,7 +421,7 @@ static void panel(cairo_t *cr, double W, double H, double pw, double ph, const c
 static const char help_text[] =
     "space      pause / play\n"
     "+ / -      faster / slower (0.1x to 1000x)\n"
-    ". / ,      one second forward / back;  shift+.  one event forward\n"
+    ". / ,      one second forward / back;  shift+.  one recorded frame forward\n"
     "n / b      jump to the next / previous fault or event\n"
     "Home/End   the start / now (live) or the end (replay)\n"
     "drag the timeline to seek, backwards too\n"

@@ -34,7 +34,8 @@ struct sc_player {
     pthread_cond_t wake;
     /* Under mu. */
     sim_time t, edge, end, target, seek_to;
-    int quit, done;
+    sim_time last;              /* where the run stops: the drain's end (a replay: its last frame) */
+    int quit, done, status;     /* status: the run's error, if it failed */
     act_request acts[MAX_ACTS];
     int n_acts;
     void (*call)(mdl_world *w, void *context); /* sc_player_with_world's, waiting */
@@ -172,6 +173,8 @@ static int run_slice(sc_player *p, sim_time until)
     mdl_view *v = &p->pending[p->n_pending];
     if (mdl_view_capture(p->w, v) == SIM_OK)
         p->n_pending++;
+    if (rc < 0)
+        p->status = rc; /* read under mu once the slice is handed over */
     return rc != 1;
 }
 
@@ -292,6 +295,7 @@ int sc_player_live(const mdl_config *cfg, size_t stage_index, const mdl_run_opti
     for (int i = 0; p->types && i < p->n_types; i++)
         p->types[i] = mdl_world_type(p->w, i);
     p->end = mdl_world_end(p->w);
+    p->last = mdl_world_drain_end(p->w);
     p->ui.live = 1;
     p->threaded = threaded;
     p->target = 0;
@@ -318,6 +322,7 @@ int sc_player_replay(mdl_film *film, sc_player **out)
     p->end = mdl_film_about(film)->end;
     if (p->end < p->edge)
         p->end = p->edge;
+    p->last = p->edge;
     p->done = 1;
     p->n_types = mdl_film_types(film, &p->types);
     *out = p;
@@ -355,8 +360,8 @@ void sc_player_destroy(sc_player *p)
 
 static void ask(sc_player *p, sim_time target)
 {
-    if (target > p->end + 60 * SIM_SEC)
-        target = p->end + 60 * SIM_SEC; /* the drain after the end */
+    if (target > p->last)
+        target = p->last; /* the drain after the end */
     if (target > p->target) {
         p->target = target;
         pthread_cond_signal(&p->wake);
@@ -375,9 +380,13 @@ void sc_player_tick(sc_player *p, double real_seconds)
     int behind = p->t > p->edge && !p->done;
     if (p->t > p->edge)
         p->t = p->edge;
-    if (p->seek_to && p->t >= p->seek_to)
+    if (p->seek_to && (p->t >= p->seek_to || p->done))
         p->seek_to = 0;
-    /* Ask a little ahead, so the next frame finds its moment recorded. */
+    /* Ask a little ahead, so the next frame finds its moment recorded; in
+     * the operator's seat only a little, so an act lands near the moment
+     * the trainee sees. */
+    if (p->ui.operator_seat)
+        ahead = 0.2;
     p->ui.in_past = p->w && !p->done && p->edge - p->t > (sim_time)((ahead + 2) * SIM_SEC);
     if (p->w)
         ask(p, (p->seek_to > p->t ? p->seek_to : p->t) + (sim_time)(ahead * SIM_SEC));
@@ -404,7 +413,7 @@ void sc_player_tick(sc_player *p, double real_seconds)
 void sc_player_seek(sc_player *p, sim_time t)
 {
     pthread_mutex_lock(&p->mu);
-    sim_time last = p->w ? p->end + 60 * SIM_SEC : p->edge;
+    sim_time last = p->last;
     t = t < 0 ? 0 : t > last ? last : t;
     if (t <= p->edge) {
         p->t = t;
@@ -518,10 +527,13 @@ double sc_player_reached(sc_player *p)
 void sc_player_draw(sc_player *p, cairo_t *cr, double W, double H, sc_layout *L)
 {
     pthread_mutex_lock(&p->mu);
-    if (mdl_film_view_at(p->film, p->t, &p->at) == SIM_OK &&
-        mdl_film_view_at(p->film, p->t - SIM_SEC, &p->before) == SIM_OK) {
-        /* view_at fills `before` last: take `at` again only when they share
-         * the film's cache; they are separate buffers, so both stand. */
+    /* Rates come from the frame a second before (or, when frames are
+     * further apart at high speed, the frame before). */
+    size_t i = mdl_film_frame_at(p->film, p->t);
+    sim_time at = mdl_film_frame_time(p->film, i), back = at - SIM_SEC;
+    if (i > 0 && mdl_film_frame_at(p->film, back) == i)
+        back = mdl_film_frame_time(p->film, i - 1);
+    if (mdl_film_view_at(p->film, p->t, &p->at) == SIM_OK && mdl_film_view_at(p->film, back, &p->before) == SIM_OK) {
         sc_input in = {p->film, &p->at, &p->before, p->t, p->edge, p->end, p->types, p->n_types, &p->ui};
         sc_draw(cr, W, H, &in, L);
     }
@@ -552,6 +564,10 @@ void sc_player_act(sc_player *p, int what, const char *target)
     pthread_mutex_lock(&p->mu);
     if (!p->w)
         snprintf(p->ui.status, sizeof p->ui.status, "a replay cannot be changed: act in a live run (dcsim view)");
+    else if (p->ui.in_past || p->edge - p->t > 2 * SIM_SEC)
+        snprintf(p->ui.status, sizeof p->ui.status, "you are looking at the past: press End to return live, then act");
+    else if (p->done)
+        snprintf(p->ui.status, sizeof p->ui.status, "the run has ended");
     else if (p->n_acts == MAX_ACTS)
         snprintf(p->ui.status, sizeof p->ui.status, "too many actions waiting");
     else {
@@ -585,4 +601,66 @@ static void run_acts(sc_player *p)
                      acts[i].target);
         pthread_mutex_unlock(&p->mu);
     }
+}
+
+int sc_player_failed(sc_player *p)
+{
+    pthread_mutex_lock(&p->mu);
+    int s = p->status;
+    pthread_mutex_unlock(&p->mu);
+    return s;
+}
+
+void sc_player_stop(sc_player *p)
+{
+    if (p->started) {
+        pthread_mutex_lock(&p->mu);
+        p->quit = 1;
+        pthread_cond_signal(&p->wake);
+        pthread_mutex_unlock(&p->mu);
+        pthread_join(p->thread, NULL);
+        p->started = 0;
+    }
+    if (p->w) { /* what waits in the ring, and the acts asked before the end */
+        pthread_mutex_lock(&p->mu);
+        flush_pending(p);
+        pthread_mutex_unlock(&p->mu);
+        run_acts(p);
+    }
+}
+
+void sc_player_say(sc_player *p, const char *text)
+{
+    pthread_mutex_lock(&p->mu);
+    snprintf(p->ui.status, sizeof p->ui.status, "%s", text);
+    pthread_mutex_unlock(&p->mu);
+}
+
+void sc_player_set_speed(sc_player *p, double speed, int paused)
+{
+    pthread_mutex_lock(&p->mu);
+    p->ui.speed = speed < 0.1 ? 0.1 : speed > 1000 ? 1000 : speed;
+    p->ui.paused = paused;
+    pthread_mutex_unlock(&p->mu);
+}
+
+int sc_player_name_of(sc_player *p, int kind, int index, char *buf, size_t size, int *city)
+{
+    pthread_mutex_lock(&p->mu);
+    int ok = mdl_film_view_at(p->film, p->t, &p->at) == SIM_OK;
+    const mdl_view *v = &p->at;
+    buf[0] = 0;
+    if (ok && kind == VZ_HIT_UNIT && index >= 0 && index < v->n_units)
+        snprintf(buf, size, "%s", v->units[index].name);
+    else if (ok && kind == VZ_HIT_CELL && index >= 0 && index < v->n_cells)
+        snprintf(buf, size, "%s", v->units[v->cells[index].unit].name);
+    else if (ok && kind == VZ_HIT_DC && index >= 0 && index < v->n_dcs) {
+        snprintf(buf, size, "%s", v->dcs[index].name);
+        if (city)
+            *city = v->dcs[index].city;
+    } else if (ok && kind == VZ_HIT_GROUP && index >= 0 && index < v->n_groups)
+        snprintf(buf, size, "%s/%d-%d", v->groups[index].database, v->groups[index].shards_lo,
+                 v->groups[index].shards_hi);
+    pthread_mutex_unlock(&p->mu);
+    return buf[0] ? 0 : -1;
 }

@@ -65,6 +65,20 @@ void sc_player_draw(sc_player *p, cairo_t *cr, double W, double H, sc_layout *L)
  * (mdl_action_kinds), `target` its target. */
 void sc_player_act(sc_player *p, int what, const char *target);
 
+/* The live run's error (negative status) when it failed, else 0. */
+int sc_player_failed(sc_player *p);
+/* Stops the simulating thread (the run stays where it is; what waits is
+ * recorded and the acts asked are done), so the caller's thread may use
+ * the world alone from then on. */
+void sc_player_stop(sc_player *p);
+/* The window's words in the status line, and its speed and pause, under
+ * the player's lock (the simulating thread reads them). */
+void sc_player_say(sc_player *p, const char *text);
+void sc_player_set_speed(sc_player *p, double speed, int paused);
+/* The name of a thing of the map at the clock (a unit, a cell's unit, a
+ * datacenter with its city in *city, a group "db/LO-HI"): 0, or -1. */
+int sc_player_name_of(sc_player *p, int kind, int index, char *buf, size_t size, int *city);
+
 /* Wall seconds per simulated second the live run has reached lately
  * (0: not measured yet), for "reaching N x". */
 double sc_player_reached(sc_player *p);

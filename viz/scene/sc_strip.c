@@ -201,6 +201,8 @@ void sc_draw_timeline(cairo_t *cr, double x, double y, double w, double h, const
     vz_font(cr, 9, 0);
     vz_set(cr, vz_axis, 1);
     double step = end > 7200 ? 1800 : end > 1800 ? 300 : end > 600 ? 120 : 60;
+    while (end / step > 40) /* a long run: fewer, wider ticks */
+        step *= 2;
     for (double s = 0; s <= end; s += step) {
         char clock[16];
         sc_clock(in->film, (sim_time)(s * SIM_SEC), clock, sizeof clock);

@@ -78,35 +78,24 @@ static void snapshot(win *v)
 
 /* ==== The operator's keys: act on what is selected ==== */
 
+/* The name of what is selected, when it is of the kind the act wants
+ * (a cell stands for its unit). */
 static const char *selected_name(win *v, int want, char *buf, size_t size)
 {
     sc_ui *ui = sc_player_ui(v->p);
-    mdl_view view = {0};
-    const char *name = NULL;
-    if (mdl_film_view_at(sc_player_film(v->p), sc_player_time(v->p), &view) != SIM_OK)
+    int kind = ui->select_kind;
+    if (kind == VZ_HIT_CELL && want == VZ_HIT_UNIT)
+        kind = VZ_HIT_UNIT;
+    if (kind != want || sc_player_name_of(v->p, ui->select_kind, ui->select_index, buf, size, NULL))
         return NULL;
-    int kind = ui->select_kind, index = ui->select_index;
-    if (want == VZ_HIT_UNIT && kind == VZ_HIT_CELL)
-        kind = VZ_HIT_UNIT, index = view.cells[index].unit;
-    if (kind == want) {
-        if (kind == VZ_HIT_UNIT)
-            snprintf(buf, size, "%s", view.units[index].name), name = buf;
-        else if (kind == VZ_HIT_DC)
-            snprintf(buf, size, "%s", view.dcs[index].name), name = buf;
-        else if (kind == VZ_HIT_GROUP)
-            snprintf(buf, size, "%s/%d-%d", view.groups[index].database, view.groups[index].shards_lo,
-                     view.groups[index].shards_hi),
-                name = buf;
-    }
-    mdl_view_free(&view);
-    return name;
+    return buf;
 }
 
 static void operator_key(win *v, SDL_Keycode k)
 {
     sc_ui *ui = sc_player_ui(v->p);
     if (!ui->operator_seat) {
-        snprintf(ui->status, sizeof ui->status, "actions are for the operator's seat: dcsim view --operator");
+        sc_player_say(v->p, "actions are for the operator's seat: dcsim view --operator");
         return;
     }
     char name[128];
@@ -117,8 +106,9 @@ static void operator_key(win *v, SDL_Keycode k)
                : k == SDLK_d ? ACTION_DRAIN
                              : ACTION_UNDRAIN;
     if (!selected_name(v, want, name, sizeof name)) {
-        snprintf(ui->status, sizeof ui->status, "select %s first (click it)",
-                 want == VZ_HIT_UNIT ? "a unit's cell" : want == VZ_HIT_GROUP ? "a database copy" : "a datacenter");
+        sc_player_say(v->p, want == VZ_HIT_UNIT    ? "select a unit's cell first (click it)"
+                            : want == VZ_HIT_GROUP ? "select a database copy first (click it)"
+                                                   : "select a datacenter first (click it)");
         return;
     }
     sc_player_act(v->p, kind, name);
@@ -144,18 +134,11 @@ static int on_key(win *v, const SDL_KeyboardEvent *e)
     sim_time t = sc_player_time(v->p);
     switch (k) {
     case SDLK_q: return 1;
-    case SDLK_SPACE: ui->paused = !ui->paused; break;
-    case SDLK_PLUS: case SDLK_EQUALS: case SDLK_KP_PLUS:
-        ui->speed = ui->speed >= 1000 ? 1000 : ui->speed < 1 ? ui->speed * 2 > 1 ? 1 : ui->speed * 2
-                    : ui->speed * (ui->speed >= 100 ? 2 : 2);
-        if (ui->speed > 1000)
-            ui->speed = 1000;
+    case SDLK_SPACE: sc_player_set_speed(v->p, ui->speed, !ui->paused); break;
+    case SDLK_PLUS: case SDLK_EQUALS: case SDLK_KP_PLUS: /* doubling, through 1x exactly */
+        sc_player_set_speed(v->p, ui->speed < 1 && ui->speed * 2 > 1 ? 1 : ui->speed * 2, ui->paused);
         break;
-    case SDLK_MINUS: case SDLK_KP_MINUS:
-        ui->speed = ui->speed <= 0.1 ? 0.1 : ui->speed / 2;
-        if (ui->speed < 0.1)
-            ui->speed = 0.1;
-        break;
+    case SDLK_MINUS: case SDLK_KP_MINUS: sc_player_set_speed(v->p, ui->speed / 2, ui->paused); break;
     case SDLK_PERIOD:
         if (shift)
             sc_player_step_frame(v->p);
@@ -172,7 +155,7 @@ static int on_key(win *v, const SDL_KeyboardEvent *e)
         if (ui->on_compare)
             ui->on_compare(ui->compare_context);
         else
-            snprintf(ui->status, sizeof ui->status, "the comparison is the operator's seat's: dcsim view --operator");
+            sc_player_say(v->p, "the comparison is the operator's seat's: dcsim view --operator");
         break;
     case SDLK_F12: snapshot(v); break;
     case SDLK_ESCAPE: case SDLK_BACKSPACE:
@@ -181,12 +164,12 @@ static int on_key(win *v, const SDL_KeyboardEvent *e)
         else if (ui->help)
             ui->help = 0;
         else if (ui->focus_kind == VZ_HIT_DC) {
-            mdl_view view = {0};
-            if (mdl_film_view_at(sc_player_film(v->p), t, &view) == SIM_OK) {
+            char name[128];
+            int city = 0;
+            if (!sc_player_name_of(v->p, VZ_HIT_DC, ui->focus_index, name, sizeof name, &city)) {
                 ui->focus_kind = VZ_HIT_CITY;
-                ui->focus_index = view.dcs[ui->focus_index].city;
+                ui->focus_index = city;
             }
-            mdl_view_free(&view);
         } else
             ui->focus_kind = VZ_HIT_NONE;
         ui->select_kind = VZ_HIT_NONE;
@@ -283,6 +266,8 @@ int win_view_run(sc_player *p, const win_options *o)
             else if (e.type == SDL_WINDOWEVENT && e.window.event == SDL_WINDOWEVENT_SIZE_CHANGED)
                 resize(&v, e.window.data1, e.window.data2);
         }
+        if (o->interrupted && o->interrupted()) /* SIGINT, SIGTERM */
+            quit = 1;
         Uint64 now = SDL_GetPerformanceCounter();
         double dt = (double)(now - last) / (double)freq;
         last = now;

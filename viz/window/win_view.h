@@ -10,6 +10,7 @@ typedef struct win_options {
     int width, height;          /* the window's size at first */
     const char *snapshot_dir;   /* F12 writes the frame here as PNG */
     int fps;                    /* frames a second at most (60) */
+    int (*interrupted)(void);   /* nonzero: a signal asks the window to close (NULL: none) */
 } win_options;
 
 /* Runs the window until it is closed (q, Esc at the top, the close
