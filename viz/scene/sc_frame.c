@@ -54,9 +54,12 @@ static void top_bar(cairo_t *cr, double W, const sc_input *in)
     sc_clock(in->film, in->t, clock, sizeof clock);
     /* Since the first fault, and the Double-11 countdown to midnight. */
     char since[48] = "";
-    const mdl_film_mark *m;
-    if (mdl_film_marks(in->film, &m) && in->t >= m[0].from) {
-        long long s = (long long)sim_time_to_seconds(in->t - m[0].from);
+    sim_time first = -1; /* the earliest planned fault */
+    for (size_t i = 0; i < in->rec->n_marks; i++)
+        if (first < 0 || in->rec->marks[i].from < first)
+            first = in->rec->marks[i].from;
+    if (first >= 0 && in->t >= first) {
+        long long s = (long long)sim_time_to_seconds(in->t - first);
         snprintf(since, sizeof since, "  (fault +%lld:%02lld)", s / 60, s % 60);
     }
     double at = fmod(sc_start_clock(in->film) + sim_time_to_seconds(in->t), 86400);
@@ -325,8 +328,8 @@ static void inspector(cairo_t *cr, double x, double y, double w, double h, const
 
 static void captions(cairo_t *cr, double x, double y, double w, const sc_input *in)
 {
-    const mdl_film_caption *c;
-    size_t n = mdl_film_captions(in->film, &c);
+    const mdl_film_caption *c = in->rec->captions;
+    size_t n = in->rec->n_captions;
     double bottom = y;
     for (size_t i = n; i-- > 0;) {
         if (!(c[i].from <= in->t && in->t < c[i].to))

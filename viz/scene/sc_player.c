@@ -43,6 +43,17 @@ struct sc_player {
     pthread_cond_t called;
     sc_ui ui;
     mdl_view at, before;        /* the window's, from the film */
+    mdl_view draw_at, draw_before; /* the frame being drawn, outside the lock */
+    /* The film's growing parts, copied for the frame being drawn. */
+    mdl_series_point *series;
+    size_t n_series, cap_series;
+    mdl_event_row *events;
+    size_t n_events, cap_events;
+    mdl_film_mark *marks;
+    size_t n_marks, cap_marks;
+    mdl_film_caption *captions;
+    size_t n_captions, cap_captions;
+    pthread_mutex_t draw_mu;    /* one frame drawn at a time */
     double reach_wall, reached;
     sim_time reach_edge;
     /* The simulating thread's. */
@@ -260,6 +271,7 @@ static sc_player *player_new(void)
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->wake, NULL);
     pthread_cond_init(&p->called, NULL);
+    pthread_mutex_init(&p->draw_mu, NULL);
     p->ui.speed = 1;
     p->ui.focus_kind = p->ui.select_kind = p->ui.hover_kind = VZ_HIT_NONE;
     return p;
@@ -344,6 +356,10 @@ void sc_player_destroy(sc_player *p)
         mdl_view_free(&p->pending[i]);
     mdl_view_free(&p->at);
     mdl_view_free(&p->before);
+    mdl_view_free(&p->draw_at);
+    mdl_view_free(&p->draw_before);
+    sim_free(p->series), sim_free(p->events), sim_free(p->marks), sim_free(p->captions);
+    pthread_mutex_destroy(&p->draw_mu);
     mdl_film_destroy(p->film);
     if (p->w)
         mdl_world_destroy(p->w);
@@ -524,8 +540,66 @@ double sc_player_reached(sc_player *p)
     return r;
 }
 
+/* Copies the first n items of src into *dst (grown as needed), from
+ * *have on: the film only ever appends. Marks and captions are copied
+ * whole (few, and a caption may be added anywhere in time). */
+static int copy_tail(void **dst, size_t *have, size_t *cap, const void *src, size_t n, size_t size, int whole)
+{
+    if (n > *cap && sim_grow(dst, cap, n, size))
+        return -1;
+    size_t from = whole || *have > n ? 0 : *have;
+    if (n > from)
+        memcpy((char *)*dst + from * size, (const char *)src + from * size, (n - from) * size);
+    *have = n;
+    return 0;
+}
+
+/* A deep copy of a view into dst (whose arrays are reused). */
+static int copy_view(mdl_view *dst, const mdl_view *src)
+{
+#define COPY(field, count)                                                                                   \
+    do {                                                                                                     \
+        size_t cap = dst->count > 0 ? (size_t)dst->count : 0;                                               \
+        if ((size_t)src->count > cap || !dst->field) {                                                       \
+            sim_free(dst->field);                                                                            \
+            dst->field = sim_calloc((size_t)src->count + 1, sizeof *dst->field);                             \
+            if (!dst->field)                                                                                 \
+                return -1;                                                                                   \
+        }                                                                                                    \
+        memcpy(dst->field, src->field, (size_t)src->count * sizeof *dst->field);                             \
+    } while (0)
+    COPY(cities, n_cities);
+    COPY(dcs, n_dcs);
+    COPY(links, n_links);
+    COPY(units, n_units);
+    COPY(cells, n_cells);
+    COPY(groups, n_groups);
+#undef COPY
+    if (src->n_events > dst->cap_events && sim_grow((void **)&dst->events, &dst->cap_events, src->n_events + 1,
+                                                    sizeof *dst->events))
+        return -1;
+    if (src->n_events)
+        memcpy(dst->events, src->events, src->n_events * sizeof *dst->events);
+    mdl_view_city *c = dst->cities;
+    mdl_view_dc *d = dst->dcs;
+    mdl_view_link *l = dst->links;
+    mdl_view_unit *u = dst->units;
+    mdl_view_cell *ce = dst->cells;
+    mdl_view_group *g = dst->groups;
+    mdl_event_row *e = dst->events;
+    size_t cap_events = dst->cap_events;
+    *dst = *src;
+    dst->cities = c, dst->dcs = d, dst->links = l, dst->units = u, dst->cells = ce, dst->groups = g;
+    dst->events = e, dst->cap_events = cap_events;
+    return 0;
+}
+
 void sc_player_draw(sc_player *p, cairo_t *cr, double W, double H, sc_layout *L)
 {
+    pthread_mutex_lock(&p->draw_mu);
+    /* Under the lock only what must be: the two views decoded and copied,
+     * and what the film gained since the last frame; the drawing itself
+     * goes on while the simulating thread records. */
     pthread_mutex_lock(&p->mu);
     /* Rates come from the frame a second before (or, when frames are
      * further apart at high speed, the frame before). */
@@ -533,11 +607,29 @@ void sc_player_draw(sc_player *p, cairo_t *cr, double W, double H, sc_layout *L)
     sim_time at = mdl_film_frame_time(p->film, i), back = at - SIM_SEC;
     if (i > 0 && mdl_film_frame_at(p->film, back) == i)
         back = mdl_film_frame_time(p->film, i - 1);
-    if (mdl_film_view_at(p->film, p->t, &p->at) == SIM_OK && mdl_film_view_at(p->film, back, &p->before) == SIM_OK) {
-        sc_input in = {p->film, &p->at, &p->before, p->t, p->edge, p->end, p->types, p->n_types, &p->ui};
+    int ok = mdl_film_view_at(p->film, back, &p->before) == SIM_OK &&
+             copy_view(&p->draw_before, &p->before) == 0 && mdl_film_view_at(p->film, p->t, &p->at) == SIM_OK &&
+             copy_view(&p->draw_at, &p->at) == 0;
+    const mdl_series_point *s;
+    const mdl_event_row *e;
+    const mdl_film_mark *m;
+    const mdl_film_caption *c;
+    size_t ns = mdl_film_series(p->film, &s), ne = mdl_film_events(p->film, &e);
+    size_t nm = mdl_film_marks(p->film, &m), nc = mdl_film_captions(p->film, &c);
+    ok = ok && !copy_tail((void **)&p->series, &p->n_series, &p->cap_series, s, ns, sizeof *s, 0) &&
+         !copy_tail((void **)&p->events, &p->n_events, &p->cap_events, e, ne, sizeof *e, 0) &&
+         !copy_tail((void **)&p->marks, &p->n_marks, &p->cap_marks, m, nm, sizeof *m, 1) &&
+         !copy_tail((void **)&p->captions, &p->n_captions, &p->cap_captions, c, nc, sizeof *c, 1);
+    sc_ui ui = p->ui;
+    sim_time t = p->t, edge = p->edge;
+    pthread_mutex_unlock(&p->mu);
+    if (ok) {
+        sc_record rec = {p->series, p->n_series, p->events, p->n_events, p->marks, p->n_marks, p->captions,
+                         p->n_captions};
+        sc_input in = {p->film, &rec, &p->draw_at, &p->draw_before, t, edge, p->end, p->types, p->n_types, &ui};
         sc_draw(cr, W, H, &in, L);
     }
-    pthread_mutex_unlock(&p->mu);
+    pthread_mutex_unlock(&p->draw_mu);
 }
 
 /* ==== The operator's seat ==== */

@@ -32,8 +32,22 @@ typedef struct sc_ui {
     void *compare_context;
 } sc_ui;
 
+/* What of the film a frame shows, copied out of it (a live film grows
+ * on the simulating thread while the window draws). */
+typedef struct sc_record {
+    const mdl_series_point *series;
+    size_t n_series;
+    const mdl_event_row *events;
+    size_t n_events;
+    const mdl_film_mark *marks;
+    size_t n_marks;
+    const mdl_film_caption *captions;
+    size_t n_captions;
+} sc_record;
+
 typedef struct sc_input {
-    mdl_film *film;
+    mdl_film *film;             /* its info only (fixed when it is made) */
+    const sc_record *rec;
     const mdl_view *v;          /* the world at t */
     const mdl_view *before;     /* a second earlier (link rates), or NULL */
     sim_time t;

@@ -35,8 +35,8 @@ static void strip_free(strip_data *d)
 static int strip_collect(const sc_input *in, int n_types, strip_data *d)
 {
     memset(d, 0, sizeof *d);
-    const mdl_series_point *p;
-    size_t n = mdl_film_series(in->film, &p);
+    const mdl_series_point *p = in->rec->series;
+    size_t n = in->rec->n_series;
     double warm = sim_time_to_seconds(mdl_film_about(in->film)->warmup);
     double now = sim_time_to_seconds(in->t), from = now - STRIP_SECONDS;
     size_t first = n, last = 0;
@@ -78,10 +78,10 @@ static int strip_collect(const sc_input *in, int n_types, strip_data *d)
 }
 
 /* The faults of the film as bands over [from, to] of the run. */
-static size_t fault_bands(const mdl_film *f, sim_time end, double from, double to, vz_band *out, size_t max)
+static size_t fault_bands(const sc_record *r, sim_time end, double from, double to, vz_band *out, size_t max)
 {
-    const mdl_film_mark *m;
-    size_t n = mdl_film_marks(f, &m), k = 0;
+    const mdl_film_mark *m = r->marks;
+    size_t n = r->n_marks, k = 0;
     for (size_t i = 0; i < n && k < max; i++) {
         double a = sim_time_to_seconds(m[i].from), b = sim_time_to_seconds(m[i].to >= 0 ? m[i].to : end);
         if (b < from || a > to)
@@ -98,7 +98,7 @@ void sc_draw_charts(cairo_t *cr, double x, double y, double w, double h, const s
     strip_data d;
     int have = strip_collect(in, n_types, &d);
     vz_band bands[16];
-    size_t nb = fault_bands(in->film, in->end, from, now, bands, 16);
+    size_t nb = fault_bands(in->rec, in->end, from, now, bands, 16);
     vz_chart c = {0};
     c.x_min = from, c.x_max = now > from + 1 ? now : from + 1;
     c.origin_clock = sc_start_clock(in->film);
@@ -167,8 +167,8 @@ void sc_draw_timeline(cairo_t *cr, double x, double y, double w, double h, const
     vz_set(cr, vz_ink, 1);
     vz_text(cr, x, y + h / 2, "timeline", VZ_LEFT, VZ_MIDDLE);
     /* Faults. */
-    const mdl_film_mark *m;
-    size_t nm = mdl_film_marks(in->film, &m);
+    const mdl_film_mark *m = in->rec->marks;
+    size_t nm = in->rec->n_marks;
     for (size_t i = 0; i < nm; i++) {
         double a = sim_time_to_seconds(m[i].from), b = m[i].to >= 0 ? sim_time_to_seconds(m[i].to) : end;
         vz_set_colour(cr, 0, 0.28);
@@ -179,8 +179,8 @@ void sc_draw_timeline(cairo_t *cr, double x, double y, double w, double h, const
         vz_text(cr, TX(a) + 3, y + 2 + h * 0.2, m[i].label[0] ? m[i].label : m[i].kind, VZ_LEFT, VZ_MIDDLE);
     }
     /* Events so far. */
-    const mdl_event_row *e;
-    size_t ne = mdl_film_events(in->film, &e);
+    const mdl_event_row *e = in->rec->events;
+    size_t ne = in->rec->n_events;
     for (size_t i = 0; i < ne && e[i].t <= in->t; i++) {
         int row, colour = tick_of(e[i].kind, &row);
         if (colour < 0)
