@@ -75,4 +75,17 @@ void film__put_event(sim_tbuf *b, const mdl_event_row *e);
 int film__get_event(sim_tcur *c, mdl_event_row *e);
 size_t film__point_bytes(void);
 
+/* Request types a film keeps at most (a loaded one too). */
+#define MAX_TYPES 4096
+
+/* Shared by recording (film.c) and the trace file (film_file.c). */
+char *film__keep_name(mdl_film *f, const char *s);
+int film__alloc_places(mdl_film *f);
+int film__alloc_frames(mdl_film *f);
+mdl_film *film__new(void);
+int film__set_info(mdl_film *f, const mdl_film_info *info);
+int film__add_frame(mdl_film *f, sim_time t, int key, const uint8_t *bytes, size_t len);
+int film__add_point(mdl_film *f, sim_time at, const mdl_series_point *p);
+int film__add_event(mdl_film *f, const mdl_event_row *e);
+
 #endif /* FILM_INT_H */

@@ -15,12 +15,13 @@ window part is skipped (exit 77 when nothing else ran)."""
 import json
 import os
 import shutil
-import struct
 import subprocess
 import sys
 import tempfile
 import time
-import zlib
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from pngpixels import png_lines  # noqa: E402
 
 DCSIM = os.path.abspath(sys.argv[1])
 SCENARIO = "scenarios/training-unit-switch.yaml"
@@ -38,42 +39,11 @@ def run(*args, timeout=600):
 
 
 def read_png(path):
-    """(width, height, rows of RGBA bytes) of an 8-bit RGB(A) PNG, as cairo writes them."""
-    data = open(path, "rb").read()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    at, idat, w, h, bpp = 8, b"", 0, 0, 4
-    while at < len(data):
-        n, kind = struct.unpack(">I4s", data[at:at + 8])
-        body = data[at + 8:at + 8 + n]
-        if kind == b"IHDR":
-            w, h, depth, colour = struct.unpack(">IIBB", body[:10])
-            assert depth == 8 and colour in (2, 6)
-            bpp = 4 if colour == 6 else 3
-        elif kind == b"IDAT":
-            idat += body
-        at += 12 + n
-    raw = zlib.decompress(idat)
-    stride = w * bpp
-    rows, prev = [], bytearray(stride)
-    for y in range(h):
-        f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
-        for i in range(stride):
-            a = line[i - bpp] if i >= bpp else 0
-            b, c = prev[i], prev[i - bpp] if i >= bpp else 0
-            if f == 1:
-                line[i] = (line[i] + a) & 255
-            elif f == 2:
-                line[i] = (line[i] + b) & 255
-            elif f == 3:
-                line[i] = (line[i] + (a + b) // 2) & 255
-            elif f == 4:
-                p = a + b - c
-                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-        rows.append(bytes(line) if bpp == 4 else bytes(sum(([line[i], line[i + 1], line[i + 2], 255]
-                                                           for i in range(0, stride, 3)), [])))
-        prev = line
-    return w, h, rows
+    """(width, height, rows of RGBA bytes)."""
+    w, h, bpp, lines = png_lines(path)
+    if bpp == 4:
+        return w, h, [bytes(line) for line in lines]
+    return w, h, [bytes(b for x in range(w) for b in (*line[3 * x:3 * x + 3], 255)) for line in lines]
 
 
 def pixel(png, x, y):

@@ -74,14 +74,13 @@ static double wall_now(void)
 
 /* ==== Captions that wait `on` an event ==== */
 
-static const char *first_break(const mdl_event_row *e, size_t n, sim_time by, sim_time *at)
+/* When the SLO first broke by `by` (-1: not yet). */
+static sim_time first_break(const mdl_event_row *e, size_t n, sim_time by)
 {
     for (size_t i = 0; i < n && e[i].t <= by; i++)
-        if (e[i].kind == EV_SLO && strstr(e[i].text, "below")) {
-            *at = e[i].t;
-            return "";
-        }
-    return NULL;
+        if (e[i].kind == EV_SLO && strstr(e[i].text, "below"))
+            return e[i].t;
+    return -1;
 }
 
 /* The caption's text with {target}, {time}, {detect}, {switch}, {lost},
@@ -90,8 +89,8 @@ static void fill_caption(sc_player *p, const scn_caption *c, const mdl_event_row
 {
     const mdl_event_row *e;
     size_t n = mdl_film_events(p->film, &e);
-    sim_time impact = -1;
-    if (!first_break(e, n, row->t, &impact)) {
+    sim_time impact = first_break(e, n, row->t);
+    if (impact < 0) {
         const mdl_film_mark *m;
         if (mdl_film_marks(p->film, &m))
             impact = m[0].from;
