@@ -21,6 +21,7 @@
 typedef struct loader {
     mdl_config *cfg;
     const char *only_stage;     /* in place of the scenario's stages, or NULL */
+    const mdl_load_options *opt; /* settings and variants from outside, or NULL */
     mdl_load ld;
     int status;                 /* the worst non-input status seen (EIO, ELIMIT, ENOMEM) */
 } loader;
@@ -382,6 +383,37 @@ static const char *const *stage_files(loader *L, const char *scenario_file)
     return files;
 }
 
+/* The stage to load for `--stage NAME`: NAME's base when it is one of the
+ * scenario's or the command line's variants, else NAME itself. */
+static const char *variant_base_of(loader *L, const scenario *sc, const char *name)
+{
+    for (size_t i = 0; i < sc->variants.n; i++) {
+        const scn_variant *v = MDL_ITEM(sc->variants, scn_variant, i);
+        if (v->name && v->stage && strcmp(v->name, name) == 0)
+            return v->stage;
+    }
+    for (size_t i = 0; L->opt && i < L->opt->n_variants; i++) {
+        const mdl_variant_spec *v = &L->opt->variants[i];
+        if (strcmp(v->name, name) != 0)
+            continue;
+        if (v->stage)
+            return v->stage;
+        const char *names[64];
+        size_t n = 0;
+        if (sc->stages && sc->stages->kind == CFG_SEQ)
+            for (size_t j = 0; j < sc->stages->n && n < 64; j++) {
+                if (sc->stages->items[j]->kind == CFG_SCALAR)
+                    names[n++] = sc->stages->items[j]->text;
+            }
+        else
+            for (size_t j = 0; j < 4; j++)
+                names[n++] = default_stages[j];
+        const char *base = mdl_variant_base(name, names, n);
+        return base ? base : name;
+    }
+    return name;
+}
+
 static void load_scenario(loader *L, const cfg_doc *doc)
 {
     mdl_config *c = L->cfg;
@@ -396,7 +428,7 @@ static void load_scenario(loader *L, const cfg_doc *doc)
     /* The stages: a list of names, paths or inline stages. */
     const cfg_node *list = sc->stages;
     if (L->only_stage) {
-        load_stage_ref(L, NULL, L->only_stage, doc->path, "--stage");
+        load_stage_ref(L, NULL, variant_base_of(L, sc, L->only_stage), doc->path, "--stage");
         list = NULL;
     } else if (!list) {
         for (size_t i = 0; i < 4; i++)
@@ -420,27 +452,8 @@ static void load_scenario(loader *L, const cfg_doc *doc)
                           "two stages are named \"%s\"", c->stages[i]->name);
     if (L->ld.total_errors)
         return;
-    /* Overrides, then the checks that need every stage. */
-    for (size_t k = 0; k < sc->overrides.n; k++) {
-        const scn_override *o = (const scn_override *)sc->overrides.items + k;
-        const char *path = sim_arena_printf(&c->arena, "overrides[%zu]", k);
-        for (size_t i = 0; i < o->stages.n; i++) {
-            size_t j = 0;
-            while (j < c->n_stages && strcmp(c->stages[j]->name, o->stages.v[i]) != 0)
-                j++;
-            if (j == c->n_stages && !L->ld.other_stages)
-                mdl_error(&L->ld, o->head.src ? cfg_map_get(o->head.src, "stages") : NULL,
-                          sim_arena_printf(&c->arena, "%s.stages[%zu]", path, i),
-                          "no stage named \"%s\" in this scenario", o->stages.v[i]);
-        }
-        for (size_t j = 0; j < c->n_stages; j++) {
-            int applies = o->stages.n == 0;
-            for (size_t i = 0; i < o->stages.n; i++)
-                applies |= strcmp(o->stages.v[i], c->stages[j]->name) == 0;
-            if (applies)
-                mdl_override_apply(&L->ld, c->stages[j], o, path);
-        }
-    }
+    /* Variants, overrides and settings, then the checks that need every stage. */
+    mdl_settings_apply(&L->ld, c, doc->path, stage_files(L, doc->path), L->opt);
     if (L->ld.total_errors)
         return;
     const char *const *files = stage_files(L, doc->path);
@@ -456,8 +469,8 @@ static void load_scenario(loader *L, const cfg_doc *doc)
 
 /* ==== The top ==== */
 
-static int load_top(const char *path, const char *text, size_t len, const char *only_stage, mdl_config **out,
-                    mdl_errors *errs);
+static int load_top(const char *path, const char *text, size_t len, const mdl_load_options *opt,
+                    mdl_config **out, mdl_errors *errs);
 
 int mdl_config_load(const char *path, mdl_config **out, mdl_errors *errs)
 {
@@ -466,7 +479,13 @@ int mdl_config_load(const char *path, mdl_config **out, mdl_errors *errs)
 
 int mdl_config_load_with_stage(const char *path, const char *stage_ref, mdl_config **out, mdl_errors *errs)
 {
-    return load_top(path, NULL, 0, stage_ref, out, errs);
+    mdl_load_options opt = {.only_stage = stage_ref};
+    return load_top(path, NULL, 0, &opt, out, errs);
+}
+
+int mdl_config_load_options(const char *path, const mdl_load_options *opt, mdl_config **out, mdl_errors *errs)
+{
+    return load_top(path, NULL, 0, opt, out, errs);
 }
 
 int mdl_config_load_text(const char *name, const char *text, size_t len, mdl_config **out,
@@ -475,16 +494,17 @@ int mdl_config_load_text(const char *name, const char *text, size_t len, mdl_con
     return load_top(name, text, len, NULL, out, errs);
 }
 
-static int load_top(const char *path, const char *text, size_t len, const char *only_stage, mdl_config **out,
-                    mdl_errors *errs)
+static int load_top(const char *path, const char *text, size_t len, const mdl_load_options *opt,
+                    mdl_config **out, mdl_errors *errs)
 {
+    const char *only_stage = opt ? opt->only_stage : NULL;
     *out = NULL;
     memset(errs, 0, sizeof *errs);
     mdl_config *c = sim_calloc(1, sizeof *c);
     if (!c)
         return SIM_ENOMEM;
     sim_arena_init(&c->arena, 0);
-    loader L = {.cfg = c, .only_stage = only_stage};
+    loader L = {.cfg = c, .only_stage = only_stage, .opt = opt};
     L.ld.other_stages = only_stage != NULL;
     L.ld.arena = &c->arena;
     L.ld.file = path;

@@ -10,6 +10,13 @@
 
 #include "mdl_files.h"
 
+/* What was set on a stage beyond its own file, in the order applied. */
+typedef struct mdl_applied {
+    const char *key;            /* the key path */
+    const char *value;          /* as written, on one line */
+    const char *from;           /* "overrides[2]", "variant unit-async", "--set", a sweep's file */
+} mdl_applied;
+
 typedef struct mdl_config {
     sim_arena arena;            /* owns the structs and strings below */
     cfg_doc **docs;             /* every file read (kept for locations) */
@@ -20,6 +27,9 @@ typedef struct mdl_config {
     stage **stages;             /* the stages, in the scenario's order */
     const char **stage_paths;   /* where each came from ("(inline)" if written inline) */
     geography **stage_geos;     /* each stage's geography */
+    const char **stage_bases;   /* a variant's stage, else NULL */
+    mdl_applied **stage_applied; /* per stage: what overrides, variants and settings set */
+    size_t *n_stage_applied;
     size_t n_stages;
     geography **geos;           /* distinct geographies read */
     const char **geo_paths;
@@ -39,8 +49,37 @@ typedef struct mdl_errors {
  * or SIM_ENOMEM. */
 int mdl_config_load(const char *path, mdl_config **out, mdl_errors *errs);
 /* Loads a scenario with one stage in place of its `stages:` list: a name
- * (models/stages/) or a path (relative to the scenario, or absolute). */
+ * (models/stages/), a path (relative to the scenario, or absolute), or
+ * one of the scenario's variants. */
 int mdl_config_load_with_stage(const char *path, const char *stage_ref, mdl_config **out, mdl_errors *errs);
+
+/* A value set by its key path from outside the scenario: a sweep's
+ * parameter, --set, a --variant's setting. */
+typedef struct mdl_setting {
+    const char *key;
+    const cfg_node *key_node;   /* where the key was written, or NULL */
+    const cfg_node *value;
+    const char *file;           /* what key_node and value are in, for messages ("--set") */
+} mdl_setting;
+
+/* A variant given on the command line (--variant NAME:PATH=VALUE). */
+typedef struct mdl_variant_spec {
+    const char *name;
+    const char *stage;          /* NULL: the stage NAME starts with ("unit-async": unit) */
+    const mdl_setting *set;
+    size_t n_set;
+} mdl_variant_spec;
+
+typedef struct mdl_load_options {
+    const char *only_stage;     /* as mdl_config_load_with_stage, or NULL */
+    const mdl_setting *settings; /* set on every stage (and the scenario) after everything else */
+    size_t n_settings;
+    const mdl_variant_spec *variants; /* after the scenario's own */
+    size_t n_variants;
+} mdl_load_options;
+
+/* Loads a scenario with settings and variants from outside it. */
+int mdl_config_load_options(const char *path, const mdl_load_options *opt, mdl_config **out, mdl_errors *errs);
 /* The same, with the top file's text given (its name stands in messages
  * and anchors relative paths). For the fuzzer and for tests. */
 int mdl_config_load_text(const char *name, const char *text, size_t len, mdl_config **out,

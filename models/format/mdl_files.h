@@ -405,6 +405,15 @@ typedef struct scn_override {
     const cfg_node *value;
 } scn_override;
 
+/* A stage run again beside the others with settings of its own: a
+ * column such as unit-async, with the same users and arrivals. */
+typedef struct scn_variant {
+    mdl_head head;
+    const char *name;           /* its results' name, unique among the stages */
+    const char *stage;          /* the scenario's stage it starts from */
+    const cfg_node *set;        /* key path -> value, as in overrides */
+} scn_variant;
+
 typedef struct scn_slo {
     mdl_head head;
     double ratio;               /* percent */
@@ -442,6 +451,7 @@ typedef struct scenario {
     mdl_list captions;          /* scn_caption */
     scn_training training;      /* optional: the live window's trainee */
     mdl_list overrides;         /* scn_override */
+    mdl_list variants;          /* scn_variant */
     mdl_list verdicts;          /* scn_verdict */
 } scenario;
 

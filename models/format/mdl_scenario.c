@@ -161,12 +161,22 @@ static const mdl_schema training_schema = {"training", sizeof(scn_training), tra
 #define ST scn_override
 static const mdl_field override_fields[] = {
     F("stages", MDL_NAMES, stages, 0, NULL, "the stages it applies to (default: all)", "[naive]"),
-    F("key", MDL_TEXT, key, REQ, NULL, "a key path into the stage: lists are indexed by their items' names", "databases.core.replication.mode"),
-    {"value", MDL_NODE, offsetof(ST, value), REQ, NULL, 0, 0, NULL, NULL, 0, "the value to set, as it would be written in the stage", "async"},
+    F("key", MDL_TEXT, key, REQ, NULL, "a key path: a stage key (databases[core].replication.mode), or one of the geography (geography.datacenters[HZ-A].power.ups) or of the scenario (traffic.curve.points[2].rate); list items by name, [name] or [index]", "databases[core].replication.mode"),
+    {"value", MDL_NODE, offsetof(ST, value), REQ, NULL, 0, 0, NULL, NULL, 0, "the value to set, as it would be written in its file", "async"},
     FEND,
 };
 #undef ST
-static const mdl_schema override_schema = {"override", sizeof(scn_override), override_fields, "A change to a stage for this scenario only."};
+static const mdl_schema override_schema = {"override", sizeof(scn_override), override_fields, "A change to the stages, their geography or the scenario itself, for this scenario only (a scenario key applies to every stage)."};
+
+#define ST scn_variant
+static const mdl_field variant_fields[] = {
+    F("name", MDL_NAME, name, REQ, NULL, "its name beside the stages' (results/<scenario>/<name>/)", "unit-async"),
+    F("stage", MDL_NAME, stage, REQ, NULL, "the scenario's stage it starts from", "unit"),
+    {"set", MDL_NODE, offsetof(ST, set), REQ, NULL, 0, 0, NULL, NULL, 0, "key paths of the stage or its geography, and their values (as in overrides)", "{databases[core].replication.mode: async}"},
+    FEND,
+};
+#undef ST
+static const mdl_schema variant_schema = {"variant", sizeof(scn_variant), variant_fields, "A stage run again with settings of its own, as one more column beside the stages, with the same users and arrivals."};
 
 #define ST scn_slo
 static const mdl_field slo_fields[] = {
@@ -211,7 +221,8 @@ static const mdl_field scenario_fields[] = {
     FL("actions", actions, 0, action_schema, "scripted operator actions"),
     FL("captions", captions, 0, caption_schema, "captions for the live view"),
     FS("training", training, OPT, training_schema, "the live window's trainee: what they see, decide, and which reactions they take over"),
-    FL("overrides", overrides, 0, override_schema, "changes to the stages for this scenario"),
+    FL("overrides", overrides, 0, override_schema, "changes to the stages, their geography or the scenario, for this scenario"),
+    FL("variants", variants, 0, variant_schema, "stages run again with settings of their own, beside the stages"),
     FL("verdicts", verdicts, 0, verdict_schema, "what must hold"),
     FEND,
 };

@@ -22,13 +22,22 @@ void mdl_error(mdl_load *ld, const cfg_node *n, const char *key, const char *fmt
     ld->total_errors++;
     if (ld->n_errors >= MDL_MAX_ERRORS)
         return;
-    cfg_error *e = &ld->errors[ld->n_errors++];
+    cfg_error *e = &ld->errors[ld->n_errors];
     char msg[sizeof e->msg];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     cfg_error_at(e, ld->file, n, key, "%s", msg);
+    /* One mistake met twice (a setting reaching two stages, a stage file
+     * two stages share) is told once. */
+    for (int i = 0; i < ld->n_errors; i++)
+        if (ld->errors[i].line == e->line && ld->errors[i].col == e->col && !strcmp(ld->errors[i].file, e->file) &&
+            !strcmp(ld->errors[i].key, e->key) && !strcmp(ld->errors[i].msg, e->msg)) {
+            ld->total_errors--;
+            return;
+        }
+    ld->n_errors++;
 }
 
 int mdl_enum_index(const char *const *names, const char *name)

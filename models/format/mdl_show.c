@@ -24,6 +24,8 @@ static int scenario_hook(FILE *out, const mdl_field *f, const void *v, int inden
 {
     (void)v;
     show_ctx *sc = context;
+    if (strcmp(f->key, "variants") == 0)
+        return 1; /* they are among the stages, written inline */
     if (strcmp(f->key, "stages") != 0)
         return 0;
     fputs("stages:\n", out);

@@ -78,6 +78,29 @@ static void write_incidents(w_world *w, mdl_json *j)
     mdl_json_close(j);
 }
 
+/* What this stage ran with beyond its files: the scenario's overrides,
+ * its variant's settings, a sweep's parameters (mdl_applied). */
+static void write_settings(w_world *w, mdl_json *j)
+{
+    const mdl_config *c = w->cfg;
+    size_t si = 0;
+    while (si < c->n_stages && c->stages[si] != w->st)
+        si++;
+    if (si < c->n_stages && c->stage_bases && c->stage_bases[si])
+        mdl_json_kv_string(j, "variant_of", c->stage_bases[si]);
+    mdl_json_key(j, "overrides");
+    mdl_json_array(j, 0);
+    for (size_t i = 0; si < c->n_stages && c->stage_applied && i < c->n_stage_applied[si]; i++) {
+        const mdl_applied *a = &c->stage_applied[si][i];
+        mdl_json_object(j, 1);
+        mdl_json_kv_string(j, "key", a->key);
+        mdl_json_kv_string(j, "value", a->value);
+        mdl_json_kv_string(j, "from", a->from);
+        mdl_json_close(j);
+    }
+    mdl_json_close(j);
+}
+
 static void write_summary(w_world *w, FILE *f)
 {
     mdl_headline h;
@@ -96,6 +119,7 @@ static void write_summary(w_world *w, FILE *f)
     mdl_json_kv_string(&j, "measured_to", clock);
     mdl_json_kv_number(&j, "duration_s", sim_time_to_seconds(w->sc->duration));
     mdl_json_kv_number(&j, "warmup_s", sim_time_to_seconds(w->warmup));
+    write_settings(w, &j);
 
     mdl_json_key(&j, "requests");
     mdl_json_object(&j, 0);

@@ -17,6 +17,10 @@ int cmd_run(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_view(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
+int cmd_batch(int argc, char **argv);
+/* A file whose kind is sweep; and checking one (cmd_batch.c). */
+int app_is_sweep(const char *path);
+int app_validate_sweep(const char *path);
 /* dcsim bench e2e (bench_e2e.c). */
 int bench_e2e(const char *stage_name, double scale, double window_s, int queue);
 /* dcsim bench view (bench_view.c): frames drawn headless while the run plays. */
@@ -144,6 +148,15 @@ void app_trace_path(const char *trace, const char *stage_name, int only_one, cha
 struct w_world;
 int app_run_traced(struct w_world *w, const struct mdl_config *cfg, size_t stage_index, const char *trace_path,
                    int (*progress)(double fraction, void *context), void *context, char *err, size_t err_size);
+
+/* ==== --set and --variant (app_settings.c) ==== */
+
+/* Takes `--set KEY=VALUE` or `--variant NAME:KEY=VALUE` (option) for the
+ * loads that follow. Returns an exit code. */
+int app_settings_option(const char *command, const char *option, const char *value);
+/* What the command line set, for mdl_config_load_options, with only_stage. */
+struct mdl_load_options;
+const struct mdl_load_options *app_settings(const char *only_stage);
 
 /* "dcsim <argv...>" for meta.json. */
 void app_join_argv(char *buf, size_t size, int argc, char **argv, const char *command);

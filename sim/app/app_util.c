@@ -96,7 +96,7 @@ int app_parse_seed(const char *text, uint64_t *out)
 int app_load_config(const char *path, mdl_config **cfg)
 {
     mdl_errors errs;
-    int rc = mdl_config_load(path, cfg, &errs);
+    int rc = mdl_config_load_options(path, app_settings(NULL), cfg, &errs);
     if (rc == SIM_ENOMEM) {
         fprintf(stderr, "dcsim: out of memory loading %s\n", path);
         return EXIT_RUN_FAILED;

@@ -11,7 +11,7 @@ int cmd_validate(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0) {
         fputs("usage: dcsim validate FILE...\n\n"
-              "Checks geography, stage and scenario files with everything they refer to,\n"
+              "Checks geography, stage, scenario and sweep files with everything they refer to,\n"
               "and prints every error as file:line:col: error: key: message.\n"
               "Exit 0 when all are valid, 2 otherwise.\n",
               argc < 2 ? stderr : stdout);
@@ -20,8 +20,8 @@ int cmd_validate(int argc, char **argv)
     int worst = EXIT_DONE;
     for (int i = 1; i < argc; i++) {
         mdl_config *cfg = NULL;
-        int rc = app_load_config(argv[i], &cfg);
-        if (rc == EXIT_DONE) {
+        int rc = app_is_sweep(argv[i]) ? app_validate_sweep(argv[i]) : app_load_config(argv[i], &cfg);
+        if (rc == EXIT_DONE && cfg) {
             if (cfg->kind == MDL_FILE_SCENARIO)
                 printf("%s: valid scenario (%zu stages, %zu assumed values)\n", argv[i], cfg->n_stages,
                        cfg->n_assumptions);

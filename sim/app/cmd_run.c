@@ -70,6 +70,11 @@ int app_parse_run_options(int argc, char **argv, int first, app_run_args *a, con
         } else if (!strcmp(arg, "--out") && value) {
             a->out = value;
             i++;
+        } else if ((!strcmp(arg, "--set") || !strcmp(arg, "--variant")) && value) {
+            int rc = app_settings_option(command, arg, value);
+            if (rc)
+                return rc;
+            i++;
         } else if (!strcmp(arg, "--trace") && value) {
             if (!value[0])
                 return app_usage_error(command, "--trace: expected a file name, got \"\"");
@@ -184,7 +189,7 @@ static int load_other_stage(const char *scenario_path, const char *stage_ref, do
     if ((strchr(stage_ref, '/') || strstr(stage_ref, ".yaml")) && realpath(stage_ref, absolute))
         ref = absolute;
     mdl_errors errs;
-    int rc = mdl_config_load_with_stage(scenario_path, ref, cfg, &errs);
+    int rc = mdl_config_load_options(scenario_path, app_settings(ref), cfg, &errs);
     if (rc == SIM_ENOMEM) {
         fprintf(stderr, "dcsim: out of memory loading %s\n", scenario_path);
         return EXIT_RUN_FAILED;

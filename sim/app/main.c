@@ -16,6 +16,7 @@ static const command commands[] = {
     {"view", cmd_view, "the scenario live in a window; the trainee may act: view SCENARIO [--operator]"},
     {"replay", cmd_replay, "a recorded run (--trace) in the same window: replay TRACE"},
     {"run", cmd_run, "run a scenario on its stages: run SCENARIO [--stage S] [--scale F]"},
+    {"batch", cmd_batch, "sweeps and explorations over many runs, into SQLite: batch SWEEP.yaml [-j N]"},
     {"validate", cmd_validate, "check files, reporting every error: validate FILE..."},
     {"show", cmd_show, "a file resolved and normalised: show FILE"},
     {"bench", cmd_bench, "measure speed: bench engine | bench e2e"},
