@@ -97,8 +97,8 @@ void mdl_explore_resolve(mdl_load *ld, mdl_sweep *s, const mdl_config *base)
             long at = stage_at(base, s->stages[j]);
             everywhere = at >= 0 && mdl_stage_uses_dc(base->stages[at], dc);
         }
-        if (everywhere)
-            s->places[s->n_places++] = dc;
+        if (everywhere) /* kept in the sweep's arena: the scenario loaded here is freed */
+            s->places[s->n_places++] = sim_arena_strdup(&s->arena, dc);
         else if (x->places.n)
             mdl_error(ld, cfg_map_get(src, "places"), "explore.places",
                       "\"%s\" is not a datacenter every stage run uses", dc);
@@ -109,8 +109,8 @@ void mdl_explore_resolve(mdl_load *ld, mdl_sweep *s, const mdl_config *base)
     for (size_t i = 0; s->links && i < g->links.n; i++) {
         const geo_link *l = MDL_ITEM(g->links, geo_link, i);
         if (l->between.n == 2) {
-            s->links[2 * s->n_links] = l->between.v[0];
-            s->links[2 * s->n_links++ + 1] = l->between.v[1];
+            s->links[2 * s->n_links] = sim_arena_strdup(&s->arena, l->between.v[0]);
+            s->links[2 * s->n_links++ + 1] = sim_arena_strdup(&s->arena, l->between.v[1]);
         }
     }
     if (links_needed && s->n_links == 0)

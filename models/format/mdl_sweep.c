@@ -305,12 +305,12 @@ static void copy_errors(loading *L, const mdl_errors *e)
 
 /* Loads the scenario with the sweep's settings and, when given, one more;
  * its errors become the sweep's. */
-static mdl_config *load_with(loading *L, const mdl_setting *extra, const char *only_stage)
+static mdl_config *load_with(loading *L, int fixed, const mdl_setting *extra, const char *only_stage)
 {
     mdl_sweep *s = L->s;
     mdl_setting all[MDL_SWEEP_MAX_PARAMS + 65];
     size_t n = 0;
-    for (size_t i = 0; i < s->n_fixed && n < 64; i++)
+    for (size_t i = 0; fixed && i < s->n_fixed && n < 64; i++)
         all[n++] = s->fixed[i];
     if (extra)
         all[n++] = *extra;
@@ -366,7 +366,7 @@ static void pick_stages(loading *L, const mdl_config *base)
                             : "no stage or variant named \"%s\" in the scenario (%s)",
                       name, guess ? guess : known);
         }
-        s->stages[s->n_stages++] = name;
+        s->stages[s->n_stages++] = sim_arena_strdup(&s->arena, name); /* the scenario loaded here is freed */
     }
 }
 
@@ -397,16 +397,19 @@ static void pick_seeds(loading *L, const mdl_config *base)
     s->n_seeds = s->seeds ? n : 0;
 }
 
-/* Every value of every parameter, loaded once (the others at none). */
+/* The sweep's settings on each stage run, then every value of every
+ * parameter (the others at none), each loaded once on each stage. */
 static void check_values(loading *L)
 {
     mdl_sweep *s = L->s;
-    for (size_t p = 0; p < s->n_params && !L->ld.total_errors; p++) {
-        const mdl_sweep_param *sp = &s->params[p];
-        for (size_t v = 0; v < sp->n && !L->ld.total_errors; v++) {
-            mdl_setting one = {sp->key, sp->key_node, sp->values[v].node, s->path};
-            mdl_config *cfg = load_with(L, &one, NULL);
-            mdl_config_free(cfg);
+    for (size_t j = 0; j < s->n_stages && !L->ld.total_errors; j++) {
+        mdl_config_free(load_with(L, 1, NULL, s->stages[j]));
+        for (size_t p = 0; p < s->n_params && !L->ld.total_errors; p++) {
+            const mdl_sweep_param *sp = &s->params[p];
+            for (size_t v = 0; v < sp->n && !L->ld.total_errors; v++) {
+                mdl_setting one = {sp->key, sp->key_node, sp->values[v].node, s->path};
+                mdl_config_free(load_with(L, 1, &one, s->stages[j]));
+            }
         }
     }
 }
@@ -491,7 +494,8 @@ int mdl_sweep_load(const char *path, mdl_sweep **out, mdl_errors *errs)
         load_fixed(&L);
         load_params(&L);
     }
-    if (!L.ld.total_errors && !L.ld.oom && (base = load_with(&L, NULL, NULL)) != NULL) {
+    /* The scenario as it stands: its stages and variants, to pick from. */
+    if (!L.ld.total_errors && !L.ld.oom && (base = load_with(&L, 0, NULL, NULL)) != NULL) {
         pick_stages(&L, base);
         pick_seeds(&L, base);
         if (s->exploring && !L.ld.total_errors)

@@ -276,16 +276,9 @@ int batch_db_open(const char *path, const batch_schema *s, batch_db **out, char 
     db->n_figures = s->n_figures;
     if (connect(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &db->h, err, en))
         goto bad;
-    /* WAL: readers (summary, a curious user) never block the workers; with
-     * synchronous=NORMAL a commit survives the process being killed, and
-     * only power loss may take the last few commits, never whole rows. */
-    int rc = set_wal(db->h);
-    if (rc == SQLITE_OK)
-        rc = exec(db->h, "PRAGMA synchronous=NORMAL");
     /* Checked and created under the write lock: two processes opening a
      * new file at once create it once. */
-    if (rc == SQLITE_OK)
-        rc = exec(db->h, "BEGIN IMMEDIATE");
+    int rc = exec(db->h, "BEGIN IMMEDIATE");
     if (rc == SQLITE_OK && !has_table(db->h, "main", "meta")) {
         /* Never add our tables to another program's database. */
         if (has_table(db->h, "main", NULL)) {
@@ -297,6 +290,14 @@ int batch_db_open(const char *path, const batch_schema *s, batch_db **out, char 
     }
     if (rc == SQLITE_OK)
         rc = exec(db->h, "COMMIT");
+    /* WAL (set once the file is known to be ours): readers (summary, a
+     * curious user) never block the workers; with synchronous=NORMAL a
+     * commit survives the process being killed, and power loss may take
+     * the last few commits, never part of a row. */
+    if (rc == SQLITE_OK)
+        rc = set_wal(db->h);
+    if (rc == SQLITE_OK)
+        rc = exec(db->h, "PRAGMA synchronous=NORMAL");
     if (rc != SQLITE_OK) {
         fail(err, en, "%s: %s", path, rc == SQLITE_NOMEM ? "out of memory" : sqlite3_errmsg(db->h));
         if (!sqlite3_get_autocommit(db->h))
@@ -306,12 +307,12 @@ int batch_db_open(const char *path, const batch_schema *s, batch_db **out, char 
     if (load_meta(db, path, err, en))
         goto bad;
     if (strcmp(batch_db_meta(db, "digest"), s->digest)) {
-        fail(err, en, "%s holds the runs of another sweep (its files or its plan changed): use another --out, or remove it",
-             path);
+        fail(err, en, "%s holds the runs of another sweep (its files or its plan changed): "
+                      "use another --out, or remove it", path);
         goto bad;
     }
-    if (prepare_puts(db, s) != SQLITE_OK) {
-        fail(err, en, "%s: %s", path, sqlite3_errmsg(db->h));
+    if ((rc = prepare_puts(db, s)) != SQLITE_OK) {
+        fail(err, en, "%s: %s", path, rc == SQLITE_NOMEM ? "out of memory" : sqlite3_errmsg(db->h));
         goto bad;
     }
     *out = db;
@@ -481,6 +482,7 @@ static int merge_one(batch_db *into, const char *shard, const char *cols, FILE *
     if (rc == SQLITE_OK && (rc = sqlite3_bind_text(st, 1, shard, -1, SQLITE_STATIC)) == SQLITE_OK)
         rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(h);
     sqlite3_finalize(st);
+    st = NULL;
     if (rc != SQLITE_OK)
         return fail(err, en, "%s: %s", shard, sqlite3_errmsg(h));
     sqlite3_int64 total = 0, added = 0;

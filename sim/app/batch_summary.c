@@ -69,17 +69,19 @@ static char *column_text(sqlite3_stmt *st, int col)
     return sim_strdup(t ? (const char *)t : "");
 }
 
+/* A meta value (NULL when absent). *bad becomes 1 when the table cannot
+ * be read, 2 when there is no memory for the value. */
 static char *meta_value(sqlite3 *db, const char *key, int *bad)
 {
     sqlite3_stmt *st;
     char *v = NULL;
     if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = ?", -1, &st, NULL) != SQLITE_OK) {
-        *bad = 1;
+        *bad = *bad ? *bad : 1;
         return NULL;
     }
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-        v = column_text(st, 0);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL && !(v = column_text(st, 0)))
+        *bad = 2;
     sqlite3_finalize(st);
     return v;
 }
@@ -253,6 +255,8 @@ static void finish_group(summary *s)
             st->half = NAN; /* one run tells no interval */
         stat_cell(st, fmt[m], g->cell[col[m]]);
     }
+    g->ok = s->ok;
+    g->not_recovered = s->unrecovered;
     snprintf(g->cell[RPT_BATCH_COL_STAGE], RPT_BATCH_CELL, "%s", g->stage);
     snprintf(g->cell[RPT_BATCH_COL_POINT], RPT_BATCH_CELL, "%s", g->point[0] ? g->point : DASH);
     snprintf(g->cell[RPT_BATCH_COL_OK], RPT_BATCH_CELL, "%zu", s->ok);
@@ -271,6 +275,10 @@ static int read_meta(summary *s)
     s->kind = meta_value(s->db, "kind", &bad);
     s->runs = meta_value(s->db, "runs", &bad);
     s->param_list = meta_value(s->db, "params", &bad);
+    if (bad == 2) {
+        fprintf(stderr, "dcsim: out of memory\n");
+        return EXIT_RUN_FAILED;
+    }
     if (bad || !s->name || !s->kind || !s->runs) {
         fprintf(stderr, "dcsim: %s: not a dcsim batch database (%s)\n", s->path,
                 bad ? sqlite3_errmsg(s->db) : "its meta table lacks the sweep's name, kind or runs");

@@ -33,7 +33,7 @@ static void remove_dir(const char *dir)
 }
 
 static int write_one(const mdl_sweep *s, const batch_plan *p, int64_t r, int k, double value, const char *dir,
-                     char *name, size_t name_size)
+                     const char *final_dir, char *name, size_t name_size)
 {
     mdl_sweep_job job;
     mdl_errors errs;
@@ -55,15 +55,17 @@ static int write_one(const mdl_sweep *s, const batch_plan *p, int64_t r, int k, 
              (long long)r, s->def->name, run.stage, (unsigned long long)run.seed,
              mdl_rank_names[s->def->explore.rank_by], value, k, k == 1 ? "st" : k == 2 ? "nd" : k == 3 ? "rd" : "th");
     sc->description = description;
-    snprintf(name, name_size, "%s/%d-run%lld-%s.yaml", dir, k, (long long)r, run.stage);
+    char base[300];
+    snprintf(base, sizeof base, "%d-run%lld-%s.yaml", k, (long long)r, run.stage);
+    snprintf(name, name_size, "%s/%s", dir, base);
     FILE *f = fopen(name, "w");
     if (!f) {
         fprintf(stderr, "dcsim: cannot write %s: %s\n", name, strerror(errno));
         mdl_sweep_job_free(&job);
         return EXIT_RUN_FAILED;
     }
-    fprintf(f, "# Written by dcsim batch %s: run %lld, drawn from seed %llu.\n# Replay it: dcsim run %s\n",
-            s->path, (long long)r, (unsigned long long)run.seed, name);
+    fprintf(f, "# Written by dcsim batch %s: run %lld, drawn from seed %llu.\n# Replay it: dcsim run %s/%s\n",
+            s->path, (long long)r, (unsigned long long)run.seed, final_dir, base);
     mdl_config_print(f, job.cfg);
     int bad = ferror(f) | (fclose(f) != 0);
     mdl_sweep_job_free(&job);
@@ -85,11 +87,11 @@ int batch_write_worst(const mdl_sweep *s, const batch_plan *p, const char *db_pa
         return EXIT_RUN_FAILED;
     }
     /* The worst first: lowest availability, else highest; an unrecovered
-     * incident is worse than any RTO. */
+     * incident is worse than any RTO; between equals, more users hit. */
     char sql[512];
     snprintf(sql, sizeof sql,
-             "SELECT run, \"%s\" FROM runs WHERE status = 'ok' AND \"%s\" IS NOT NULL ORDER BY %s\"%s\" %s, run "
-             "LIMIT %lld",
+             "SELECT run, \"%s\" FROM runs WHERE status = 'ok' AND \"%s\" IS NOT NULL ORDER BY %s\"%s\" %s, "
+             "users_affected DESC, run LIMIT %lld",
              column, column, x->rank_by == RANK_RTO ? "not_recovered > 0 DESC, " : "", column,
              x->rank_by == RANK_AVAILABILITY ? "ASC" : "DESC", (long long)x->worst);
     sqlite3_stmt *st;
@@ -108,7 +110,7 @@ int batch_write_worst(const mdl_sweep *s, const batch_plan *p, const char *db_pa
         int64_t r = sqlite3_column_int64(st, 0);
         double value = sqlite3_column_double(st, 1);
         char name[4700];
-        rc = write_one(s, p, r, k, value, staging, name, sizeof name);
+        rc = write_one(s, p, r, k, value, staging, final, name, sizeof name);
         mdl_sweep_run run;
         mdl_sweep_describe(s, r, &run);
         if (!rc)

@@ -22,6 +22,7 @@
 #include <sqlite3.h>
 
 #include "batch.h"
+#include "sim_alloc.h"
 
 typedef struct fixture {
     char dir[64];
@@ -316,6 +317,13 @@ static void a_file_that_is_not_a_database_is_refused(void **st)
     assert_int_equal(batch_db_open(f->path, &f->s, &db, f->err, sizeof f->err), -1);
     assert_non_null(strstr(f->err, "is not a dcsim batch database"));
     assert_null(batch_db_open_existing(f->path, f->err, sizeof f->err));
+    assert_int_equal(sqlite3_open(f->path, &h), SQLITE_OK); /* still in its own journal mode */
+    sqlite3_stmt *q = NULL;
+    assert_int_equal(sqlite3_prepare_v2(h, "PRAGMA journal_mode", -1, &q, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(q, 0), "delete");
+    sqlite3_finalize(q);
+    sqlite3_close(h);
     /* And a file that is not there is not made by reading it. */
     assert_null(batch_db_open_existing(at(f, "none.sqlite"), f->err, sizeof f->err));
     assert_int_equal(access(f->path, F_OK), -1);
@@ -387,6 +395,43 @@ static void two_writers_take_turns(void **st)
     batch_db_close(db);
 }
 
+/* Out of memory at each of our allocations in turn (SQLite's own are not
+ * ours to fail): a clean -1 saying so, never a crash or a leak. Stops when
+ * a pass makes fewer allocations than the one set to fail. */
+static void each_failed_allocation_is_a_clean_error(void **st)
+{
+    fixture *f = *st;
+    put_runs(f, "a.sqlite", 0, 3, "ok");
+    char a[128], into[128];
+    snprintf(a, sizeof a, "%s", at(f, "a.sqlite"));
+    const char *shards[] = {a};
+    FILE *null = fopen("/dev/null", "w");
+    long nth = 1, made = 0;
+    for (;; nth++) {
+        snprintf(into, sizeof into, "%s/m%ld.sqlite", f->dir, nth);
+        batch_db *db = NULL;
+        row w;
+        make_row(&w, 5, "ok");
+        long before = sim_alloc_count();
+        sim_alloc_fail_at(nth);
+        int rc = batch_db_open(a, &f->s, &db, f->err, sizeof f->err);
+        rc = rc ? rc : batch_db_put(db, &w.r, f->err, sizeof f->err);
+        batch_db_close(db);
+        rc = rc ? rc : batch_db_merge(into, shards, 1, NULL, f->err, sizeof f->err);
+        rc = rc ? rc : batch_db_export_csv(a, null, f->err, sizeof f->err);
+        sim_alloc_fail_at(0);
+        made = sim_alloc_count() - before;
+        if (made < nth) {
+            assert_int_equal(rc, 0);
+            break;
+        }
+        assert_int_equal(rc, -1);
+        assert_non_null(strstr(f->err, "out of memory"));
+    }
+    fclose(null);
+    assert_true(nth > 20); /* the loop did go through them */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -401,6 +446,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_file_that_is_not_a_database_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(rows_survive_a_writer_killed_mid_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(two_writers_take_turns, setup, teardown),
+        cmocka_unit_test_setup_teardown(each_failed_allocation_is_a_clean_error, setup, teardown),
     };
     return cmocka_run_group_tests_name("batch_db", tests, NULL, NULL);
 }

@@ -7,7 +7,8 @@
  * failed and gives no values. The report's charts are real PNG and SVG
  * files, and two summaries of one database are byte for byte the same.
  * Missing, foreign and non-database files exit 2; an unwritable report
- * directory exits 1. Files live in a mkdtemp directory. */
+ * directory, or any allocation failing, exits 1. Files live in a mkdtemp
+ * directory. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -25,6 +26,7 @@
 #include <sqlite3.h>
 
 #include "batch.h"
+#include "sim_alloc.h"
 #include "sim_file.h"
 
 #define NS 2                    /* stages */
@@ -416,6 +418,33 @@ static void bad_databases_exit_2_and_unwritable_reports_1(void **st)
     assert_int_equal(rc, 1);
 }
 
+/* Allocations of ours failed in turn: exit 1 with a message, nothing
+ * leaked (the sanitizer pass checks), never a crash. Every one of the
+ * table's; the report's (each of which draws every chart) by a stride
+ * that keeps the test quick yet reaches each of its stages. */
+static void out_of_memory_exits_1(void **st)
+{
+    fixture *f = *st;
+    make_sweep(f->db);
+    FILE *null = fopen("/dev/null", "w");
+    char report[160];
+    snprintf(report, sizeof report, "%s/report", f->dir);
+    for (int with_report = 0; with_report <= 1; with_report++) {
+        const char *dir = with_report ? report : NULL;
+        long before = sim_alloc_count();
+        assert_int_equal(batch_summary(f->db, null, dir), 0);
+        long n = sim_alloc_count() - before, stride = with_report ? n / 8 + 1 : 1; /* each report syncs nine files */
+        for (long nth = 1; nth <= n; nth += stride) {
+            sim_alloc_fail_at(nth);
+            int rc = batch_summary(f->db, null, dir);
+            sim_alloc_fail_at(0);
+            if (rc != 0 && rc != 1)
+                fail_msg("allocation %ld of %ld failed: exit %d", nth, n, rc);
+        }
+    }
+    fclose(null);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -423,6 +452,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(report_has_valid_charts_and_same_bytes_twice, setup, teardown),
         cmocka_unit_test_setup_teardown(other_layouts_give_charts, setup, teardown),
         cmocka_unit_test_setup_teardown(bad_databases_exit_2_and_unwritable_reports_1, setup, teardown),
+        cmocka_unit_test_setup_teardown(out_of_memory_exits_1, setup, teardown),
     };
     return cmocka_run_group_tests_name("batch_summary", tests, NULL, NULL);
 }

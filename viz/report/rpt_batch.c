@@ -50,6 +50,7 @@ typedef struct line {
     char name[TEXT];
     int colour, dash;
     double *y, *half;           /* n_x each; NaN y: no point there */
+    double *ok, *unrecovered;   /* n_x each: runs there, and those never recovered (RTO charts mark them) */
 } line;
 
 typedef struct chart {
@@ -103,14 +104,17 @@ static const char *stage_name(const rpt_batch *b, int index)
 static int alloc_lines(chart *c, size_t n)
 {
     c->lines = sim_calloc(n, sizeof *c->lines);
-    double *v = c->lines ? sim_malloc(2 * n * c->n_x * sizeof *v + 1) : NULL;
+    double *v = c->lines ? sim_calloc(4 * n * c->n_x + 1, sizeof *v) : NULL;
     if (!v)
         return SIM_ENOMEM;
-    for (size_t i = 0; i < 2 * n * c->n_x; i++)
-        v[i] = NAN;
     for (size_t k = 0; k < n; k++) {
-        c->lines[k].y = v + 2 * k * c->n_x;
-        c->lines[k].half = c->lines[k].y + c->n_x;
+        line *l = &c->lines[k];
+        l->y = v + 4 * k * c->n_x;
+        l->half = l->y + c->n_x;
+        l->ok = l->half + c->n_x;
+        l->unrecovered = l->ok + c->n_x;
+        for (size_t i = 0; i < 2 * c->n_x; i++)
+            l->y[i] = NAN;
     }
     c->n_lines = n;
     return SIM_OK;
@@ -129,9 +133,11 @@ static int fill_points(const rpt_batch *b, chart *c, const size_t *line_of, cons
         return SIM_ENOMEM;
     for (size_t g = 0; g < b->n_groups; g++) {
         const rpt_batch_stat *s = &b->groups[g].m[c->measure];
-        if (x_of[g] == (size_t)-1 || isnan(s->mean))
-            continue;
         size_t k = line_of[g] * c->n_x + x_of[g];
+        c->lines[line_of[g]].ok[x_of[g]] += (double)b->groups[g].ok;
+        c->lines[line_of[g]].unrecovered[x_of[g]] += (double)b->groups[g].not_recovered;
+        if (isnan(s->mean))
+            continue;
         acc[3 * k] += s->mean;
         acc[3 * k + 1] += s->half * s->half; /* NaN (one run) stays NaN: no interval */
         acc[3 * k + 2] += 1;
@@ -183,8 +189,7 @@ static int numeric_lines(const rpt_batch *b, chart *c, size_t p, size_t *line_of
             c->lines[s].colour = s;
         }
         if (b->n_params > 1)
-            snprintf(c->subtitle, sizeof c->subtitle,
-                     "One line per stage, the average over the values of the other parameters (equal weight); bars: 95%% interval.");
+            snprintf(c->subtitle, sizeof c->subtitle, "A line per stage, averaged over the other parameters; bars: 95%% intervals.");
         return SIM_OK;
     }
     if (alloc_lines(c, n_keys))
@@ -226,7 +231,7 @@ static int build_numeric(const rpt_batch *b, chart *c, size_t p, int n_stages)
             x_of[g] = (size_t)(at - c->x);
         }
         c->log_x = c->n_x >= 3 && c->x[0] > 0 && c->x[c->n_x - 1] / c->x[0] >= 50; /* 1M, 10M, 100M */
-        snprintf(c->subtitle, sizeof c->subtitle, "Mean over the seeds at each value; bars: 95%% confidence interval (Student's t).");
+        snprintf(c->subtitle, sizeof c->subtitle, "Means over the seeds; bars: 95%% confidence intervals (Student's t).");
         rc = numeric_lines(b, c, p, line_of, n_stages);
     }
     if (!rc)
@@ -266,6 +271,16 @@ static int build_categories(const rpt_batch *b, chart *c, int n_stages)
     sim_free(line_of);
     sim_free(x_of);
     return rc;
+}
+
+/* A point where no run recovered, to be marked rather than left out. */
+static int none_recovered_somewhere(const chart *c)
+{
+    for (size_t k = 0; k < c->n_lines; k++)
+        for (size_t x = 0; x < c->n_x; x++)
+            if (isnan(c->lines[k].y[x]) && c->lines[k].unrecovered[x] > 0)
+                return 1;
+    return 0;
 }
 
 static void free_chart(chart *c)
@@ -490,6 +505,23 @@ static void draw_legend(cairo_t *cr, const chart *c, double y, double width)
     }
 }
 
+/* Where no run recovered there is no RTO to draw, which must not read as
+ * no data: an x at the top of the plot, in the line's colour. */
+static void unrecovered_mark(cairo_t *cr, const chart *c, const line *l, size_t i, double x, double y)
+{
+    char tip[2 * TEXT], where[TEXT];
+    cairo_move_to(cr, x - 4, y - 4);
+    cairo_line_to(cr, x + 4, y + 4);
+    cairo_move_to(cr, x + 4, y - 4);
+    cairo_line_to(cr, x - 4, y + 4);
+    vz_set_colour(cr, l->colour, 1);
+    cairo_set_line_width(cr, 2);
+    cairo_stroke(cr);
+    x_label(c, i, c->x[i], 0, where, sizeof where);
+    put(tip, sizeof tip, "%s at %s: not recovered (%.0f of %.0f runs)", l->name, where, l->unrecovered[i], l->ok[i]);
+    vz_tip(cr, x - 5, y - 5, 10, 10, tip);
+}
+
 /* Lines (not between categories), then error bars, then dots, each line
  * nudged sideways a little so that bars at one x stay apart. */
 static void draw_points(cairo_t *cr, const chart *c, const frame *f)
@@ -521,8 +553,11 @@ static void draw_points(cairo_t *cr, const chart *c, const frame *f)
         cairo_stroke(cr);
         cairo_set_dash(cr, NULL, 0, 0);
         for (size_t i = 0; i < c->n_x; i++) {
-            if (!isfinite(l->y[i]))
+            if (!isfinite(l->y[i])) {
+                if (c->measure == RPT_BATCH_RTO && l->unrecovered[i] > 0)
+                    unrecovered_mark(cr, c, l, i, tx(c, f, c->x[i]) + dx, f->y + 6);
                 continue;
+            }
             double x = tx(c, f, c->x[i]) + dx, y = ty(f, l->y[i]), h = l->half[i];
             if (isfinite(h) && h > 0) {
                 double y0 = ty(f, l->y[i] - h), y1 = ty(f, l->y[i] + h);
@@ -545,10 +580,13 @@ static void draw_points(cairo_t *cr, const chart *c, const frame *f)
             cairo_stroke(cr);
             char tip[2 * TEXT], where[TEXT];
             x_label(c, i, c->x[i], 0, where, sizeof where);
+            char more[64] = "";
+            if (c->measure == RPT_BATCH_RTO && l->unrecovered[i] > 0)
+                put(more, sizeof more, "; %.0f of %.0f runs not recovered", l->unrecovered[i], l->ok[i]);
             if (isfinite(h))
-                put(tip, sizeof tip, "%s at %s: %.6g \u00b1 %.3g", l->name, where, l->y[i], h);
+                put(tip, sizeof tip, "%s at %s: %.6g \u00b1 %.3g%s", l->name, where, l->y[i], h, more);
             else
-                put(tip, sizeof tip, "%s at %s: %.6g (one run)", l->name, where, l->y[i]);
+                put(tip, sizeof tip, "%s at %s: %.6g (one value)%s", l->name, where, l->y[i], more);
             vz_tip(cr, x - 5, y - 5, 10, 10, tip);
         }
     }
@@ -719,9 +757,13 @@ int rpt_batch_write(const rpt_batch *b, const char *dir)
             c->h = CHART_H + 80; /* room for slanted labels */
             snprintf(c->file, sizeof c->file, "%s-by-point", measure_file[c->measure]);
             snprintf(c->title, sizeof c->title, "%s at each point", measure_title[c->measure]);
-            snprintf(c->subtitle, sizeof c->subtitle, "Mean over the seeds; bars: 95%% confidence interval (Student's t).");
+            snprintf(c->subtitle, sizeof c->subtitle, "Means over the seeds; bars: 95%% confidence intervals (Student's t).");
             snprintf(c->x_label, sizeof c->x_label, "parameter point");
             rc = build_categories(b, c, n_stages);
+        }
+        if (!rc && c->measure == RPT_BATCH_RTO && none_recovered_somewhere(c)) { /* what the x means */
+            size_t len = strlen(c->subtitle);
+            put(c->subtitle + len, sizeof c->subtitle - len, " \u00d7: none recovered.");
         }
         snprintf(path, sizeof path, "%s/charts/%s.png", dir, c->file);
         if (!rc)

@@ -35,6 +35,8 @@ typedef struct rpt_batch_group {
     const double *param;        /* n_params values; NaN where the value is text */
     const char *const *param_text; /* n_params: as written ("5m") */
     rpt_batch_stat m[RPT_BATCH_MEASURES];
+    size_t ok;                  /* runs that completed */
+    size_t not_recovered;       /* of them, runs with an incident never recovered (no RTO) */
     char cell[RPT_BATCH_COLUMNS][RPT_BATCH_CELL]; /* the table's row, as printed */
 } rpt_batch_group;
 
