@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "mdl_files.h"
+#include "mdl_sweep.h"
 
 /* The fault kinds and the event kinds, from their tables. */
 static void kinds_doc(FILE *out, int level)
@@ -39,6 +40,8 @@ void mdl_reference(FILE *out, int kind)
     if (kind == MDL_FILE_SCENARIO) {
         mdl_schema_doc(out, &mdl_scenario_schema, 3);
         kinds_doc(out, 3);
+        fputs("\n", out);
+        mdl_schema_doc(out, &mdl_sweep_schema, 3);
         return;
     }
     mdl_schema_doc(out, &mdl_geography_schema, 3);

@@ -271,6 +271,8 @@ def main():
         check(j.get("variant_of") == "unit" and
               ("databases[core].replication.mode", "async", "variant unit-async") in keys and
               ("geography.datacenters[HZ-A].power.ups", "5m", "--set") in keys, f"summary.json overrides: {keys}")
+        html = open(os.path.join(co, "db-primary-crash", "report.html"), encoding="utf-8").read()
+        check("Set beyond the files" in html and "unit-async (a variant of unit)" in html, "report lacks the settings")
         j = json.load(open(os.path.join(co, "db-primary-crash", "unit", "summary.json")))
         check([o["from"] for o in j["overrides"]] == ["--set"], f"unit's overrides: {j['overrides']}")
     if failures:

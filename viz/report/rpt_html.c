@@ -260,6 +260,44 @@ static void captions(FILE *f, const rpt_input *in)
     fputs("</ol>\n</section>\n", f);
 }
 
+/* What each stage ran with beyond its files: the scenario's overrides,
+ * a variant's settings, --set (mdl_applied). Nothing when none. */
+static void settings(FILE *f, const rpt_input *in)
+{
+    const mdl_config *c = in->cfg;
+    int any = 0;
+    for (int s = 0; s < in->n_stages; s++)
+        any |= c->stage_applied && c->n_stage_applied[in->stages[s].index] > 0;
+    if (!any)
+        return;
+    fputs("<section id=\"settings\">\n<h2>Set beyond the files</h2>\n"
+          "<p>Values the scenario's overrides, a variant or the command line set on each stage, in the order "
+          "applied (the last wins).</p>\n",
+          f);
+    fputs("<table class=\"assumptions\"><thead><tr><th>Stage</th><th>Key</th><th>Value</th><th>Set by</th></tr></thead><tbody>\n", f);
+    for (int s = 0; s < in->n_stages; s++) {
+        size_t si = in->stages[s].index;
+        for (size_t i = 0; c->stage_applied && i < c->n_stage_applied[si]; i++) {
+            const mdl_applied *a = &c->stage_applied[si][i];
+            fputs("<tr><td class=\"where\">", f);
+            sim_escape_markup(f, in->stages[s].name);
+            if (c->stage_bases && c->stage_bases[si]) {
+                fputs(" (a variant of ", f);
+                sim_escape_markup(f, c->stage_bases[si]);
+                fputs(")", f);
+            }
+            fputs("</td><td><code>", f);
+            sim_escape_markup(f, a->key);
+            fputs("</code></td><td>", f);
+            sim_escape_markup(f, a->value);
+            fputs("</td><td>", f);
+            sim_escape_markup(f, a->from);
+            fputs("</td></tr>\n", f);
+        }
+    }
+    fputs("</tbody></table>\n</section>\n", f);
+}
+
 static void assumptions(FILE *f, const rpt_input *in)
 {
     const mdl_config *c = in->cfg;
@@ -308,6 +346,7 @@ int rpt_write_html(FILE *f, const rpt_input *in, const rpt_charts *charts)
     for (int s = 0; !rc && s < in->n_stages; s++)
         rc = stage_section(f, in, charts, s);
     fputs("</section>\n", f);
+    settings(f, in);
     assumptions(f, in);
     /* The command line stays in each stage's meta.json: --jobs or --out
      * must not change a byte of the report. */
