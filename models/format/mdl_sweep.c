@@ -427,23 +427,58 @@ static uint64_t hash_file(const char *path, uint64_t h)
     return h;
 }
 
-/* What the rows are computed from: the files read and the plan. */
+static uint64_t hash_text(const char *text, uint64_t h)
+{
+    return sim_hash_bytes(text ? text : "", text ? strlen(text) + 1 : 1, h);
+}
+
+static uint64_t hash_node(const cfg_node *n, uint64_t h)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (f) {
+        mdl_print_node(f, n);
+        fclose(f);
+    }
+    h = hash_text(buf, h);
+    free(buf);
+    return h;
+}
+
+/* What the rows are computed from: the files the scenario stands on, and
+ * the plan (settings, parameters, stages, seeds, the fault space). Not
+ * the sweep's text: its comments, description, time limit and ranking
+ * may change without a run's row changing. */
 static uint64_t digest(const mdl_sweep *s, const mdl_config *base)
 {
-    uint64_t h = hash_file(s->path, 0x6463736977656570ull);
+    uint64_t h = 0x6463736977656570ull;
     for (size_t i = 0; i < base->n_docs; i++)
         h = hash_file(base->docs[i]->path, h);
-    char buf[128];
+    for (size_t i = 0; i < s->n_fixed; i++)
+        h = hash_node(s->fixed[i].value, hash_text(s->fixed[i].key, h));
     for (size_t p = 0; p < s->n_params; p++) {
-        h = sim_hash_bytes(s->params[p].name, strlen(s->params[p].name) + 1, h);
+        h = hash_text(s->params[p].key, hash_text(s->params[p].name, h));
         for (size_t v = 0; v < s->params[p].n; v++)
-            h = sim_hash_bytes(s->params[p].values[v].text, strlen(s->params[p].values[v].text) + 1, h);
+            h = hash_node(s->params[p].values[v].node, h);
     }
     for (size_t i = 0; i < s->n_stages; i++)
-        h = sim_hash_bytes(s->stages[i], strlen(s->stages[i]) + 1, h);
+        h = hash_text(s->stages[i], h);
+    char buf[160];
     for (size_t i = 0; i < s->n_seeds; i++) {
         snprintf(buf, sizeof buf, "%llu", (unsigned long long)s->seeds[i]);
-        h = sim_hash_bytes(buf, strlen(buf) + 1, h);
+        h = hash_text(buf, h);
+    }
+    if (s->exploring) {
+        const swp_explore *x = &s->def->explore;
+        snprintf(buf, sizeof buf, "explore %lld %lld %lld %lld %lld %lld %lld", (long long)x->runs,
+                 (long long)x->faults_min, (long long)x->faults_max, (long long)x->from, (long long)x->to,
+                 (long long)x->shortest, (long long)x->longest);
+        h = hash_text(buf, h);
+        for (size_t i = 0; i < s->n_kinds; i++)
+            h = hash_text(mdl_fault_kinds[s->kinds[i]], h);
+        for (size_t i = 0; i < s->n_places; i++)
+            h = hash_text(s->places[i], h);
     }
     return sim_hash_mix(h);
 }

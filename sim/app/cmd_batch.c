@@ -235,12 +235,13 @@ int app_validate_sweep(const char *path)
     int rc = load_sweep(path, &s, 0);
     if (rc)
         return rc;
+    const char *stages = s->n_stages == 1 ? "stage" : "stages";
     if (s->exploring)
-        printf("%s: valid sweep (%lld runs: %zu timelines x %zu stages)\n", path, (long long)s->runs, s->n_seeds,
-               s->n_stages);
+        printf("%s: valid sweep (%lld runs: %zu timelines x %zu %s)\n", path, (long long)s->runs, s->n_seeds,
+               s->n_stages, stages);
     else
-        printf("%s: valid sweep (%lld runs: %lld points x %zu stages x %zu seeds)\n", path, (long long)s->runs,
-               (long long)(s->runs / (int64_t)(s->n_stages * s->n_seeds)), s->n_stages, s->n_seeds);
+        printf("%s: valid sweep (%lld runs: %lld points x %zu %s x %zu seeds)\n", path, (long long)s->runs,
+               (long long)(s->runs / (int64_t)(s->n_stages * s->n_seeds)), s->n_stages, stages, s->n_seeds);
     mdl_sweep_free(s);
     return EXIT_DONE;
 }
@@ -354,8 +355,7 @@ static int run_batch(int argc, char **argv)
     printf("dcsim batch %s: %lld runs", s->def->name, (long long)mine);
     if (a.shard_n)
         printf(" (shard %d of %d, of %lld)", a.shard_k, a.shard_n, (long long)s->runs);
-    printf(", scale %g, %s; %lld done already\n", scale,
-           mpi.size > 1 ? "over MPI ranks" : jobs == 1 ? "1 worker" : "workers", (long long)already);
+    printf(", scale %g; %lld done already\n", scale, (long long)already);
     if (mpi.size <= 1)
         printf("  %d worker%s; results in %s\n", jobs, jobs == 1 ? "" : "s", db_path);
     else

@@ -156,6 +156,15 @@ def main():
         check(rows(os.path.join(sh, "runs.sqlite")) == base, "merged shards give other rows")
         check(integrity(os.path.join(sh, "runs.sqlite")) == "ok", "merged database fails integrity_check")
 
+        # The per-interval series, when asked for: one row a second.
+        ser = sweep(tmp, "series", "series: true\n", replicates=1)
+        so = os.path.join(tmp, "series-out")
+        r = dcsim(exe, "batch", ser, "-j", "2", "--out", so)
+        con = sqlite3.connect(os.path.join(so, "runs.sqlite"))
+        counts = [x[0] for x in con.execute("SELECT count(*) FROM series GROUP BY run ORDER BY run")]
+        con.close()
+        check(r.returncode == 0 and counts == [150, 150], f"series: exit {r.returncode}, rows per run {counts}")
+
         # Export.
         r = dcsim(exe, "batch", "export", one, "--csv")
         table = list(csv.reader(io.StringIO(r.stdout)))
