@@ -172,7 +172,7 @@ static const mdl_schema override_schema = {"override", sizeof(scn_override), ove
 static const mdl_field variant_fields[] = {
     F("name", MDL_NAME, name, REQ, NULL, "its name beside the stages' (results/<scenario>/<name>/)", "unit-async"),
     F("stage", MDL_NAME, stage, REQ, NULL, "the scenario's stage it starts from", "unit"),
-    {"set", MDL_NODE, offsetof(ST, set), REQ, NULL, 0, 0, NULL, NULL, 0, "key paths of the stage or its geography, and their values (as in overrides)", "{databases[core].replication.mode: async}"},
+    {"set", MDL_NODE, offsetof(ST, set), REQ, NULL, 0, 0, NULL, NULL, 0, "key paths of the stage or its geography, and their values (as in overrides)", "{\"databases[core].replication.mode\": async}"},
     FEND,
 };
 #undef ST

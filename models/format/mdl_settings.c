@@ -75,48 +75,42 @@ static const char *geo_file(const mdl_config *c, const geography *g)
     return c->path;
 }
 
-/* The geographies a setting of the stages in `mask` may change: one a
- * stage outside the mask shares is copied first, so a variant's UPS does
- * not reach the stage it was made from. */
-static size_t own_geographies(mdl_load *ld, mdl_config *c, const unsigned char *mask, geography **out)
+/* Gives every stage a geography of its own, loaded afresh from its text
+ * before any setting is applied: a setting for some stages (a variant's,
+ * an override's `stages:`) then cannot reach the others, and none is lost
+ * to a later copy. Done only when a setting reaches a geography. */
+static void split_geographies(mdl_load *ld, mdl_config *c)
 {
-    size_t n = 0;
-    for (size_t j = 0; j < c->n_stages; j++) {
-        if (!mask[j])
-            continue;
+    for (size_t j = 1; j < c->n_stages; j++) {
         geography *g = c->stage_geos[j];
         int shared = 0;
-        for (size_t k = 0; k < c->n_stages; k++)
-            shared |= !mask[k] && c->stage_geos[k] == g;
-        if (shared) {
-            geography *copy = sim_arena_alloc(ld->arena, sizeof *copy);
-            const char *saved = ld->file;
-            ld->file = geo_file(c, g);
-            void *geos = c->geos, *paths = c->geo_paths;
-            if (!copy || grow(ld->arena, &geos, c->n_geos, sizeof *c->geos) ||
-                grow(ld->arena, &paths, c->n_geos, sizeof *c->geo_paths)) {
-                ld->oom = 1;
-                return 0;
-            }
-            memset(copy, 0, sizeof *copy);
-            mdl_schema_load(ld, &mdl_geography_schema, g->head.src, "", copy);
-            c->geos = geos;
-            c->geo_paths = paths;
-            c->geo_paths[c->n_geos] = ld->file;
-            c->geos[c->n_geos++] = copy;
-            ld->file = saved;
-            for (size_t k = j; k < c->n_stages; k++)
-                if (mask[k] && c->stage_geos[k] == g)
-                    c->stage_geos[k] = copy;
-            g = copy;
+        for (size_t k = 0; k < j; k++)
+            shared |= c->stage_geos[k] == g;
+        if (!shared)
+            continue;
+        geography *copy = sim_arena_alloc(ld->arena, sizeof *copy);
+        void *geos = c->geos, *paths = c->geo_paths;
+        if (!copy || grow(ld->arena, &geos, c->n_geos, sizeof *c->geos) ||
+            grow(ld->arena, &paths, c->n_geos, sizeof *c->geo_paths)) {
+            ld->oom = 1;
+            return;
         }
-        size_t i = 0;
-        while (i < n && out[i] != g)
-            i++;
-        if (i == n)
-            out[n++] = g;
+        const char *saved = ld->file;
+        ld->file = geo_file(c, g);
+        memset(copy, 0, sizeof *copy);
+        mdl_schema_load(ld, &mdl_geography_schema, g->head.src, "", copy);
+        c->geos = geos;
+        c->geo_paths = paths;
+        c->geo_paths[c->n_geos] = ld->file;
+        c->geos[c->n_geos++] = copy;
+        c->stage_geos[j] = copy;
+        ld->file = saved;
     }
-    return n;
+}
+
+static int reaches_geography(const char *key)
+{
+    return key && strncmp(key, "geography.", 10) == 0;
 }
 
 /* Sets one value on the stages in mask (and records it); a scenario key
@@ -137,11 +131,11 @@ static void apply(mdl_load *ld, mdl_config *c, const setting *s, const unsigned 
         for (size_t j = 0; j < c->n_stages; j++)
             if (mask[j])
                 mdl_override_apply(ld, &mdl_stage_schema, c->stages[j], s->key, s->key_node, s->value, s->path);
-    } else if (root == OVR_GEOGRAPHY) {
-        geography *geos[64];
-        size_t n = own_geographies(ld, c, mask, geos);
-        for (size_t i = 0; i < n; i++)
-            mdl_override_apply(ld, &mdl_geography_schema, geos[i], s->key, s->key_node, s->value, s->path);
+    } else if (root == OVR_GEOGRAPHY) { /* each stage's own (split_geographies) */
+        for (size_t j = 0; j < c->n_stages; j++)
+            if (mask[j])
+                mdl_override_apply(ld, &mdl_geography_schema, c->stage_geos[j], s->key, s->key_node, s->value,
+                                   s->path);
         *geo_changed = 1;
     }
     if (root != OVR_BAD)
@@ -159,7 +153,7 @@ static size_t settings_of_map(mdl_load *ld, const cfg_node *map, const char *fil
     if (!map || map->kind != CFG_MAP) {
         const char *saved = ld->file;
         ld->file = file;
-        mdl_error(ld, map, path, "expected key paths and their values: {databases[core].replication.mode: async}");
+        mdl_error(ld, map, path, "expected key paths and their values: {\"databases[core].replication.mode\": async}");
         ld->file = saved;
         return 0;
     }
@@ -344,6 +338,16 @@ void mdl_settings_apply(mdl_load *ld, mdl_config *c, const char *scn_file, const
         return;
 
     size_t n = c->n_stages;
+    int split = 0;
+    for (size_t k = 0; k < c->scn->overrides.n; k++)
+        split |= reaches_geography(MDL_ITEM(c->scn->overrides, scn_override, k)->key);
+    for (size_t i = 0; i < n_vars; i++)
+        for (size_t k = 0; k < vars[i].n_set; k++)
+            split |= reaches_geography(vars[i].set[k].key);
+    for (size_t k = 0; opt && k < opt->n_settings; k++)
+        split |= reaches_geography(opt->settings[k].key);
+    if (split && n > 1)
+        split_geographies(ld, c);
     unsigned char *mask = sim_arena_alloc(a, n + 1);
     int geo_changed = 0;
     if (!mask) {

@@ -24,8 +24,11 @@ static int scenario_hook(FILE *out, const mdl_field *f, const void *v, int inden
 {
     (void)v;
     show_ctx *sc = context;
-    if (strcmp(f->key, "variants") == 0)
-        return 1; /* they are among the stages, written inline */
+    /* Variants are among the stages, and what overrides and settings set
+     * is in the values: written again, they would be applied twice (over
+     * a later setting), and the output would not run as its input. */
+    if (strcmp(f->key, "variants") == 0 || strcmp(f->key, "overrides") == 0)
+        return 1;
     if (strcmp(f->key, "stages") != 0)
         return 0;
     fputs("stages:\n", out);

@@ -5,6 +5,7 @@
  * shard. The exploration's timelines are drawn in mdl_explore.c. */
 #include "mdl_sweep.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,6 +184,14 @@ static const char *column_name(loading *L, const char *key)
     return name;
 }
 
+/* The batch gives each run its seed and scale: a sweep cannot set them. */
+static int batch_owned(const char *key)
+{
+    if (key && strncmp(key, "scenario.", 9) == 0)
+        key += 9;
+    return key && (strcmp(key, "seed") == 0 || strcmp(key, "scale") == 0);
+}
+
 static int is_identifier(const char *s)
 {
     if (!s || !((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_'))
@@ -279,6 +288,9 @@ static void load_params(loading *L)
         out->key = p->key;
         out->key_node = cfg_map_get(p->head.src, "key");
         out->name = p->name ? p->name : column_name(L, p->key);
+        if (batch_owned(p->key))
+            mdl_error(&L->ld, out->key_node, path,
+                      "each run's seed and scale are the batch's (seeds:, replicates:, scale:); they cannot be varied");
         if (!is_identifier(out->name))
             mdl_error(&L->ld, p->head.src, path, "\"%s\" cannot name a column: give name: (letters, digits, _)",
                       out->name ? out->name : "");
@@ -336,8 +348,12 @@ static void load_fixed(loading *L)
         return;
     }
     s->fixed = arena_new(L, (set->n + 1) * sizeof *s->fixed);
-    for (size_t i = 0; s->fixed && i < set->n; i++)
+    for (size_t i = 0; s->fixed && i < set->n; i++) {
+        if (batch_owned(set->keys[i]->text))
+            mdl_error(&L->ld, set->keys[i], "set",
+                      "each run's seed and scale are the batch's (seeds:, replicates:, scale:); they cannot be set");
         s->fixed[s->n_fixed++] = (mdl_setting){set->keys[i]->text, set->keys[i], set->items[i], s->path};
+    }
 }
 
 static void pick_stages(loading *L, const mdl_config *base)
@@ -386,9 +402,15 @@ static void pick_seeds(loading *L, const mdl_config *base)
         if (list) {
             const cfg_node *v = list->items[i];
             char *end = NULL;
+            errno = 0;
             unsigned long long x = v->kind == CFG_SCALAR ? strtoull(v->text, &end, 10) : 0;
-            if (v->kind != CFG_SCALAR || !v->text[0] || *end || v->text[0] == '-')
-                mdl_error(&L->ld, v, "seeds", "a seed is a whole number from 0");
+            if (v->kind != CFG_SCALAR || !v->text[0] || *end || v->text[0] == '-' || errno == ERANGE)
+                mdl_error(&L->ld, v, "seeds", "a seed is a whole number from 0 to 2^64 - 1");
+            for (size_t k = 0; k < i; k++)
+                if (s->seeds[k] == x) {
+                    mdl_error(&L->ld, v, "seeds", "seed %llu is given twice (its runs would be the same)", x);
+                    break;
+                }
             s->seeds[i] = x;
         } else {
             s->seeds[i] = (uint64_t)base->scn->seed + i;
@@ -406,7 +428,10 @@ static void check_values(loading *L)
         mdl_config_free(load_with(L, 1, NULL, s->stages[j]));
         for (size_t p = 0; p < s->n_params && !L->ld.total_errors; p++) {
             const mdl_sweep_param *sp = &s->params[p];
-            for (size_t v = 0; v < sp->n && !L->ld.total_errors; v++) {
+            /* A long range is checked at its ends and around them: its
+             * values between are of the same kind (a run that fails on one
+             * is recorded with why). */
+            for (size_t v = 0; v < sp->n && !L->ld.total_errors; v = (sp->n > 64 && v == 31) ? sp->n - 32 : v + 1) {
                 mdl_setting one = {sp->key, sp->key_node, sp->values[v].node, s->path};
                 mdl_config_free(load_with(L, 1, &one, s->stages[j]));
             }
@@ -509,7 +534,10 @@ int mdl_sweep_load(const char *path, mdl_sweep **out, mdl_errors *errs)
         return rc;
     }
     sweep *d = arena_new(&L, sizeof *d);
-    if (d && s->doc->root && s->doc->root->kind == CFG_MAP) {
+    const cfg_node *kind = s->doc->root && s->doc->root->kind == CFG_MAP ? cfg_map_get(s->doc->root, "kind") : NULL;
+    if (kind && kind->kind == CFG_SCALAR && strcmp(kind->text, "sweep") != 0) {
+        mdl_error(&L.ld, kind, "kind", "expected a sweep here (this is a %s file)", kind->text);
+    } else if (d && s->doc->root && s->doc->root->kind == CFG_MAP) {
         s->def = d;
         mdl_schema_load(&L.ld, &mdl_sweep_schema, s->doc->root, "", d);
         if (!L.ld.total_errors && d->kind != MDL_FILE_SWEEP)

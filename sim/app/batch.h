@@ -95,6 +95,9 @@ typedef struct batch_db batch_db;
 int batch_db_open(const char *path, const batch_schema *s, batch_db **out, char *err, size_t err_size);
 /* Marks done[run] = 1 for every run that has a row (done: n_runs bytes). */
 int batch_db_done(batch_db *db, unsigned char *done, int64_t n_runs, char *err, size_t err_size);
+/* Removes the rows of runs that did not end ok (and their series), so
+ * they run again; *forgotten says how many. 0, or -1 with err. */
+int batch_db_forget_failed(batch_db *db, int64_t *forgotten, char *err, size_t err_size);
 /* Stores one run in its own transaction. A run already there is left as
  * it is. 0, or -1 with err. */
 int batch_db_put(batch_db *db, const batch_result *r, char *err, size_t err_size);

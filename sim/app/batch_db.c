@@ -338,6 +338,31 @@ int batch_db_done(batch_db *db, unsigned char *done, int64_t n_runs, char *err, 
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
+int batch_db_forget_failed(batch_db *db, int64_t *forgotten, char *err, size_t en)
+{
+    /* One transaction: a kill between the two deletes leaves both or neither. */
+    const char *sql = "BEGIN IMMEDIATE;"
+                      "DELETE FROM \"series\" WHERE \"run\" IN (SELECT \"run\" FROM \"runs\" WHERE \"status\" != 'ok');"
+                      "DELETE FROM \"runs\" WHERE \"status\" != 'ok';";
+    const char *no_series = "BEGIN IMMEDIATE; DELETE FROM \"runs\" WHERE \"status\" != 'ok';";
+    char *msg = NULL;
+    int has_series = sqlite3_exec(db->h, "SELECT 1 FROM \"series\" LIMIT 0", NULL, NULL, NULL) == SQLITE_OK;
+    if (sqlite3_exec(db->h, has_series ? sql : no_series, NULL, NULL, &msg) != SQLITE_OK) {
+        fail(err, en, "forgetting the failed runs: %s", msg ? msg : sqlite3_errmsg(db->h));
+        sqlite3_free(msg);
+        sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+        return -1;
+    }
+    *forgotten = sqlite3_changes(db->h);
+    if (sqlite3_exec(db->h, "COMMIT", NULL, NULL, &msg) != SQLITE_OK) {
+        fail(err, en, "forgetting the failed runs: %s", msg ? msg : sqlite3_errmsg(db->h));
+        sqlite3_free(msg);
+        sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+        return -1;
+    }
+    return 0;
+}
+
 /* NAN means "not a number": NULL, said here rather than left to SQLite. */
 static int bind_real(sqlite3_stmt *st, int i, double v)
 {

@@ -292,6 +292,7 @@ int batch_pool_start(batch_pool *pool, int64_t r)
     if (pipe(fds))
         return -1;
     fflush(NULL);
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         close(fds[0]);
@@ -302,6 +303,8 @@ int batch_pool_start(batch_pool *pool, int64_t r)
         /* The worker: dies with its parent, so a killed batch leaves no
          * orphans computing for nobody. */
         prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent) /* it died before the line above */
+            _exit(5);
         signal(SIGINT, SIG_DFL);
         signal(SIGTERM, SIG_DFL);
         signal(SIGPIPE, SIG_DFL);
@@ -331,7 +334,7 @@ static void finish(batch_pool *pool, struct slot *s, int status, int timed_out, 
         batch_row_parse(row, pool->plan, s->out.p);
     if (timed_out) {
         snprintf(row->status, sizeof row->status, "timeout");
-        snprintf(row->reason, sizeof row->reason, "stopped past its time bound of %.0f s", pool->plan->time_limit);
+        snprintf(row->reason, sizeof row->reason, "stopped past its time bound of %g s", pool->plan->time_limit);
     } else if (WIFSIGNALED(status)) {
         snprintf(row->status, sizeof row->status, "crashed");
         snprintf(row->reason, sizeof row->reason, "killed by signal %d (%s)", WTERMSIG(status),

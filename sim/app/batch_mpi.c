@@ -70,16 +70,20 @@ int batch_mpi_work(batch_mpi *m, const batch_plan *plan)
         MPI_Recv(&r, 1, MPI_LONG_LONG, 0, TAG_WORK, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
         if (r < 0)
             break;
+        if (!pool || !row) { /* rank 0 loaded what this rank could not: nothing here can be trusted */
+            fprintf(stderr, "dcsim: rank %d cannot run the sweep rank 0 runs; stopping the job\n", m->rank);
+            MPI_Abort(MPI_COMM_WORLD, EXIT_RUN_FAILED);
+        }
         int got = 0;
-        if (pool && row && batch_pool_start(pool, r) == 0)
+        if (batch_pool_start(pool, r) == 0)
             while ((got = batch_pool_wait(pool, row, 3600)) == 0)
                 ;
         if (got == 1) {
             out = row_text(row, r);
             batch_row_free(row);
-        } else {
-            char buf[256];
-            snprintf(buf, sizeof buf, "run\t%lld\nstatus\tfailed\nreason\trank %d could not run it\nend\n", r, m->rank);
+        } else { /* interrupted, or no process to run it in: not a result, run it next time */
+            char buf[128];
+            snprintf(buf, sizeof buf, "run\t%lld\nskipped\n", r);
             out = strdup(buf);
         }
     }
@@ -105,7 +109,7 @@ int batch_mpi_serve(batch_mpi *m, const batch_plan *plan, const int64_t *todo, i
         if (msg)
             msg[len > 0 ? len - 1 : 0] = '\0';
         long long r = -1;
-        if (msg && row && sscanf(msg, "run\t%lld", &r) == 1 && r >= 0) {
+        if (msg && row && sscanf(msg, "run\t%lld", &r) == 1 && r >= 0 && !strstr(msg, "\nskipped\n")) {
             batch_row_init(row, plan, r);
             batch_row_parse(row, plan, msg);
             const char *wall = strstr(msg, "\nwall\t");

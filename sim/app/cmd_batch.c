@@ -3,11 +3,13 @@
  * as it ends, so a killed batch resumes where it stood; and the tools
  * around it: merge, export, summary. */
 #include <dirent.h>
+#include <sqlite3.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -22,6 +24,7 @@
 
 static const char usage[] =
     "usage: dcsim batch SWEEP.yaml [-j N] [--out DIR] [--scale F] [--shard K/N] [--time-limit SECONDS]\n"
+    "                              [--retry-failed]\n"
     "       dcsim batch merge DIR [SHARD.sqlite...]\n"
     "       dcsim batch export DIR|RUNS.sqlite --csv [FILE]\n"
     "       dcsim batch summary DIR|RUNS.sqlite\n\n"
@@ -30,7 +33,8 @@ static const char usage[] =
     "-j at once (default: every core), into DIR/runs.sqlite (default DIR:\n"
     "results/batch/<sweep name>). A run that crashes or passes its time bound is\n"
     "recorded as such and the batch goes on. Run the same command again after a\n"
-    "kill and it skips the runs done. Under mpirun (built with -DDCSIM_MPI=ON)\n"
+    "kill and it skips the runs done (--retry-failed: runs that failed, crashed or\n"
+    "timed out run again too). Under mpirun (built with -DDCSIM_MPI=ON)\n"
     "rank 0 hands out runs and writes; --shard K/N runs every Nth run from the\n"
     "Kth (1-based) into DIR/runs.shard-K-of-N.sqlite, for job arrays; merge\n"
     "gathers the shards into DIR/runs.sqlite.\n\n"
@@ -47,6 +51,7 @@ typedef struct batch_args {
     int jobs;
     int shard_k, shard_n;
     double time_limit;
+    int retry_failed;
 } batch_args;
 
 static int parse_args(int argc, char **argv, batch_args *a)
@@ -63,6 +68,8 @@ static int parse_args(int argc, char **argv, batch_args *a)
         } else if (!strcmp(arg, "--out") && value) {
             a->out = value;
             i++;
+        } else if (!strcmp(arg, "--retry-failed")) {
+            a->retry_failed = 1;
         } else if (!strcmp(arg, "--scale") && value) {
             a->scale = strtod(value, &end);
             if (*end || !(a->scale > 0) || a->scale > 1)
@@ -213,6 +220,25 @@ static int run_local(const batch_plan *plan, const int64_t *todo, int64_t n, int
 
 /* ==== The batch ==== */
 
+/* A parameter's column must not be one of the row's own. */
+static int check_columns(const mdl_sweep *s)
+{
+    const char *names[BATCH_MAX_FIGURES + 8] = {"run", "stage", "seed", "point", "faults", "status", "reason", "wall_s"};
+    size_t n = 8 + batch_figure_names(names + 8);
+    int bad = 0;
+    for (size_t p = 0; p < s->n_params; p++)
+        for (size_t i = 0; i < n; i++)
+            if (!strcasecmp(s->params[p].name, names[i])) {
+                const cfg_node *at = s->params[p].key_node;
+                fprintf(stderr, "%s:%d:%d: error: parameters[%zu]: its column \"%s\" is one of the row's own in "
+                                "runs.sqlite; give it a name:\n",
+                        s->path, at ? at->line : 1, at ? at->col : 1, p, s->params[p].name);
+                bad = 1;
+                break;
+            }
+    return bad ? EXIT_BAD_INPUT : EXIT_DONE;
+}
+
 static int load_sweep(const char *path, mdl_sweep **s, int quiet)
 {
     mdl_errors errs;
@@ -226,7 +252,11 @@ static int load_sweep(const char *path, mdl_sweep **s, int quiet)
             mdl_errors_print(stderr, &errs);
         return EXIT_BAD_INPUT;
     }
-    return EXIT_DONE;
+    if ((rc = check_columns(*s))) {
+        mdl_sweep_free(*s);
+        *s = NULL;
+    }
+    return rc;
 }
 
 int app_validate_sweep(const char *path)
@@ -328,6 +358,15 @@ static int run_batch(int argc, char **argv)
         mdl_sweep_free(s);
         return batch_mpi_end(&mpi, EXIT_BAD_INPUT);
     }
+    int64_t forgotten = 0;
+    if (a.retry_failed && batch_db_forget_failed(db, &forgotten, err, sizeof err)) {
+        fprintf(stderr, "dcsim: %s\n", err);
+        batch_db_close(db);
+        mdl_sweep_free(s);
+        return batch_mpi_end(&mpi, EXIT_RUN_FAILED);
+    }
+    if (forgotten)
+        printf("dcsim batch: %lld runs that did not end ok run again\n", (long long)forgotten);
     unsigned char *done = sim_calloc((size_t)s->runs + 1, 1);
     int64_t *todo = sim_calloc((size_t)s->runs + 1, sizeof *todo);
     if (!done || !todo || batch_db_done(db, done, s->runs, err, sizeof err)) {
@@ -454,6 +493,33 @@ static void db_of(const char *arg, char *out, size_t size)
         snprintf(out, size, "%s", arg);
 }
 
+/* Says how many of the sweep's runs the merged database lacks: shards
+ * not run yet, or of another split. */
+static int report_missing(const char *db_path, const char *dir)
+{
+    char err[1024];
+    batch_db *db = batch_db_open_existing(db_path, err, sizeof err);
+    if (!db) {
+        fprintf(stderr, "dcsim: %s\n", err);
+        return EXIT_RUN_FAILED;
+    }
+    const char *runs = batch_db_meta(db, "runs");
+    long long total = runs ? atoll(runs) : 0, have = 0;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(batch_db_handle(db), "SELECT count(*) FROM runs", -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW)
+            have = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    }
+    batch_db_close(db);
+    if (have < total)
+        printf("%lld of %lld runs are in it; %lld missing: run the sweep again with --out %s to run them\n", have,
+               total, total - have, dir);
+    else
+        printf("all %lld runs are in it\n", total);
+    return EXIT_DONE;
+}
+
 static int cmd_merge(int argc, char **argv)
 {
     if (argc < 2)
@@ -485,6 +551,7 @@ static int cmd_merge(int argc, char **argv)
         rc = EXIT_BAD_INPUT;
     } else {
         printf("merged %zu shards into %s\n", n, into);
+        rc = report_missing(into, argv[1]);
     }
     for (size_t i = 0; owned && i < n; i++)
         free(owned[i]);
@@ -524,13 +591,16 @@ static int cmd_export(int argc, char **argv)
             return EXIT_RUN_FAILED;
         }
     }
-    char err[1024];
+    char err[1024] = "";
     int rc = batch_db_export_csv(db, out, err, sizeof err);
     if (file) {
         rc |= fclose(out) != 0;
         if (rc || rename(tmp, file)) {
             remove(tmp);
-            fprintf(stderr, "dcsim: %s\n", err[0] ? err : "cannot write the CSV");
+            if (err[0])
+                fprintf(stderr, "dcsim: %s\n", err);
+            else
+                fprintf(stderr, "dcsim: cannot write %s: %s\n", file, strerror(errno));
             return EXIT_RUN_FAILED;
         }
     } else if (rc) {
@@ -555,6 +625,10 @@ int cmd_batch(int argc, char **argv)
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         fputs(usage, argc < 2 ? stderr : stdout);
         return argc < 2 ? EXIT_BAD_INPUT : EXIT_DONE;
+    }
+    if (argc > 2 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"))) {
+        fputs(usage, stdout);
+        return EXIT_DONE;
     }
     if (!strcmp(argv[1], "merge"))
         return cmd_merge(argc - 1, argv + 1);

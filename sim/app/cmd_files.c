@@ -40,7 +40,8 @@ int cmd_show(int argc, char **argv)
     if (argc != 2 || strcmp(argv[1], "--help") == 0) {
         fputs("usage: dcsim show FILE\n\n"
               "Prints the file with the stages and geography it refers to written inline,\n"
-              "defaults filled and values normalised, as YAML. Showing that output again\n"
+              "defaults filled and values normalised, as YAML; what overrides and variants\n"
+              "set is written into the values. Showing that output again\n"
               "prints the same text, and a run from it gives the same results.\n",
               argc != 2 ? stderr : stdout);
         return argc != 2 ? EXIT_BAD_INPUT : EXIT_DONE;
