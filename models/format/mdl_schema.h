@@ -161,6 +161,8 @@ void mdl_schema_print_item(FILE *out, const mdl_schema *s, const void *value, in
                            mdl_print_hook *hook, void *context);
 /* Prints a raw YAML node on one line (flow style). */
 void mdl_print_node(FILE *out, const cfg_node *n);
+/* The same, as text kept in arena a (NULL when out of memory). */
+const char *mdl_node_text(sim_arena *a, const cfg_node *n);
 /* Prints one field's value inline (for flow lists). */
 void mdl_print_value(FILE *out, const mdl_field *f, const void *field_ptr);
 

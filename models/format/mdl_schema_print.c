@@ -290,6 +290,20 @@ void mdl_schema_print_hooked(FILE *out, const mdl_schema *s, const void *value, 
     print_struct(out, s, value, indent, &pc);
 }
 
+const char *mdl_node_text(sim_arena *a, const cfg_node *n)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f)
+        return NULL;
+    mdl_print_node(f, n);
+    fclose(f);
+    const char *kept = buf ? sim_arena_strdup(a, buf) : NULL;
+    free(buf);
+    return kept;
+}
+
 void mdl_print_node(FILE *out, const cfg_node *n)
 {
     if (!n) {

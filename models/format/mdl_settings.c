@@ -41,23 +41,9 @@ static int grow(sim_arena *a, void **array, size_t n, size_t size)
     return 0;
 }
 
-static const char *node_text(sim_arena *a, const cfg_node *n)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    if (!f)
-        return NULL;
-    mdl_print_node(f, n);
-    fclose(f);
-    const char *kept = buf ? sim_arena_strdup(a, buf) : NULL;
-    free(buf);
-    return kept;
-}
-
 static void record(mdl_load *ld, mdl_config *c, size_t j, const setting *s)
 {
-    mdl_applied one = {s->key, node_text(ld->arena, s->value), s->from};
+    mdl_applied one = {s->key, mdl_node_text(ld->arena, s->value), s->from};
     void *list = c->stage_applied[j];
     if (!one.value || grow(ld->arena, &list, c->n_stage_applied[j], sizeof one)) {
         ld->oom = 1;

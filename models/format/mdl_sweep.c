@@ -253,16 +253,11 @@ static void list_values(loading *L, const swp_param *p, const char *path, mdl_sw
         const char *text = v->kind == CFG_SCALAR ? v->text : NULL;
         if (text && quantity(text, &number) == Q_NONE)
             number = NAN;
-        if (!text) { /* a list or mapping: its flow form */
-            char *buf = NULL;
-            size_t len = 0;
-            FILE *f = open_memstream(&buf, &len);
-            if (f) {
-                mdl_print_node(f, v);
-                fclose(f);
-            }
-            text = buf ? sim_arena_strdup(&L->s->arena, buf) : "?";
-            free(buf);
+        if (!text) /* a list or mapping: its flow form */
+            text = mdl_node_text(&L->s->arena, v);
+        if (!text) {
+            L->ld.oom = 1;
+            return;
         }
         out->values[i] = (mdl_sweep_value){text, number, v};
     }
@@ -457,35 +452,27 @@ static uint64_t hash_text(const char *text, uint64_t h)
     return sim_hash_bytes(text ? text : "", text ? strlen(text) + 1 : 1, h);
 }
 
-static uint64_t hash_node(const cfg_node *n, uint64_t h)
+static uint64_t hash_node(sim_arena *a, const cfg_node *n, uint64_t h)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    if (f) {
-        mdl_print_node(f, n);
-        fclose(f);
-    }
-    h = hash_text(buf, h);
-    free(buf);
-    return h;
+    return hash_text(mdl_node_text(a, n), h);
 }
 
 /* What the rows are computed from: the files the scenario stands on, and
  * the plan (settings, parameters, stages, seeds, the fault space). Not
  * the sweep's text: its comments, description, time limit and ranking
  * may change without a run's row changing. */
-static uint64_t digest(const mdl_sweep *s, const mdl_config *base)
+static uint64_t digest(mdl_sweep *s, const mdl_config *base)
 {
+    sim_arena *a = &s->arena;
     uint64_t h = 0x6463736977656570ull;
     for (size_t i = 0; i < base->n_docs; i++)
         h = hash_file(base->docs[i]->path, h);
     for (size_t i = 0; i < s->n_fixed; i++)
-        h = hash_node(s->fixed[i].value, hash_text(s->fixed[i].key, h));
+        h = hash_node(a, s->fixed[i].value, hash_text(s->fixed[i].key, h));
     for (size_t p = 0; p < s->n_params; p++) {
         h = hash_text(s->params[p].key, hash_text(s->params[p].name, h));
         for (size_t v = 0; v < s->params[p].n; v++)
-            h = hash_node(s->params[p].values[v].node, h);
+            h = hash_node(a, s->params[p].values[v].node, h);
     }
     for (size_t i = 0; i < s->n_stages; i++)
         h = hash_text(s->stages[i], h);
@@ -605,8 +592,6 @@ void mdl_sweep_free(mdl_sweep *s)
 {
     if (!s)
         return;
-    for (size_t i = 0; i < s->n_made; i++)
-        cfg_doc_free(s->made[i]);
     cfg_doc_free(s->doc);
     sim_arena_fini(&s->arena);
     sim_free(s);

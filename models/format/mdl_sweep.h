@@ -87,8 +87,6 @@ typedef struct mdl_sweep_param {
 typedef struct mdl_sweep {
     sim_arena arena;
     cfg_doc *doc;               /* the sweep file */
-    cfg_doc **made;             /* documents made for range values */
-    size_t n_made;
     const sweep *def;
     const char *path;
     const char *scenario_path;  /* resolved */
