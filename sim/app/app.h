@@ -21,8 +21,18 @@ int cmd_batch(int argc, char **argv);
 /* A file whose kind is sweep; and checking one (cmd_batch.c). */
 int app_is_sweep(const char *path);
 int app_validate_sweep(const char *path);
-/* dcsim bench e2e (bench_e2e.c). */
-int bench_e2e(const char *stage_name, double scale, double window_s, int queue);
+/* One run of dcsim bench e2e (bench_e2e.c): its own world, built, run and
+ * destroyed, so that repeated runs start alike. */
+typedef struct bench_e2e_result {
+    double requests_per_s;      /* simulated requests (attempts) per second of wall time */
+    double events_per_s;
+    double events_per_request;
+    double realtime_factor;     /* simulated seconds per second of wall time */
+    double peak_rss_mb;         /* the process's peak so far, not this run's alone */
+    double attempts, events;
+} bench_e2e_result;
+/* Fills *out; returns an exit code, having said why on stderr if not EXIT_DONE. */
+int bench_e2e(const char *stage_name, double scale, double window_s, int queue, bench_e2e_result *out);
 /* dcsim bench view (bench_view.c): frames drawn headless while the run plays. */
 int bench_view(const char *scenario, int width, int height, double seconds);
 

@@ -1,7 +1,9 @@
 /* bench_e2e.c -- `dcsim bench e2e`: the whole simulator's speed. The
  * shipped Double-11 scenario on one stage (the unit stage by default) at
  * 1:1 scale, over a fixed two minutes around the midnight peak
- * (00:04:30 to 00:06:30, after 10 s of warm-up), without its fault. */
+ * (00:04:30 to 00:06:30, after 10 s of warm-up), without its fault.
+ * One call is one run and only measures; cmd_bench.c repeats the runs
+ * (--reps), interleaves the peer harness (--peer) and prints. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,7 +55,9 @@ static int patch(char **text, const char *from, const char *to)
     return 0;
 }
 
-int bench_e2e(const char *stage_name, double scale, double window_s, int queue)
+/* The scenario cut down to the measured window: the stage, the start
+ * just before the peak, a short warm-up and the window's length. */
+static int load_config(const char *stage_name, double window_s, mdl_config **cfg)
 {
     const char *path;
     char *text = read_scenario(&path);
@@ -74,46 +78,54 @@ int bench_e2e(const char *stage_name, double scale, double window_s, int queue)
         free(text);
         return EXIT_BAD_INPUT;
     }
-    mdl_config *cfg;
     mdl_errors errs;
-    int rc = mdl_config_load_text(path, text, strlen(text), &cfg, &errs);
+    int rc = mdl_config_load_text(path, text, strlen(text), cfg, &errs);
     free(text);
     if (rc) {
         mdl_errors_print(stderr, &errs);
         return EXIT_BAD_INPUT;
     }
+    return EXIT_DONE;
+}
+
+/* Runs the world to its end; only the run itself is timed, not building it. */
+static int measure(mdl_world *w, bench_e2e_result *out)
+{
+    double t0 = app_wall_seconds();
+    int rc = mdl_world_run(w, mdl_world_end(w), NULL, NULL);
+    double wall = app_wall_seconds() - t0;
+    if (rc < 0) {
+        fprintf(stderr, "dcsim: bench e2e: the run failed: %s\n", sim_strerror(rc));
+        return EXIT_RUN_FAILED;
+    }
+    out->events = (double)sim_engine_events_fired(mdl_world_engine(w));
+    out->attempts = mdl_world_attempts(w);
+    out->requests_per_s = out->attempts / wall;
+    out->events_per_s = out->events / wall;
+    out->events_per_request = out->events / out->attempts;
+    out->realtime_factor = sim_time_to_seconds(mdl_world_end(w)) / wall;
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru); /* the process's peak so far: the runs are alike, so one world's */
+    out->peak_rss_mb = (double)ru.ru_maxrss / 1024;
+    return EXIT_DONE;
+}
+
+int bench_e2e(const char *stage_name, double scale, double window_s, int queue, bench_e2e_result *out)
+{
+    mdl_config *cfg;
+    int rc = load_config(stage_name, window_s, &cfg);
+    if (rc)
+        return rc;
     mdl_run_options opt = {scale, 0, 0, (sim_queue_kind)queue, 0};
     mdl_world *w;
     char err[256];
-    if ((rc = mdl_world_create(cfg, 0, &opt, &w, err, sizeof err))) {
+    if (mdl_world_create(cfg, 0, &opt, &w, err, sizeof err)) {
         fprintf(stderr, "dcsim: bench e2e: %s\n", err);
         mdl_config_free(cfg);
         return EXIT_RUN_FAILED;
     }
-    double t0 = app_wall_seconds();
-    rc = mdl_world_run(w, mdl_world_end(w), NULL, NULL);
-    double wall = app_wall_seconds() - t0;
-    if (rc < 0) {
-        fprintf(stderr, "dcsim: bench e2e: the run failed: %s\n", sim_strerror(rc));
-        mdl_world_destroy(w);
-        mdl_config_free(cfg);
-        return EXIT_RUN_FAILED;
-    }
-    mdl_headline h;
-    mdl_world_headline(w, &h);
-    double events = (double)sim_engine_events_fired(mdl_world_engine(w));
-    double attempts = mdl_world_attempts(w);
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    char machine[512];
-    app_describe_machine(machine, sizeof machine);
-    printf("%s\n", machine);
-    printf("e2e %s %s (%s queue): %.2f M simulated requests/s of wall time, %.2fx real time, "
-           "%.1f events/request, %.1f M events/s, peak RSS %.0f MB\n",
-           stage_name, scale == 1 ? "1:1" : "scaled", sim_queue_kind_name((sim_queue_kind)queue), attempts / wall / 1e6,
-           sim_time_to_seconds(mdl_world_end(w)) / wall, events / attempts, events / wall / 1e6,
-           (double)ru.ru_maxrss / 1024);
+    rc = measure(w, out);
     mdl_world_destroy(w);
     mdl_config_free(cfg);
-    return EXIT_DONE;
+    return rc;
 }

@@ -27,11 +27,19 @@ static const char *const usage =
     "  --pending N     only this N (for profiling)\n"
     "\n"
     "usage: dcsim bench e2e [--stage S] [--scale F] [--window SECONDS] [--queue Q]\n"
+    "                       [--reps K] [--peer PATH]\n"
     "\n"
     "Runs the shipped Double-11 scenario on the unit stage (or S) at 1:1 (or\n"
     "F) over two minutes (or SECONDS) around the midnight peak, and prints the\n"
     "simulated requests per second of wall time, the real-time factor, events\n"
-    "per request, events per second and the peak resident memory.\n";
+    "per request, events per second and the peak resident memory.\n"
+    "  --reps K        repetitions, each on a fresh world: every run's line, then the\n"
+    "                  median and range of requests/s and events/s (default 1)\n"
+    "  --peer PATH     after each run, the peer hold harness at N = 100,000 and\n"
+    "                  10,000,000 events, and the ratio requests/s / its events/s\n";
+
+/* The most repetitions: the runs' figures are kept in arrays this long. */
+enum { MAX_REPS = 64 };
 
 typedef struct bench_options {
     uint64_t events;
@@ -89,10 +97,21 @@ static spread spread_of(double *v, int n)
  * so a slow spell of the machine falls on both. */
 static spread ratio_spread(const double *a, const double *b, int n)
 {
-    double r[64];
+    double r[MAX_REPS];
     for (int i = 0; i < n; i++)
         r[i] = a[i] / b[i];
     return spread_of(r, n);
+}
+
+/* --reps K, for engine and e2e alike. */
+static int parse_reps(const char *value, int *reps)
+{
+    char *end;
+    long k = strtol(value, &end, 10);
+    if (*end || k < 1 || k > MAX_REPS)
+        return app_usage_error("bench", "--reps: expected 1 to %d, got \"%s\"", MAX_REPS, value);
+    *reps = (int)k;
+    return EXIT_DONE;
 }
 
 /* One block: for each N, the three workloads (and the peer) run in turn,
@@ -111,7 +130,7 @@ static int run_block(sim_queue_kind queue, int lanes, const bench_options *opt)
     for (size_t s = 0; s < 2; s++) {
         if (opt->only_n && sizes[s] != opt->only_n)
             continue;
-        double ours[W][64], peer[64];
+        double ours[W][MAX_REPS], peer[MAX_REPS];
         int ran[W] = {0};
         int peer_ok = opt->peer != NULL && (opt->only_workload < 0 || opt->only_workload == 0);
         for (int r = 0; r < opt->reps; r++) {
@@ -160,42 +179,141 @@ static int run_block(sim_queue_kind queue, int lanes, const bench_options *opt)
     return EXIT_DONE;
 }
 
+/* ==== bench e2e ==== */
+
+typedef struct e2e_options {
+    const char *stage_name;
+    double scale, window;
+    int queue;
+    int reps;
+    const char *peer;
+} e2e_options;
+
+/* The peer's size: the engine bench's larger N and its default events, so
+ * that the heap's figure can be read against bench engine's too. */
+#define E2E_PEER_N 100000
+#define E2E_PEER_EVENTS 10000000
+
+static void print_e2e_run(const e2e_options *o, const bench_e2e_result *r)
+{
+    printf("e2e %s %s (%s queue): %.2f M simulated requests/s of wall time, %.2fx real time, "
+           "%.1f events/request, %.1f M events/s, peak RSS %.0f MB\n",
+           o->stage_name, o->scale == 1 ? "1:1" : "scaled", sim_queue_kind_name((sim_queue_kind)o->queue),
+           r->requests_per_s / 1e6, r->realtime_factor, r->events_per_request, r->events_per_s / 1e6,
+           r->peak_rss_mb);
+}
+
+/* The peer's events/s; -1, having said so, if it did not run. */
+static double run_e2e_peer(const char *path, uint64_t n, uint64_t events)
+{
+    double eps = run_peer(path, n, events);
+    if (eps < 0)
+        fprintf(stderr, "dcsim: bench e2e: the peer %s did not run\n", path);
+    return eps;
+}
+
+static void print_peer_run(double requests_per_s, double peer_eps)
+{
+    printf("  plain C binary heap N=%d, %d events: %.2f M events/s; "
+           "simulated requests/s over heap events/s: %.3fx\n",
+           E2E_PEER_N, E2E_PEER_EVENTS, peer_eps / 1e6, requests_per_s / peer_eps);
+}
+
+/* The medians, with the range of the runs (sorting the arrays). The ratio is the median of the
+ * runs' own ratios (each e2e run over the peer run right after it), so
+ * that a slow spell of the machine shows as a wide range. */
+static void print_e2e_medians(const e2e_options *o, double *requests, double *events, double *peer)
+{
+    spread vs_peer = {0};
+    if (o->peer)
+        vs_peer = ratio_spread(requests, peer, o->reps); /* before spread_of() sorts them */
+    spread q = spread_of(requests, o->reps), e = spread_of(events, o->reps);
+    printf("e2e median of %d runs: %.2f M simulated requests/s (%.2f-%.2f), %.1f M events/s (%.1f-%.1f)\n",
+           o->reps, q.median / 1e6, q.lo / 1e6, q.hi / 1e6, e.median / 1e6, e.lo / 1e6, e.hi / 1e6);
+    if (!o->peer)
+        return;
+    spread p = spread_of(peer, o->reps);
+    printf("plain C binary heap median: %.2f M events/s (%.2f-%.2f); "
+           "simulated requests/s over heap events/s: %.3fx (%.3f-%.3fx)\n",
+           p.median / 1e6, p.lo / 1e6, p.hi / 1e6, vs_peer.median, vs_peer.lo, vs_peer.hi);
+}
+
+/* The runs: each on a fresh world, each followed by the peer if any. */
+static int run_e2e(const e2e_options *o)
+{
+    double requests[MAX_REPS], events[MAX_REPS], peer[MAX_REPS];
+    /* A tiny run finds a peer that cannot run before the first e2e run
+     * (a minute or so at the defaults) rather than after it. */
+    if (o->peer && run_e2e_peer(o->peer, 1000, 1000) < 0)
+        return EXIT_RUN_FAILED;
+    char machine[512];
+    app_describe_machine(machine, sizeof machine);
+    printf("%s\n", machine);
+    for (int r = 0; r < o->reps; r++) {
+        bench_e2e_result res;
+        int rc = bench_e2e(o->stage_name, o->scale, o->window, o->queue, &res);
+        if (rc)
+            return rc;
+        print_e2e_run(o, &res);
+        requests[r] = res.requests_per_s;
+        events[r] = res.events_per_s;
+        if (o->peer) {
+            if ((peer[r] = run_e2e_peer(o->peer, E2E_PEER_N, E2E_PEER_EVENTS)) < 0)
+                return EXIT_RUN_FAILED;
+            print_peer_run(requests[r], peer[r]);
+        }
+        fflush(stdout);
+    }
+    if (o->reps > 1)
+        print_e2e_medians(o, requests, events, peer);
+    return EXIT_DONE;
+}
+
+static int cmd_bench_e2e(int argc, char **argv)
+{
+    e2e_options o = {"unit", 1, 120, SIM_QUEUE_DEFAULT, 1, NULL};
+    for (int i = 2; i < argc; i++) {
+        const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+        char *end;
+        if (!strcmp(argv[i], "--stage") && value) {
+            o.stage_name = value;
+            i++;
+        } else if (!strcmp(argv[i], "--scale") && value) {
+            o.scale = strtod(value, &end);
+            if (*end || !(o.scale > 0) || o.scale > 1)
+                return app_usage_error("bench", "--scale: expected a fraction in (0, 1], got \"%s\"", value);
+            i++;
+        } else if (!strcmp(argv[i], "--queue") && value) {
+            if ((o.queue = sim_queue_kind_parse(value)) < 0)
+                return app_usage_error("bench", "--queue: unknown structure \"%s\" (known: radix, heap4, calendar)", value);
+            i++;
+        } else if (!strcmp(argv[i], "--window") && value) {
+            o.window = strtod(value, &end);
+            if (*end || !(o.window >= 1) || o.window > 3600)
+                return app_usage_error("bench", "--window: expected 1 to 3600 seconds, got \"%s\"", value);
+            i++;
+        } else if (!strcmp(argv[i], "--reps") && value) {
+            if (parse_reps(value, &o.reps))
+                return EXIT_BAD_INPUT;
+            i++;
+        } else if (!strcmp(argv[i], "--peer") && value) {
+            o.peer = value;
+            i++;
+        } else {
+            return app_usage_error("bench", "unknown or incomplete option \"%s\"", argv[i]);
+        }
+    }
+    return run_e2e(&o);
+}
+
 int cmd_bench(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         fputs(usage, argc < 2 ? stderr : stdout);
         return argc < 2 ? EXIT_BAD_INPUT : EXIT_DONE;
     }
-    if (strcmp(argv[1], "e2e") == 0) {
-        const char *stage_name = "unit";
-        double scale = 1, window = 120;
-        int queue = SIM_QUEUE_DEFAULT;
-        for (int i = 2; i < argc; i++) {
-            const char *value = i + 1 < argc ? argv[i + 1] : NULL;
-            char *end;
-            if (!strcmp(argv[i], "--stage") && value) {
-                stage_name = value;
-                i++;
-            } else if (!strcmp(argv[i], "--scale") && value) {
-                scale = strtod(value, &end);
-                if (*end || !(scale > 0) || scale > 1)
-                    return app_usage_error("bench", "--scale: expected a fraction in (0, 1], got \"%s\"", value);
-                i++;
-            } else if (!strcmp(argv[i], "--queue") && value) {
-                if ((queue = sim_queue_kind_parse(value)) < 0)
-                    return app_usage_error("bench", "--queue: unknown structure \"%s\" (known: radix, heap4, calendar)", value);
-                i++;
-            } else if (!strcmp(argv[i], "--window") && value) {
-                window = strtod(value, &end);
-                if (*end || !(window >= 1) || window > 3600)
-                    return app_usage_error("bench", "--window: expected 1 to 3600 seconds, got \"%s\"", value);
-                i++;
-            } else {
-                return app_usage_error("bench", "unknown or incomplete option \"%s\"", argv[i]);
-            }
-        }
-        return bench_e2e(stage_name, scale, window, (sim_queue_kind)queue);
-    }
+    if (strcmp(argv[1], "e2e") == 0)
+        return cmd_bench_e2e(argc, argv);
     if (strcmp(argv[1], "view") == 0) {
         const char *scenario = "scenarios/double11-idc-power-loss.yaml";
         int w = 1920, h = 1080;
@@ -237,11 +355,8 @@ int cmd_bench(int argc, char **argv)
                 return app_usage_error("bench", "--events: expected a positive integer, got \"%s\"", value);
             i++;
         } else if (strcmp(a, "--reps") == 0 && value) {
-            char *end;
-            long k = strtol(value, &end, 10);
-            if (*end || k < 1 || k > 64)
-                return app_usage_error("bench", "--reps: expected 1 to 64, got \"%s\"", value);
-            opt.reps = (int)k;
+            if (parse_reps(value, &opt.reps))
+                return EXIT_BAD_INPUT;
             i++;
         } else if (strcmp(a, "--workload") == 0 && value) {
             opt.only_workload = -1;
