@@ -1,5 +1,5 @@
 /* flow.c -- the request flow's own state: built on a world (the clients'
- * lanes and timeouts, the traffic's streams, the protections, the DNS
+ * timeouts, the traffic's streams, the protections, the DNS
  * answers, the gateways' addresses), and freed. */
 #include "flow_int.h"
 #include "sim_alloc.h"
@@ -15,14 +15,8 @@ int flow_init(w_world *w)
     if (rc)
         return rc;
     fl->client_latency = w->st->entry.client_latency;
-    for (int i = 0; i < w->n_dcs; i++) {
-        w->dcs[i].client_local = sim_lane_create(w->e, fl->client_latency + w->dcs[i].geo->internal_latency);
-        if (!w->dcs[i].client_local)
-            return SIM_ENOMEM;
-    }
-    fl->client_lane = sim_lane_create(w->e, fl->client_latency);
     fl->timeout_lane = req_timeout_lane_create(w);
-    if (!fl->client_lane || !fl->timeout_lane)
+    if (!fl->timeout_lane)
         return SIM_ENOMEM;
     if ((rc = prot_init(w)) || (rc = dns_init(w)))
         return rc;

@@ -9,7 +9,7 @@
 #include "note.h"
 #include "world.h"
 
-/* Builds the flow's own state (lanes, streams, protections, the DNS
+/* Builds the flow's own state (the timeout lane, streams, protections, the DNS
  * answers) on a built world. 0, or SIM_ENOMEM. */
 int flow_init(w_world *w);
 /* Posts the first arrival (after the measures' first tick is posted). */

@@ -163,10 +163,11 @@ static void client_send(w_world *w, w_req *r)
     if (cell && cell->dc == entry) {
         r->cell = (uint32_t)cell->index;
         r->cell_dc = r->entry_dc;
-        sim_lane_schedule(entry->client_local, on_entry_local, r, w);
+        sim_event_post(w->e, sim_now(w->e) + w->flow->client_latency + entry->geo->internal_latency, on_entry_local,
+                       r, w);
         return;
     }
-    sim_lane_schedule(w->flow->client_lane, on_entry, r, w);
+    sim_event_post(w->e, sim_now(w->e) + w->flow->client_latency, on_entry, r, w);
 }
 
 static void on_connect_next(sim_engine *e, void *subject, void *object)

@@ -60,7 +60,7 @@ static int subscribe_all(w_world *w)
  * faults, the timed actions. */
 static int (*const steps[])(w_world *w) = {
     world_build,      /* places, services, databases */
-    flow_init,        /* lanes, streams, protections, DNS answers */
+    flow_init,        /* timeouts, streams, protections, DNS answers */
     recovery_init,    /* detection and human streams, the green window */
     subscribe_all,
     measure_init,     /* posts the first tick */

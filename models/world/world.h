@@ -52,8 +52,6 @@ typedef struct w_dc {
     int entry_faults;           /* faults on its entry point (balancer) */
     int registry_faults;        /* faults on its registry replica */
     uint32_t epoch;             /* bumped when it loses power */
-    sim_lane *internal;         /* deliveries inside the building */
-    sim_lane *client_local;     /* from a user through its entry to a server in it */
     int entry_up;               /* its entry point (balancer) answers */
     int alarm;                  /* on batteries with no generator coming, or dark from it */
     int drained;                /* people moved its traffic to the others */
@@ -79,7 +77,6 @@ typedef struct w_linkdir {
     int *path_up;               /* per fiber path */
     sim_time busy_until;        /* the transmitter is sending until then */
     sim_time last_arrival;      /* in-order delivery */
-    sim_lane *lane;
     sim_rng rng;
     uint64_t messages, bytes;   /* carried so far */
 } w_linkdir;

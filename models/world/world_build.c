@@ -48,9 +48,6 @@ static int build_network(w_world *w)
         d->used = mdl_stage_uses_dc(w->st, d->geo->name);
         d->powered = 1;
         d->entry_up = 1;
-        d->internal = sim_lane_create(w->e, d->geo->internal_latency);
-        if (!d->internal)
-            return SIM_ENOMEM;
     }
     w->n_links = (int)g->links.n * 2;
     w->links = sim_calloc((size_t)w->n_links + 1, sizeof *w->links);
@@ -83,9 +80,6 @@ static int build_network(w_world *w)
             ld->ns_per_byte = 8e9 / (fast->bandwidth * w->scale);
             ld->up = 1;
             ld->last_arrival = -1;
-            ld->lane = sim_lane_create(w->e, ld->latency);
-            if (!ld->lane)
-                return SIM_ENOMEM;
             char name[160];
             snprintf(name, sizeof name, "link.%s~%s.%d", l->between.v[0], l->between.v[1], dir);
             sim_rng_init(&ld->rng, w->seed, name);

@@ -78,7 +78,6 @@ struct w_flow {
      * scenario sees the same users and the same arrivals. */
     sim_choice type_choice;
     sim_rng arrivals_rng, users_rng, types_rng, retry_rng;
-    sim_lane *client_lane;      /* user to entry */
     sim_timer_lane *timeout_lane; /* the client's timeout */
     sim_time client_latency;
     flow_prot *prot;
