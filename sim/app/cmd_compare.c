@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -425,8 +426,12 @@ int cmd_compare(int argc, char **argv)
         } else if (app_interrupted()) {
             failed_rc = app_interrupted_exit("the report was not put in place; the previous results kept");
         } else if ((failed_rc = app_set_commit(&set)) == EXIT_DONE) {
-            printf("\n  %d run%s in %.1f s of wall time\n  report: %s/report.html (and report.pdf, charts/)\n", n_jobs,
-                   n_jobs == 1 ? "" : "s", wall, set.final);
+            /* The process's peak: the runs side by side, their charts and the report. */
+            struct rusage ru;
+            getrusage(RUSAGE_SELF, &ru);
+            printf("\n  %d run%s in %.1f s of wall time, peak memory %.0f MB\n"
+                   "  report: %s/report.html (and report.pdf, charts/)\n",
+                   n_jobs, n_jobs == 1 ? "" : "s", wall, (double)ru.ru_maxrss / 1024, set.final);
         }
     }
     if (failed_rc != EXIT_DONE)

@@ -80,6 +80,9 @@ typedef queued_event radix_entry;
 typedef struct radix_bucket {
     radix_entry *a;
     size_t n, cap;
+    sim_time min;       /* <= every entry's time, and one entry's (maybe a
+                         * tombstone's): kept as entries come, so finding
+                         * the next event reads no bucket twice */
 } radix_bucket;
 
 /* 16-way digits: measured against 2-, 4-, 8- and 64-way on the hold model

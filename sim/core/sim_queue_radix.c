@@ -40,12 +40,13 @@ int sim__radix_grow(radix_bucket *b)
 }
 
 /* Removes the tombstones of bucket b from position `from` on, keeping the
- * order of the rest. */
-static void drop_dead(sim_engine *e, radix_bucket *b, size_t from)
+ * order of the rest; 1 if it removed any. */
+static int drop_dead(sim_engine *e, radix_bucket *b, size_t from)
 {
     radix *q = &e->rdx;
     if (q->dead == 0) /* nothing to find: skip the per-entry slot lookups */
-        return;
+        return 0;
+    size_t before = b->n;
     size_t kept = from;
     for (size_t k = from; k < b->n; k++) {
         if (radix_entry_live(e, &b->a[k])) {
@@ -57,6 +58,7 @@ static void drop_dead(sim_engine *e, radix_bucket *b, size_t from)
         }
     }
     b->n = kept;
+    return kept != before;
 }
 
 void sim__radix_sweep(sim_engine *e)
@@ -88,18 +90,23 @@ radix_entry *sim__radix_advance(sim_engine *e, sim_time limit)
         unsigned level = (unsigned)__builtin_ctzll(q->levels);
         unsigned k = level * RADIX_WAYS + (unsigned)__builtin_ctzll(q->digits[level]);
         radix_bucket *b = &q->b[k];
-        drop_dead(e, b, 0);
+        int dropped = drop_dead(e, b, 0);
         if (b->n == 0) {
             mark_empty(q, k);
             continue;
         }
-        size_t m = 0;
-        for (size_t i = 1; i < b->n; i++)
-            if (ev_before(&b->a[i].ev, &b->a[m].ev))
-                m = i;
-        if (b->a[m].ev.t > limit)
-            return &b->a[m];
-        q->last = b->a[m].ev.t;
+        if (dropped || b->min > limit) {
+            /* The earliest entry itself: to be returned, or its time
+             * (the kept minimum may have been a tombstone's). */
+            size_t m = 0;
+            for (size_t i = 1; i < b->n; i++)
+                if (ev_before(&b->a[i].ev, &b->a[m].ev))
+                    m = i;
+            if (b->a[m].ev.t > limit)
+                return &b->a[m];
+            b->min = b->a[m].ev.t;
+        }
+        q->last = b->min;
         if (b->n <= RUN_SORT_MAX) {
             /* A small bucket becomes the run: swap the arrays, sort it. */
             radix_bucket run = q->now;

@@ -48,6 +48,8 @@ static inline int radix_put(radix *q, unsigned k, const radix_entry *x)
     radix_bucket *b = k == RADIX_BUCKETS ? &q->now : &q->b[k];
     if (b->n == b->cap && sim__radix_grow(b))
         return -1;
+    if (b->n == 0 || x->ev.t < b->min)
+        b->min = x->ev.t;
     b->a[b->n++] = *x;
     /* Each bucket's end is a write stream of its own, too many for the
      * hardware to follow: ask for the line two entries on (hold at
