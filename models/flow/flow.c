@@ -15,6 +15,18 @@ int flow_init(w_world *w)
     if (rc)
         return rc;
     fl->client_latency = w->st->entry.client_latency;
+    sim_time hop = SIM_TIME_NEVER; /* the shortest inside a building the stage uses */
+    for (int i = 0; i < w->n_dcs; i++)
+        if (w->dcs[i].used && w->dcs[i].geo->internal_latency < hop)
+            hop = w->dcs[i].geo->internal_latency;
+    fl->client_shift = fl->client_latency + (hop == SIM_TIME_NEVER ? 0 : hop);
+    if (fl->client_shift > w->sc->traffic.client.timeout) {
+        /* a timeout shorter than the way to the entry: no shift */
+        fl->client_shift = 0;
+    }
+    fl->returns = sim_calloc((size_t)w->n_groups + 1, sizeof *fl->returns);
+    if (!fl->returns)
+        return SIM_ENOMEM;
     fl->timeout_lane = req_timeout_lane_create(w);
     if (!fl->timeout_lane)
         return SIM_ENOMEM;
@@ -35,6 +47,10 @@ void flow_fini(w_world *w)
     prot_fini(w);
     sim_choice_fini(&w->flow->type_choice);
     req_free_all(w);
+    if (w->flow->returns)
+        for (int g = 0; g < w->n_groups; g++)
+            sim_free(w->flow->returns[g].at);
+    sim_free(w->flow->returns);
     sim_free(w->flow);
     w->flow = NULL;
 }

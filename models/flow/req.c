@@ -87,6 +87,7 @@ static void on_timeout(sim_engine *e, void *subject, void *object);
 static void on_retry(sim_engine *e, void *subject, void *object);
 static void on_entry(sim_engine *e, void *subject, void *object);
 static void on_entry_local(sim_engine *e, void *subject, void *object);
+static void entry_forward(w_world *w, w_req *r, sim_time arrived);
 static void client_send(w_world *w, w_req *r);
 
 /* The client's answer for this attempt is a FAILURE(...): retry, or give up. */
@@ -111,7 +112,7 @@ static void client_failed(w_world *w, w_req *r, int failure)
             double j = cl->jitter / 100 * (2 * sim_rng_uniform(&w->flow->retry_rng) - 1);
             sim_time wait = (sim_time)(base * (1 + j));
             req_count(w, r, M_RETRIES);
-            sim_event_post(w->e, now + (wait > 0 ? wait : 0), on_retry, next, w);
+            sim_event_post(w->e, now + (wait > 0 ? wait : 0) + w->flow->client_shift, on_retry, next, w);
         }
     } else {
         req_count(w, r, M_FAILED);
@@ -129,9 +130,10 @@ static void client_connect(w_world *w, w_req *r);
 /* Starts an attempt: the request leaves the user towards the entry. */
 void req_start_attempt(w_world *w, w_req *r)
 {
+    /* Started when it reaches its entry: the user sent it client_shift ago. */
     sim_time now = sim_now(w->e);
-    r->start = now;
-    r->deadline = now + w->sc->traffic.client.timeout;
+    r->start = now - w->flow->client_shift;
+    r->deadline = r->start + w->sc->traffic.client.timeout;
     r->state = RQ_ENTRY;
     req_count(w, r, M_ATTEMPTS);
     prot_note_attempt(w, r->attempt > 0);
@@ -153,21 +155,31 @@ void req_start_attempt(w_world *w, w_req *r)
     client_send(w, r);
 }
 
-/* The request leaves for the entry r->entry_dc, which answers. Served in
- * the building it enters (the usual case): one event for the trip from
- * the user through the entry and the balancer to the server. */
+/* The request leaves for the entry r->entry_dc, which answers. The
+ * client runs client_shift behind its events (see flow_int.h): a request
+ * served in the building it enters (the usual case) is at its server now,
+ * through the entry and the balancer; one to be sent on to another
+ * building reached its entry the hop inside the building ago. */
 static void client_send(w_world *w, w_req *r)
 {
+    sim_time now = sim_now(w->e), sent = now - w->flow->client_shift;
     w_dc *entry = &w->dcs[r->entry_dc];
     w_cell *cell = route_cell(w, r);
     if (cell && cell->dc == entry) {
         r->cell = (uint32_t)cell->index;
         r->cell_dc = r->entry_dc;
-        sim_event_post(w->e, sim_now(w->e) + w->flow->client_latency + entry->geo->internal_latency, on_entry_local,
-                       r, w);
+        sim_time at = sent + w->flow->client_latency + entry->geo->internal_latency;
+        if (at > now) /* a building with a longer hop than the shortest */
+            sim_event_post(w->e, at, on_entry_local, r, w);
+        else
+            on_entry_local(w->e, r, w);
         return;
     }
-    sim_event_post(w->e, sim_now(w->e) + w->flow->client_latency, on_entry, r, w);
+    sim_time at = sent + w->flow->client_latency;
+    if (at > now)
+        sim_event_post(w->e, at, on_entry, r, w);
+    else
+        entry_forward(w, r, at);
 }
 
 static void on_connect_next(sim_engine *e, void *subject, void *object)
@@ -260,7 +272,8 @@ static void on_timeout(sim_engine *e, void *subject, void *object)
 
 sim_timer_lane *req_timeout_lane_create(w_world *w)
 {
-    return sim_timer_lane_create(w->e, w->sc->traffic.client.timeout, on_timeout, w,
+    /* Started client_shift after the user sent the request (see flow_int.h). */
+    return sim_timer_lane_create(w->e, w->sc->traffic.client.timeout - w->flow->client_shift, on_timeout, w,
                                  offsetof(w_req, timeout));
 }
 
@@ -314,9 +327,13 @@ static int entry_admits(w_world *w, w_req *r)
 
 static void on_entry(sim_engine *e, void *subject, void *object)
 {
-    (void)e;
-    w_world *w = object;
-    w_req *r = subject;
+    entry_forward(object, subject, sim_now(e));
+}
+
+/* At the entry since `arrived` (<= now): checked, routed and sent on to
+ * the cell's building. */
+static void entry_forward(w_world *w, w_req *r, sim_time arrived)
+{
     if (!entry_admits(w, r))
         return;
     w_cell *cell = route_cell(w, r);
@@ -326,8 +343,8 @@ static void on_entry(sim_engine *e, void *subject, void *object)
     }
     r->cell = (uint32_t)cell->index;
     r->cell_dc = (uint8_t)cell->dc->index;
-    int sent = net_send(w, r->entry_dc, r->cell_dc, w->types[r->type]->request_size,
-                        on_server_arrival, r);
+    int sent = net_send_since(w, r->entry_dc, r->cell_dc, w->types[r->type]->request_size, arrived,
+                              on_server_arrival, r);
     if (sent == NET_REFUSED)
         fail_fast(w, r, FAILURE(M_REFUSED, FAIL_FAULT));
     else if (sent == NET_DROPPED)
@@ -489,8 +506,25 @@ void req_next_call(w_world *w, w_req *r)
     db_call(w, r);
 }
 
+static void on_call_done_late(sim_engine *e, void *subject, void *object)
+{
+    (void)e;
+    w_req *r = subject;
+    req_call_done(object, r, r->late_failure);
+}
+
 void req_call_done(w_world *w, w_req *r, int failure)
 {
+    const scn_type *t = w->types[r->type];
+    if (r->lag > 0 && (failure != CALL_OK || (size_t)r->call + 1 >= t->calls.n)) {
+        /* The work ran ahead of real time (its calls inside the building
+         * skipped their hops): what the server and the client see next,
+         * its answer or its failure, waits until real time catches up. */
+        r->late_failure = failure;
+        sim_event_post(w->e, sim_now(w->e) + r->lag, on_call_done_late, r, w);
+        r->lag = 0;
+        return;
+    }
     if (!server_alive(r)) {
         req_work_lost(w, r);
         return;

@@ -17,12 +17,14 @@ static void on_arrival_look(sim_engine *e, void *subject, void *object)
     schedule_next(subject, sim_now(e));
 }
 
+/* Runs when the user's request reaches its entry, client_shift after the
+ * arrival (see flow_int.h): the trip there costs no event of its own. */
 static void on_arrival(sim_engine *e, void *subject, void *object)
 {
     (void)object;
     w_world *w = subject;
     struct w_flow *fl = w->flow;
-    sim_time now = sim_now(e);
+    sim_time now = sim_now(e) - fl->client_shift; /* the arrival */
     if (now >= w->end)
         return; /* the measured part is over: no new users */
     w_req *r = req_alloc(w);
@@ -50,7 +52,7 @@ static void schedule_next(w_world *w, sim_time now)
          * time type's range. */
         double gap = -log(sim_rng_uniform_pos(&w->flow->arrivals_rng)) / rate * 1e9;
         if (gap < (double)(w->end - now)) {
-            sim_event_post(w->e, now + (sim_time)gap, on_arrival, w, NULL);
+            sim_event_post(w->e, now + (sim_time)gap + w->flow->client_shift, on_arrival, w, NULL);
             return;
         }
     }

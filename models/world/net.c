@@ -11,6 +11,7 @@
 #include "net.h"
 
 #include "note.h"
+#include "sim_assert.h"
 #include "world_state.h"
 
 static inline w_linkdir *route(const w_world *w, int from, int to)
@@ -41,14 +42,14 @@ sim_time net_delay(const w_world *w, int from, int to)
  * once (cut-through: it leaves when the busier of them is free and is sent
  * at the slower one's rate), so rerouted traffic loads the links it rides
  * and waits behind their own traffic. Returns 0 when either queue is full. */
-static int detour_transmit(w_world *w, w_linkdir *ld, double bytes, sim_time now, sim_time *depart)
+static int detour_transmit(w_world *w, w_linkdir *ld, double bytes, sim_time sent, sim_time *depart)
 {
     w_linkdir *a = &w->links[ld->legs[0]], *b = &w->links[ld->legs[1]];
-    sim_time start = now;
+    sim_time start = sent;
     double ns_per_byte = 0;
     for (int i = 0; i < 2; i++) {
         const w_linkdir *leg = i ? b : a;
-        if (leg->busy_until - now > leg->geo->buffer)
+        if (leg->busy_until - sent > leg->geo->buffer)
             return 0; /* tail drop */
         start = leg->busy_until > start ? leg->busy_until : start;
         double rate = leg->ns_per_byte / leg->bandwidth_factor;
@@ -63,11 +64,19 @@ static int detour_transmit(w_world *w, w_linkdir *ld, double bytes, sim_time now
 
 int net_send(w_world *w, int from, int to, double bytes, sim_event_fn *fn, void *subject)
 {
+    return net_send_since(w, from, to, bytes, sim_now(w->e), fn, subject);
+}
+
+int net_send_since(w_world *w, int from, int to, double bytes, sim_time sent, sim_event_fn *fn, void *subject)
+{
     w_dc *dst = &w->dcs[to];
+    sim_time now = sim_now(w->e);
+    SIM_ASSERT(sent <= now);
     if (from == to) {
         if (!dst->powered)
             return NET_DROPPED;
-        sim_event_post(w->e, sim_now(w->e) + dst->geo->internal_latency, fn, subject, w);
+        sim_time at = sent + dst->geo->internal_latency;
+        sim_event_post(w->e, at > now ? at : now, fn, subject, w);
         return NET_SENT;
     }
     w_linkdir *ld = route(w, from, to);
@@ -82,13 +91,13 @@ int net_send(w_world *w, int from, int to, double bytes, sim_event_fn *fn, void 
         return NET_DROPPED;
     if (!dst->powered)
         return NET_DROPPED;
-    sim_time now = sim_now(w->e), depart;
+    sim_time depart;
     if (ld->detour) {
-        if (!detour_transmit(w, ld, bytes, now, &depart))
+        if (!detour_transmit(w, ld, bytes, sent, &depart))
             return NET_DROPPED;
     } else {
-        sim_time start = ld->busy_until > now ? ld->busy_until : now;
-        if (start - now > ld->geo->buffer)
+        sim_time start = ld->busy_until > sent ? ld->busy_until : sent;
+        if (start - sent > ld->geo->buffer)
             return NET_DROPPED; /* the queue is full: tail drop */
         depart = start + (sim_time)(bytes * ld->ns_per_byte / ld->bandwidth_factor);
         ld->busy_until = depart;
@@ -96,6 +105,8 @@ int net_send(w_world *w, int from, int to, double bytes, sim_event_fn *fn, void 
     sim_time arrive = depart + ld->latency;
     if (ld->jitter > 0)
         arrive += (sim_time)(sim_rng_uniform(&ld->rng) * (double)ld->jitter);
+    if (arrive < now)
+        arrive = now; /* sent longer ago than the link takes */
     ld->messages++;
     ld->bytes += (uint64_t)bytes;
     if (ld->loss > 0 && sim_rng_uniform(&ld->rng) < ld->loss) {

@@ -12,6 +12,9 @@ enum { NET_SENT, NET_DROPPED, NET_REFUSED };
  * arrival. Returns NET_SENT, or NET_DROPPED (nothing will arrive) or
  * NET_REFUSED (the sender learns at once). */
 int net_send(w_world *w, int from, int to, double bytes, sim_event_fn *fn, void *subject);
+/* As net_send(), for a message that left at `sent` (<= now): a request
+ * whose arrival at its entry ran late by the hop inside the building. */
+int net_send_since(w_world *w, int from, int to, double bytes, sim_time sent, sim_event_fn *fn, void *subject);
 /* One-way delay from one datacenter to another right now, without
  * queueing (for replies whose arrival needs no event). */
 sim_time net_delay(const w_world *w, int from, int to);

@@ -24,6 +24,10 @@ struct w_req {
     sim_time deadline;          /* the client gives up then */
     sim_time arrived;           /* at the server (for waiting times) */
     sim_timer timeout;          /* the record outlives it: requests come from a free list */
+    sim_time lag;               /* how far its work runs ahead of real time: the
+                                 * hops inside the building its calls skipped */
+    sim_time call_lag;          /* those skipped while it holds its connection */
+    sim_time carry_lag;         /* call_lag handed to its next call (db_call.c) */
     w_server *server;
     uint32_t server_epoch;
     w_group *group;             /* the call in progress */
@@ -40,6 +44,7 @@ struct w_req {
     uint8_t endpoint;           /* gateway: which of the user's addresses it is trying */
     uint8_t first_last;         /* gateway: the user's app tries its first address last */
     uint8_t state;
+    int32_t late_failure;       /* req_call_done's argument, run at real time */
     uint32_t cell;              /* index of the serving cell */
 };
 
@@ -64,6 +69,13 @@ static inline w_req *reqq_pop(w_req **head, w_req **tail)
     return r;
 }
 
+/* Connections whose call ran ahead of real time are given back when real
+ * time reaches their answer (db_call.c): the times, in order, per group. */
+typedef struct session_returns {
+    sim_time *at;
+    uint32_t head, n, cap;      /* a ring */
+} session_returns;
+
 typedef struct flow_prot flow_prot;
 typedef struct flow_dns flow_dns;
 typedef struct flow_gateway flow_gateway;
@@ -80,6 +92,11 @@ struct w_flow {
     sim_rng arrivals_rng, users_rng, types_rng, retry_rng;
     sim_timer_lane *timeout_lane; /* the client's timeout */
     sim_time client_latency;
+    /* A user's request is created when it reaches its entry, this long
+     * after the user sent it (the way there: client latency and the
+     * shortest hop inside a building), so the trip costs no event. */
+    sim_time client_shift;
+    session_returns *returns;   /* per group (by gid) */
     flow_prot *prot;
     flow_dns *dns;
     flow_gateway *gateway;
