@@ -139,6 +139,20 @@ static void call_lost_later(w_world *w, w_req *r)
 
 void db_call_abandoned(w_world *w, w_req *r) { call_lost_later(w, r); }
 
+/* A message inside building dc, taken at once: 1 with the request's work
+ * further ahead of real time by the hop, or 0 (the call lost) when the
+ * building is dark, as net_send() drops it then. */
+static int skip_hop_inside(w_world *w, w_req *r, int dc)
+{
+    if (!w->dcs[dc].powered) {
+        call_lost_later(w, r);
+        return 0;
+    }
+    r->lag += w->dcs[dc].geo->internal_latency;
+    r->call_lag += w->dcs[dc].geo->internal_latency;
+    return 1;
+}
+
 void db_on_dbnode_lost(w_world *w, const w_note *n, void *context)
 {
     (void)context;
@@ -309,13 +323,8 @@ void db_call(w_world *w, w_req *r)
          * request's work runs ahead of real time by the hop, which its
          * answer to the client waits for (req_call_done): one event less
          * per call, and every latency as long as the hop made it. */
-        if (!w->dcs[to].powered) {
-            call_lost_later(w, r);
-            return;
-        }
-        r->lag += w->dcs[to].geo->internal_latency;
-        r->call_lag += w->dcs[to].geo->internal_latency;
-        db_arrive(w, r);
+        if (skip_hop_inside(w, r, to))
+            db_arrive(w, r);
         return;
     }
     int sent = net_send(w, r->cell_dc, to, w->types[r->type]->request_size, on_db_arrival, r);
@@ -394,13 +403,8 @@ static void respond(w_world *w, w_req *r)
     if (at == r->cell_dc) {
         /* Back inside the building: at once, the work further ahead of
          * real time by the hop (as the call's way there). */
-        if (!w->dcs[at].powered) {
-            call_lost_later(w, r);
-            return;
-        }
-        r->lag += w->dcs[at].geo->internal_latency;
-        r->call_lag += w->dcs[at].geo->internal_latency;
-        db_answered(w, r);
+        if (skip_hop_inside(w, r, at))
+            db_answered(w, r);
         return;
     }
     int sent = net_send(w, at, r->cell_dc, w->types[r->type]->response_size, on_db_response, r);
