@@ -11,7 +11,9 @@
  * is recognised as dead because its sequence number no longer matches, and
  * never can again. What the event carries (sim__event) is stored by each
  * structure as suits it: beside the heap and the calendar in a per-slot
- * array, by value in the radix heap's buckets and in lanes. */
+ * array, by value in lanes, and by value in the radix heap's buckets, but
+ * for an event with an id, whose entry there stands in for it (its
+ * payload per slot). A posted event (no id) owns no slot. */
 #ifndef SIM_ENGINE_INT_H
 #define SIM_ENGINE_INT_H
 #include <stddef.h>
@@ -64,9 +66,8 @@ typedef struct calendar {
     int resizing;
 } calendar;
 
-/* An event stored by value with its slot: in the radix heap's buckets and
- * in lanes. Live while its slot still holds its sequence number (or, in
- * the radix heap, with slot EV_NONE: posted, so never cancelled). */
+/* An event stored by value with its slot, in lanes: live while its slot
+ * still holds its sequence number. */
 typedef struct queued_event {
     sim__event ev;
     uint32_t slot;
@@ -75,7 +76,14 @@ typedef struct queued_event {
 /* ---- radix heap: events by value in buckets keyed on t XOR last, six
  * bits a level: bucket (level L, digit d) holds the events whose highest
  * differing 6-bit digit from `last` is L, and whose digit L is d. */
-typedef queued_event radix_entry;
+/* A radix heap entry is the event itself, 40 bytes: a posted event, a lane's
+ * proxy, or the stand-in of an event that has an id (fn ==
+ * sim__slot_event, object = its slot; the event itself in rec[slot]).
+ * Keeping the slot out of every entry (48 bytes before) cut a sixth of
+ * the bytes each bucket move reads and writes: on bench hold at
+ * N = 100,000, a sixth of the L1 misses (cachegrind). */
+typedef sim__event radix_entry;
+void sim__slot_event(sim_engine *e, void *subject, void *object);
 
 typedef struct radix_bucket {
     radix_entry *a;
@@ -101,6 +109,7 @@ typedef struct radix {
     uint64_t digits[RADIX_LEVELS]; /* bit d of level L: bucket (L, d) may hold entries */
     uint64_t levels;    /* bit L: level L may hold entries */
     sim_time last;      /* the key the buckets are relative to; <= now */
+    sim__event *rec;    /* rec[slot]: an event with an id, by its stand-in */
     size_t live, dead;  /* entries pending / cancelled but still stored */
 } radix;
 
@@ -208,11 +217,17 @@ static inline int queued_live(const sim_engine *e, const queued_event *x)
     return (e->slots[x->slot] & SEQ_MASK) == x->ev.seq;
 }
 
-/* The radix heap also holds posted events, which have no slot and are
- * live until taken. */
-static inline int radix_entry_live(const sim_engine *e, const queued_event *x)
+/* The radix heap also holds posted events and proxies, which have no slot
+ * and are live until taken. */
+static inline uint32_t radix_entry_slot(const radix_entry *x)
 {
-    return x->slot == EV_NONE || queued_live(e, x);
+    return x->fn == sim__slot_event ? (uint32_t)(uintptr_t)x->object : EV_NONE;
+}
+
+static inline int radix_entry_live(const sim_engine *e, const radix_entry *x)
+{
+    uint32_t slot = radix_entry_slot(x);
+    return slot == EV_NONE || (e->slots[slot] & SEQ_MASK) == x->seq;
 }
 
 /* ---- engine services for the timer lanes */

@@ -22,6 +22,7 @@ int sim__radix_init(radix *q)
 
 void sim__radix_fini(radix *q)
 {
+    sim_free(q->rec);
     sim_free(q->now.a);
     for (unsigned i = 0; i < RADIX_BUCKETS; i++)
         sim_free(q->b[i].a);
@@ -100,11 +101,11 @@ radix_entry *sim__radix_advance(sim_engine *e, sim_time limit)
              * (the kept minimum may have been a tombstone's). */
             size_t m = 0;
             for (size_t i = 1; i < b->n; i++)
-                if (ev_before(&b->a[i].ev, &b->a[m].ev))
+                if (ev_before(&b->a[i], &b->a[m]))
                     m = i;
-            if (b->a[m].ev.t > limit)
+            if (b->a[m].t > limit)
                 return &b->a[m];
-            b->min = b->a[m].ev.t;
+            b->min = b->a[m].t;
         }
         q->last = b->min;
         if (b->n <= RUN_SORT_MAX) {
@@ -120,17 +121,17 @@ radix_entry *sim__radix_advance(sim_engine *e, sim_time limit)
             }
             mark_empty(q, k);
             radix_entry *a = q->now.a;
-            sim_time top = a[0].ev.t;
+            sim_time top = a[0].t;
             for (size_t i = 1; i < q->now.n; i++) {
                 radix_entry x = a[i];
                 size_t j = i;
-                while (j > 0 && ev_before(&x.ev, &a[j - 1].ev)) {
+                while (j > 0 && ev_before(&x, &a[j - 1])) {
                     a[j] = a[j - 1];
                     j--;
                 }
                 a[j] = x;
-                if (x.ev.t > top)
-                    top = x.ev.t;
+                if (x.t > top)
+                    top = x.t;
             }
             q->run_max = top;
             return NULL;
@@ -143,7 +144,7 @@ radix_entry *sim__radix_advance(sim_engine *e, sim_time limit)
         b->n = b->cap = 0;
         mark_empty(q, k);
         for (size_t i = 0; i < taken.n; i++) {
-            if (radix_put(q, radix_bucket_of(q->last, taken.a[i].ev.t), &taken.a[i])) {
+            if (radix_put(q, radix_bucket_of(q->last, taken.a[i].t), &taken.a[i])) {
                 sim_free(taken.a);
                 e->status = SIM_ENOMEM;
                 e->stop = 1;
@@ -163,7 +164,7 @@ radix_entry *sim__radix_advance(sim_engine *e, sim_time limit)
         for (size_t i = 1; i < z->n; i++) {
             radix_entry x = z->a[i];
             size_t j = i;
-            while (j > 0 && z->a[j - 1].ev.seq > x.ev.seq) {
+            while (j > 0 && z->a[j - 1].seq > x.seq) {
                 z->a[j] = z->a[j - 1];
                 j--;
             }

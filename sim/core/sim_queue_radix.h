@@ -8,8 +8,9 @@
  * bucket (found by two bit scans) holds the earliest event: `last` moves to
  * it, and the bucket is sorted into the run when small, or else its events
  * fall into lower levels. An event moves at most once a level, in practice
- * once or twice, always sequentially; events are stored by value, so
- * running one touches no other memory.
+ * once or twice, always sequentially; events are stored by value (40
+ * bytes), so running one touches no other memory, except an event with
+ * an id, whose entry stands in for it (rec[slot] holds it).
  * Cancel is O(1): the slot is freed and the entry becomes a tombstone,
  * dropped when reached; when tombstones outnumber live events (and exceed
  * 4096) every bucket is swept, so garbage never more than doubles the work
@@ -48,8 +49,8 @@ static inline int radix_put(radix *q, unsigned k, const radix_entry *x)
     radix_bucket *b = k == RADIX_BUCKETS ? &q->now : &q->b[k];
     if (b->n == b->cap && sim__radix_grow(b))
         return -1;
-    if (b->n == 0 || x->ev.t < b->min)
-        b->min = x->ev.t;
+    if (b->n == 0 || x->t < b->min)
+        b->min = x->t;
     b->a[b->n++] = *x;
     /* Each bucket's end is a write stream of its own, too many for the
      * hardware to follow: ask for the line two entries on (hold at
@@ -63,9 +64,9 @@ static inline int radix_put(radix *q, unsigned k, const radix_entry *x)
     return 0;
 }
 
-static inline int radix_insert(radix *q, const sim__event *ev, uint32_t slot)
+static inline int radix_insert(radix *q, const sim__event *ev)
 {
-    radix_entry x = {.ev = *ev, .slot = slot};
+    radix_entry x = *ev;
     q->live++;
     if (ev->t > q->run_max || q->head == q->now.n)
         return radix_put(q, ev->t > q->last ? radix_bucket_of(q->last, ev->t) : RADIX_BUCKETS, &x)
@@ -89,7 +90,7 @@ static inline int radix_insert(radix *q, const sim__event *ev, uint32_t slot)
         }
     }
     size_t j = b->n++;
-    while (j > q->head && ev_before(&x.ev, &b->a[j - 1].ev)) {
+    while (j > q->head && ev_before(&x, &b->a[j - 1])) {
         b->a[j] = b->a[j - 1];
         j--;
     }
