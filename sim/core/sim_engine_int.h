@@ -73,10 +73,10 @@ typedef struct queued_event {
     uint32_t slot;
 } queued_event;
 
-/* ---- radix heap: events by value in buckets keyed on t XOR last, six
- * bits a level: bucket (level L, digit d) holds the events whose highest
- * differing 6-bit digit from `last` is L, and whose digit L is d. */
-/* A radix heap entry is the event itself, 40 bytes: a posted event, a lane's
+/* ---- radix heap: events by value in buckets keyed on t XOR last,
+ * RADIX_DIGIT_BITS a level: bucket (level L, digit d) holds the events
+ * whose highest digit differing from `last` is L, and whose digit L is d.
+ * An entry is the event itself, 40 bytes: a posted event, a lane's
  * proxy, or the stand-in of an event that has an id (fn ==
  * sim__slot_event, object = its slot; the event itself in rec[slot]).
  * Keeping the slot out of every entry (48 bytes before) cut a sixth of

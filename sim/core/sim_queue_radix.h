@@ -1,5 +1,5 @@
 /* sim_queue_radix.h -- the radix-heap candidate for the main queue (after
- * Ahuja, Mehlhorn, Orlin and Tarjan, 1990, with 64-way digits). It relies on
+ * Ahuja, Mehlhorn, Orlin and Tarjan, 1990, with 16-way digits). It relies on
  * what a simulation guarantees: nothing is scheduled before the last event
  * taken. An event lands in the bucket of the highest 4-bit digit in which
  * its time differs from `last`, by its value in that digit: inserting

@@ -1,5 +1,6 @@
 /* test_world.c -- the world model's mechanisms on small hand-built worlds:
- * a link of constant latency adds exactly its latency; a saturated link
+ * a link of constant latency adds exactly its latency, and so do the hops
+ * inside a building (in five events a request); a saturated link
  * serves exactly its bandwidth; more concurrency than a connection limit
  * gives "no connection" failures; a tripped breaker fails fast; a retry
  * budget bounds the load a slow database sees; degradation sheds the
@@ -46,6 +47,19 @@ static char *two_dc_text(const char *link, const char *pool, const char *db, con
 
 static void run_all(mdl_world *w) { assert_int_equal(mdl_world_run(w, 0, NULL, NULL), 0); }
 
+/* Most of the run's requests succeeded, and every success took `ns`. */
+static void every_success_took(const mdl_world *w, double ns)
+{
+    mdl_headline h;
+    mdl_world_headline(w, &h);
+    assert_true(h.succeeded > 900);
+    sim_hist all;
+    sim_hist_clear(&all);
+    for (int t = 0; t < w->n_types; t++)
+        sim_hist_merge(&all, &w->measure->total.lat[t]);
+    assert_true(all.sum_ns == ns * (double)all.total);
+}
+
 static void a_link_of_constant_latency_adds_exactly_its_latency(void **state)
 {
     (void)state;
@@ -57,18 +71,48 @@ static void a_link_of_constant_latency_adds_exactly_its_latency(void **state)
     mdl_config *cfg = tiny_load(text);
     mdl_world *w = tiny_world(cfg, 1, 3);
     run_all(w);
-    mdl_headline h;
-    mdl_world_headline(w, &h);
-    assert_true(h.succeeded > 900);
     /* 5 ms out, 1 ms of service, 5 ms back: every request takes 11 ms. */
-    sim_hist all;
-    sim_hist_clear(&all);
-    for (int t = 0; t < w->n_types; t++)
-        sim_hist_merge(&all, &w->measure->total.lat[t]);
-    assert_true(all.sum_ns == 11e6 * (double)all.total);
+    every_success_took(w, 11e6);
     mdl_world_destroy(w);
     mdl_config_free(cfg);
     free(text);
+}
+
+/* Inside one building, every hop counts in a request's latency though the
+ * model takes the user's way to the entry and a call's hops inside the
+ * building without an event of their own (models/README.md, "A request's
+ * events"): 10 ms to the entry, 0.25 ms to the server, 1 ms of service,
+ * two calls of 0.25 + 1 + 0.25 ms, 0.25 ms back through the entry and 10 ms
+ * to the user is 24.5 ms exactly, in five events (arrival, end of service,
+ * end of each call, the answer at real time) where it took nine. */
+static void hops_inside_a_building_count_in_latency_and_cost_no_events(void **state)
+{
+    (void)state;
+    const char *text =
+        "dcsim: 1\nkind: scenario\nname: hops\n"
+        "stages:\n"
+        "  - dcsim: 1\n    kind: stage\n    name: hops\n"
+        "    geography:\n      dcsim: 1\n      kind: geography\n      name: one\n"
+        "      cities: [{name: C, lon: 0, lat: 0}]\n"
+        "      datacenters: [{name: A, city: C, internal_latency: 250us}]\n"
+        "    datacenters: [A]\n"
+        "    entry: {kind: vip, datacenters: [A], client_latency: 10ms}\n"
+        "    pools: [{name: app, workers: 1000, service_time: {job: 1ms}}]\n"
+        "    units: [{name: u, cells: [{datacenter: A, pool: app, servers: 1}]}]\n"
+        "    databases: [{name: db, holds: [user, global], read: 1ms, groups: [{primary: A}]}]\n"
+        "start: \"00:00:00\"\nwarmup: 0s\nduration: 100s\n"
+        "traffic:\n  users: 1M\n  curve: {points: [{at: \"00:00:00\", rate: 10/s}]}\n"
+        "  types: [{name: job, share: 100%, calls: [{data: user, op: read}, {data: global, op: read}]}]\n";
+    mdl_config *cfg = tiny_load(text);
+    mdl_world *w = tiny_world(cfg, 1, 5);
+    run_all(w);
+    every_success_took(w, 24.5e6);
+    /* Beside the requests' events, the run's own: one tick a second. */
+    double attempts = mdl_world_attempts(w), fired = (double)sim_engine_events_fired(mdl_world_engine(w));
+    print_message("%.0f attempts, %.0f events: %.2f a request\n", attempts, fired, fired / attempts);
+    assert_true(fired <= 5 * attempts + 200);
+    mdl_world_destroy(w);
+    mdl_config_free(cfg);
 }
 
 static void a_saturated_link_serves_exactly_its_bandwidth(void **state)
@@ -417,6 +461,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_link_of_constant_latency_adds_exactly_its_latency),
         cmocka_unit_test(a_saturated_link_serves_exactly_its_bandwidth),
+        cmocka_unit_test(hops_inside_a_building_count_in_latency_and_cost_no_events),
         cmocka_unit_test(more_concurrency_than_the_connection_limit_gives_no_connection),
         cmocka_unit_test(a_tripped_breaker_fails_fast),
         cmocka_unit_test(a_retry_budget_bounds_the_load_a_slow_database_sees),
