@@ -180,14 +180,9 @@ static void release_session(w_req *r)
 /* The connections whose return time has come are free again. */
 static void sessions_return(w_world *w, w_group *g)
 {
-    session_returns *q = &w->flow->returns[g->gid];
-    sim_time now = sim_now(w->e);
-    while (q->n > 0 && q->at[q->head] <= now) {
-        q->head = (q->head + 1) & (q->cap - 1);
-        q->n--;
-        if (g->sessions > 0) /* a promotion may have reset the count */
-            g->sessions--;
-    }
+    unsigned due = session_returns_take_due(&w->flow->returns[g->gid], sim_now(w->e));
+    if (g->sessions > 0) /* a promotion may have reset the count */
+        g->sessions = (unsigned)g->sessions > due ? g->sessions - (int)due : 0;
 }
 
 /* The call's answer is at its server, but the call ran ahead of real time
@@ -195,9 +190,8 @@ static void sessions_return(w_world *w, w_group *g)
  * connection is held until real time reaches the answer, so it is held as
  * long as the hops make it (at a pool's limit, a connection given back
  * half a millisecond early changed who got one: pure at the peak lost 4%
- * fewer calls to the limit). Returns come nearly in time order on a group
- * (now plus a few hops), so a ring keeps them sorted by insertion from its
- * end; the count falls when the next call looks (db_call). */
+ * fewer calls to the limit). The count falls when the next call looks
+ * (db_call). */
 static void release_session_later(w_world *w, w_req *r)
 {
     if (!r->held_session)
@@ -217,29 +211,10 @@ static void release_session_later(w_world *w, w_req *r)
         release_session(r);
         return;
     }
-    session_returns *q = &w->flow->returns[r->group->gid];
-    sim_time at = sim_now(w->e) + r->call_lag;
-    if (q->n == q->cap) {
-        uint32_t cap = q->cap ? 2 * q->cap : 64;
-        sim_time *ring = sim_malloc(cap * sizeof *ring);
-        if (!ring) {
-            release_session(r);
-            return;
-        }
-        for (uint32_t k = 0; k < q->n; k++)
-            ring[k] = q->at[(q->head + k) & (q->cap - 1)];
-        sim_free(q->at);
-        q->at = ring;
-        q->head = 0;
-        q->cap = cap;
+    if (session_returns_add(&w->flow->returns[r->group->gid], sim_now(w->e), r->call_lag)) {
+        release_session(r);
+        return;
     }
-    const uint32_t mask = q->cap - 1;
-    uint32_t k = q->n++;
-    while (k > 0 && q->at[(q->head + k - 1) & mask] > at) {
-        q->at[(q->head + k) & mask] = q->at[(q->head + k - 1) & mask];
-        k--;
-    }
-    q->at[(q->head + k) & mask] = at;
     r->held_session = 0;
 }
 
@@ -458,8 +433,13 @@ static void on_db_done(sim_engine *e, void *subject, void *object)
             int at = g->nodes[r->node].dc->index;
             if (at == r->cell_dc) {
                 /* The answer waits for the commit, then crosses the
-                 * building: one event, no link queue to respect. */
-                sim_event_post(w->e, now + wait + w->dcs[at].geo->internal_latency, on_db_response, r, w);
+                 * building: it comes at once, the request's work further
+                 * ahead of real time by the wait, as by a hop (its
+                 * connection held as long, its next call in another
+                 * building and its answer made at real time). */
+                r->lag += wait;
+                r->call_lag += wait;
+                respond(w, r);
                 return;
             }
             sim_event_post(w->e, now + wait, on_commit, r, w);

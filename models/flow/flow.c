@@ -49,7 +49,7 @@ void flow_fini(w_world *w)
     req_free_all(w);
     if (w->flow->returns)
         for (int g = 0; g < w->n_groups; g++)
-            sim_free(w->flow->returns[g].at);
+            session_returns_free(&w->flow->returns[g]);
     sim_free(w->flow->returns);
     sim_free(w->flow);
     w->flow = NULL;

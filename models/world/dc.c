@@ -5,6 +5,7 @@
  * change is told: the cells and copies inside, the registry, the entry. */
 #include <stdint.h>
 
+#include "net.h"
 #include "note.h"
 #include "world_event.h"
 #include "world_state.h"
@@ -18,6 +19,7 @@ void dc_dark(w_world *w, int dc, const char *why)
     if (d->dark++ > 0)
         return;
     d->powered = 0;
+    net_refresh(w);
     d->epoch++;
     world_event(w, EV_DARK, d->geo->name, "%s went dark (%s)", d->geo->name, why);
     for (int c = 0; c < w->n_cells; c++) {
@@ -48,6 +50,7 @@ void dc_light(w_world *w, int dc)
     if (d->dark == 0 || --d->dark > 0)
         return;
     d->powered = 1;
+    net_refresh(w);
     world_event(w, EV_POWER, d->geo->name, "power is back in %s", d->geo->name);
     /* Servers boot, databases recover; balancers and the registry answer. */
     for (int c = 0; c < w->n_cells; c++) {
@@ -97,6 +100,7 @@ void dc_isolate(w_world *w, int dc, int mode, int on)
 {
     w_dc *d = &w->dcs[dc];
     d->isolated = on ? (mode == REJECT_FAST ? W_REFUSED : W_DROPPED) : W_OPEN;
+    net_refresh(w);
     registry_refresh(w);
     note_tell_dc(w, NOTE_ENTRY_CHANGED, dc);
     for (int c = 0; c < w->n_cells; c++)

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdint.h>
 
+#include "net.h"
 #include "note.h"
 #include "sim_alloc.h"
 #include "world_event.h"
@@ -92,6 +93,7 @@ void link_update(w_world *w)
         }
     }
     sim_free(bandwidth);
+    net_refresh(w);
 }
 
 void link_changed(w_world *w) { note_tell(w, NOTE_LINKS_CHANGED); }

@@ -19,7 +19,7 @@ static inline w_linkdir *route(const w_world *w, int from, int to)
     return w->route[from * w->n_dcs + to];
 }
 
-int net_reachable(const w_world *w, int from, int to)
+static int reachable_now(const w_world *w, int from, int to)
 {
     if (!w->dcs[to].powered || !w->dcs[from].powered)
         return 0;
@@ -28,6 +28,13 @@ int net_reachable(const w_world *w, int from, int to)
     const w_linkdir *ld = route(w, from, to);
     return ld && ld->up && !w->dcs[to].isolated && !w->dcs[from].isolated &&
            !w->blocked[from * w->n_dcs + to];
+}
+
+void net_refresh(w_world *w)
+{
+    for (int from = 0; from < w->n_dcs; from++)
+        for (int to = 0; to < w->n_dcs; to++)
+            w->reach[from * w->n_dcs + to] = (uint8_t)reachable_now(w, from, to);
 }
 
 sim_time net_delay(const w_world *w, int from, int to)
@@ -130,6 +137,7 @@ void net_block(w_world *w, const int *a, int na, const int *b, int nb, int mode,
             w->blocked[a[i] * w->n_dcs + b[j]] = v;
             w->blocked[b[j] * w->n_dcs + a[i]] = v;
         }
+    net_refresh(w);
     registry_refresh(w);
     /* Whoever lost sight of what: the registry, cells and copies look again. */
     for (int c = 0; c < w->n_cells; c++)

@@ -18,8 +18,15 @@ int net_send_since(w_world *w, int from, int to, double bytes, sim_time sent, si
 /* One-way delay from one datacenter to another right now, without
  * queueing (for replies whose arrival needs no event). */
 sim_time net_delay(const w_world *w, int from, int to);
-/* Can a message from `from` reach `to` now? */
-int net_reachable(const w_world *w, int from, int to);
+/* Can a message from `from` reach `to` now? Asked several times a call
+ * (which copy, which quorum), so read from a table. */
+static inline int net_reachable(const w_world *w, int from, int to)
+{
+    return w->reach[from * w->n_dcs + to];
+}
+/* Power, isolation, a link or a partition changed: the table of who
+ * reaches whom is worked out again (a few dozen pairs). */
+void net_refresh(w_world *w);
 /* Blocks (on) or opens every path between the datacenters of side a and
  * side b, dropping or refusing (mode: DROP_SILENTLY, REJECT_FAST); the
  * registry, the cells and the copies look again. */

@@ -289,6 +289,8 @@ struct w_world {
     int n_links;
     w_linkdir **route;          /* [from dc][to dc]: NULL within a datacenter */
     uint8_t *blocked;           /* [from dc][to dc]: enum w_reach (partitions) */
+    uint8_t *reach;             /* [from dc][to dc]: 1 while a message gets through
+                                 * (net_reachable), kept by net_refresh() */
     int entry_dcs[W_MAX_ENTRIES]; /* the stage's entry points */
     int n_entry_dcs;
     int registry_up;            /* some registry replica answers */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "dblog.h"
+#include "net.h"
 #include "sim_alloc.h"
 #include "sim_status.h"
 #include "sim_time.h"
@@ -53,7 +54,8 @@ static int build_network(w_world *w)
     w->links = sim_calloc((size_t)w->n_links + 1, sizeof *w->links);
     w->route = sim_calloc((size_t)(w->n_dcs * w->n_dcs), sizeof *w->route);
     w->blocked = sim_calloc((size_t)(w->n_dcs * w->n_dcs), 1);
-    if (!w->links || !w->route || !w->blocked)
+    w->reach = sim_calloc((size_t)(w->n_dcs * w->n_dcs), 1);
+    if (!w->links || !w->route || !w->blocked || !w->reach)
         return SIM_ENOMEM;
     for (size_t i = 0; i < g->links.n; i++) {
         const geo_link *l = MDL_ITEM(g->links, geo_link, i);
@@ -102,6 +104,7 @@ static int build_network(w_world *w)
                         w->route[i * w->n_dcs + j] = ld;
                 }
         }
+    net_refresh(w);
     return SIM_OK;
 }
 
@@ -321,6 +324,7 @@ void world_free(w_world *w)
     sim_free(w->links);
     sim_free(w->route);
     sim_free(w->blocked);
+    sim_free(w->reach);
     sim_free(w->dcs);
     for (int i = 0; i < w->n_pools; i++)
         sim_free(w->pools[i].service);

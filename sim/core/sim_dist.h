@@ -15,7 +15,7 @@
 
 double sim_rand_uniform(sim_rng *r, double lo, double hi);  /* [lo, hi) */
 double sim_rand_exponential(sim_rng *r, double mean);       /* mean > 0 */
-double sim_rand_normal(sim_rng *r, double mean, double sd); /* Marsaglia polar */
+double sim_rand_normal(sim_rng *r, double mean, double sd); /* ziggurat */
 double sim_rand_lognormal(sim_rng *r, double mu, double sigma);
 double sim_rand_weibull(sim_rng *r, double shape, double scale);
 /* Pareto type I: P(X > x) = (scale / x)^shape for x >= scale. */

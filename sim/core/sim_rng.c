@@ -31,8 +31,6 @@ void sim_rng_init_indexed(sim_rng *r, uint64_t seed, const char *name, uint64_t 
         r->s[i] = splitmix64(&x);
     if ((r->s[0] | r->s[1] | r->s[2] | r->s[3]) == 0)
         r->s[0] = 1; /* the one state xoshiro cannot leave */
-    r->spare = 0;
-    r->has_spare = 0;
 }
 
 void sim_rng_init(sim_rng *r, uint64_t seed, const char *name)

@@ -10,8 +10,6 @@
 
 typedef struct sim_rng {
     uint64_t s[4];
-    double spare;   /* second normal of the last polar pair */
-    int has_spare;
 } sim_rng;
 
 /* The stream called `name` of run `seed`. */

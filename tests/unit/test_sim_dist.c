@@ -134,6 +134,35 @@ static void normal_has_its_moments(void **state)
     free(x);
 }
 
+/* The ziggurat's seams: its layers' edges, the wedges between them and
+ * the curve, and the tail past R = 3.44 (drawn by a method of its own).
+ * Each band's share of draws, on both sides, against the truth: a
+ * binomial with its own standard error. */
+static void normal_tails_and_bands_have_their_share(void **state)
+{
+    (void)state;
+    enum { DRAWS = 4000000 };
+    static const double edge[] = {0.5, 1, 2, 3, 3.442619855899, 4, 4.5};
+    enum { EDGES = sizeof edge / sizeof edge[0] };
+    uint64_t below[EDGES] = {0}, above[EDGES] = {0};
+    sim_rng r;
+    sim_rng_init(&r, 2024, "normal.tails");
+    for (size_t i = 0; i < DRAWS; i++) {
+        double x = sim_rand_normal(&r, 0, 1);
+        for (int k = 0; k < EDGES; k++) {
+            below[k] += x < -edge[k];
+            above[k] += x > edge[k];
+        }
+    }
+    for (int k = 0; k < EDGES; k++) {
+        double p = 1 - sim_normal_cdf(edge[k]), se = sqrt(p * (1 - p) * DRAWS);
+        double want = p * DRAWS, z = z_tolerance();
+        if (fabs((double)below[k] - want) > z * se || fabs((double)above[k] - want) > z * se)
+            fail_msg("beyond +-%.3f: %llu below, %llu above, expected %.1f +- %.1f each", edge[k],
+                     (unsigned long long)below[k], (unsigned long long)above[k], want, z * se);
+    }
+}
+
 static void lognormal_with_small_sigma_has_its_moments(void **state)
 {
     (void)state;
@@ -310,6 +339,7 @@ int main(void)
         cmocka_unit_test(uniform_has_its_moments),
         cmocka_unit_test(exponential_has_its_moments),
         cmocka_unit_test(normal_has_its_moments),
+        cmocka_unit_test(normal_tails_and_bands_have_their_share),
         cmocka_unit_test(lognormal_with_small_sigma_has_its_moments),
         cmocka_unit_test(poisson_has_its_moments_on_both_methods),
         cmocka_unit_test(heavy_and_shaped_distributions_fit_their_cdf),

@@ -7,6 +7,7 @@
 #include "flow.h"
 #include "measure.h"
 #include "net.h"
+#include "session_returns.h"
 #include "sim_rng.h"
 
 typedef struct w_req w_req;
@@ -69,12 +70,6 @@ static inline w_req *reqq_pop(w_req **head, w_req **tail)
     return r;
 }
 
-/* Connections whose call ran ahead of real time are given back when real
- * time reaches their answer (db_call.c): the times, in order, per group. */
-typedef struct session_returns {
-    sim_time *at;
-    uint32_t head, n, cap;      /* a ring */
-} session_returns;
 
 typedef struct flow_prot flow_prot;
 typedef struct flow_dns flow_dns;
