@@ -19,20 +19,24 @@
 /* ==== Records ==== */
 
 #define REQ_BLOCK 4096
+#define REQ_ALIGN 64 /* a cache line */
 
 w_req *req_alloc(w_world *w)
 {
     struct w_flow *fl = w->flow;
     if (!fl->free_reqs) {
-        w_req *block = sim_malloc(REQ_BLOCK * sizeof *block);
-        if (!block || sim_grow((void **)&fl->req_blocks, &fl->cap_req_blocks, fl->n_req_blocks + 1,
-                               sizeof *fl->req_blocks)) {
-            sim_free(block);
+        /* A block of records, aligned to cache lines by hand (its raw
+         * address kept, to be freed). */
+        char *raw = sim_malloc(REQ_BLOCK * sizeof(w_req) + REQ_ALIGN);
+        if (!raw || sim_grow((void **)&fl->req_blocks, &fl->cap_req_blocks, fl->n_req_blocks + 1,
+                             sizeof *fl->req_blocks)) {
+            sim_free(raw);
             w->status = SIM_ENOMEM;
             sim_engine_stop(w->e);
             return NULL;
         }
-        fl->req_blocks[fl->n_req_blocks++] = block;
+        fl->req_blocks[fl->n_req_blocks++] = raw;
+        w_req *block = (w_req *)(raw + (REQ_ALIGN - (uintptr_t)raw % REQ_ALIGN) % REQ_ALIGN);
         for (int i = REQ_BLOCK - 1; i >= 0; i--) {
             block[i].next = fl->free_reqs;
             fl->free_reqs = &block[i];
@@ -132,8 +136,7 @@ void req_start_attempt(w_world *w, w_req *r)
 {
     /* Started when it reaches its entry: the user sent it client_shift ago. */
     sim_time now = sim_now(w->e);
-    r->start = now - w->flow->client_shift;
-    r->deadline = r->start + w->sc->traffic.client.timeout;
+    r->deadline = now - w->flow->client_shift + w->sc->traffic.client.timeout;
     r->state = RQ_ENTRY;
     req_count(w, r, M_ATTEMPTS);
     prot_note_attempt(w, r->attempt > 0);
