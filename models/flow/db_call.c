@@ -431,15 +431,25 @@ static void on_db_done(sim_engine *e, void *subject, void *object)
         dblog_mark(g, now);
         if (wait > 0) {
             int at = g->nodes[r->node].dc->index;
-            if (at == r->cell_dc) {
+            if (at == r->cell_dc && g->db->def->replication.mode == REPL_QUORUM) {
                 /* The answer waits for the commit, then crosses the
                  * building: it comes at once, the request's work further
                  * ahead of real time by the wait, as by a hop (its
                  * connection held as long, its next call in another
-                 * building and its answer made at real time). */
+                 * building and its answer made at real time). Only for a
+                 * quorum, whose wait is a round trip: a semi-synchronous
+                 * wait may run to the fallback deadline (seconds), which
+                 * a next write made ahead of real time would wait for
+                 * again. */
                 r->lag += wait;
                 r->call_lag += wait;
                 respond(w, r);
+                return;
+            }
+            if (at == r->cell_dc) {
+                /* One event: the commit, then the hop back, no link queue
+                 * to respect. */
+                sim_event_post(w->e, now + wait + w->dcs[at].geo->internal_latency, on_db_response, r, w);
                 return;
             }
             sim_event_post(w->e, now + wait, on_commit, r, w);

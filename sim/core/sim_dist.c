@@ -72,7 +72,7 @@ static double standard_normal(sim_rng *r)
     for (;;) {
         uint64_t bits = sim_rng_next(r);
         unsigned i = (unsigned)(bits & (ZIG_LAYERS - 1));
-        /* u in (-1, 1) from the top 53 bits, apart from the layer's 7. */
+        /* u in [-1, 1) from the top 53 bits, apart from the layer's 7. */
         double u = (double)(int64_t)(bits >> 11) * 0x1.0p-52 - 1.0;
         if (fabs(u) < zig.ratio[i])
             return u * zig.x[i];
