@@ -26,15 +26,9 @@ static int lane_push(return_lane *l, sim_time at)
 
 static int heap_push(session_returns *q, sim_time at)
 {
-    if (q->heap_n == q->heap_cap) {
-        uint32_t cap = q->heap_cap ? 2 * q->heap_cap : 64;
-        sim_time *grown = sim_realloc(q->heap, cap * sizeof *grown);
-        if (!grown)
-            return -1;
-        q->heap = grown;
-        q->heap_cap = cap;
-    }
-    uint32_t k = q->heap_n++;
+    if (sim_grow((void **)&q->heap, &q->heap_cap, q->heap_n + 1, sizeof *q->heap))
+        return -1;
+    size_t k = q->heap_n++;
     while (k > 0 && q->heap[(k - 1) / 2] > at) {
         q->heap[k] = q->heap[(k - 1) / 2];
         k = (k - 1) / 2;
@@ -46,9 +40,9 @@ static int heap_push(session_returns *q, sim_time at)
 static void heap_pop(session_returns *q)
 {
     sim_time x = q->heap[--q->heap_n];
-    uint32_t i = 0;
+    size_t i = 0;
     for (;;) {
-        uint32_t c = 2 * i + 1;
+        size_t c = 2 * i + 1;
         if (c >= q->heap_n)
             break;
         if (c + 1 < q->heap_n && q->heap[c + 1] < q->heap[c])

@@ -25,7 +25,7 @@ double sim_rand_exponential(sim_rng *r, double mean)
  * a draw picks a layer and a point across it, and 98.8% of draws land in
  * the part of the layer under the curve, costing one 64-bit draw and a
  * comparison. The polar method it replaced spent a logarithm and a square
- * root on every pair, a twentieth of bench e2e's instructions (every
+ * root on every pair, about 4% of bench e2e's instructions (every
  * service time and database call is lognormal). */
 
 #define ZIG_LAYERS 128

@@ -16,6 +16,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "session_returns.h"
 #include "meas_int.h"
 #include "sim_file.h"
 #include "tiny_world.h"
@@ -155,6 +156,36 @@ static void a_quorum_commit_waits_in_latency_and_costs_no_event(void **state)
         "traffic:\n  users: 1M\n  curve: {points: [{at: \"00:00:00\", rate: 10/s}]}\n"
         "  types: [{name: job, share: 100%, calls: [{data: user, op: write}, {data: user, op: read}]}]\n";
     takes_exactly_in_five_events(text, 28.5e6);
+}
+
+/* Connections given back at their own times (session_returns.c): lags
+ * of seven kinds, more than its FIFO lanes, so some go to its heap, added
+ * as time moves on; at every moment it must give back exactly the returns
+ * due by then, counted against the list of every one added. */
+static void connection_returns_come_back_exactly_when_due(void **state)
+{
+    (void)state;
+    enum { ADDS = 5000 };
+    static sim_time at[ADDS];
+    static const sim_time lags[] = {500, 3500, 4000, 250, 7000, 1200, 90};
+    session_returns q = {0};
+    size_t added = 0, taken = 0;
+    sim_time now = 0;
+    for (int i = 0; i < ADDS; i++) {
+        now += 37 + (i % 5) * 11;
+        size_t due = 0;
+        for (size_t k = 0; k < added; k++)
+            due += at[k] <= now;
+        taken += session_returns_take_due(&q, now);
+        assert_int_equal(taken, due);
+        sim_time lag = lags[(i * 7 + i / 13) % 7];
+        at[added++] = now + lag;
+        assert_int_equal(session_returns_add(&q, now, lag), 0);
+    }
+    taken += session_returns_take_due(&q, now + 10000);
+    assert_int_equal(taken, ADDS);
+    assert_int_equal(session_returns_take_due(&q, now + 20000), 0);
+    session_returns_free(&q);
 }
 
 static void a_saturated_link_serves_exactly_its_bandwidth(void **state)
@@ -505,6 +536,7 @@ int main(void)
         cmocka_unit_test(a_saturated_link_serves_exactly_its_bandwidth),
         cmocka_unit_test(hops_inside_a_building_count_in_latency_and_cost_no_events),
         cmocka_unit_test(a_quorum_commit_waits_in_latency_and_costs_no_event),
+        cmocka_unit_test(connection_returns_come_back_exactly_when_due),
         cmocka_unit_test(more_concurrency_than_the_connection_limit_gives_no_connection),
         cmocka_unit_test(a_tripped_breaker_fails_fast),
         cmocka_unit_test(a_retry_budget_bounds_the_load_a_slow_database_sees),

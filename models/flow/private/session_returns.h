@@ -10,6 +10,7 @@
  * heap for all cost bench e2e a twentieth of its time in sifting. */
 #ifndef SESSION_RETURNS_H
 #define SESSION_RETURNS_H
+#include <stddef.h>
 #include <stdint.h>
 
 #include "sim_engine.h"
@@ -25,7 +26,7 @@ typedef struct return_lane {
 typedef struct session_returns {
     return_lane lane[RETURN_LANES];
     sim_time *heap;             /* the rest: heap[0] the earliest */
-    uint32_t heap_n, heap_cap;
+    size_t heap_n, heap_cap;
 } session_returns;
 
 /* Adds a return at now + lag; 0, or -1 when out of memory. */
