@@ -8,16 +8,33 @@
 #include "sim_status.h"
 
 /* Buckets this small are sorted straight into the run rather than spread
- * over lower levels. On bench e2e, 8, 16, 32 and 64 were alike within the
- * machine's noise, each better than no run at all (0.91 M requests/s). */
+ * over lower levels. */
 #ifndef RUN_SORT_MAX
-#define RUN_SORT_MAX 32
+#define RUN_SORT_MAX 128
 #endif
+
+static void bucket_clear(radix_bucket *b)
+{
+    b->top = NULL;
+    b->fill = RADIX_CHUNK_ENTRIES;
+    b->min = SIM_TIME_NEVER;
+}
 
 int sim__radix_init(radix *q)
 {
     memset(q, 0, sizeof *q);
+    for (unsigned i = 0; i < RADIX_BUCKETS; i++)
+        bucket_clear(&q->b[i]);
     return SIM_OK;
+}
+
+static void free_chain(radix_chunk *c)
+{
+    while (c) {
+        radix_chunk *next = c->next;
+        sim_free(c);
+        c = next;
+    }
 }
 
 void sim__radix_fini(radix *q)
@@ -25,55 +42,56 @@ void sim__radix_fini(radix *q)
     sim_free(q->rec);
     sim_free(q->now.a);
     for (unsigned i = 0; i < RADIX_BUCKETS; i++)
-        sim_free(q->b[i].a);
+        free_chain(q->b[i].top);
+    free_chain(q->free_chunks);
     memset(q, 0, sizeof *q);
 }
 
-int sim__radix_grow(radix_bucket *b)
+int sim__radix_new_chunk(radix *q, radix_bucket *b)
 {
-    size_t cap = b->cap ? b->cap * 2 : 16;
-    radix_entry *a = sim_realloc(b->a, cap * sizeof *a);
-    if (!a)
+    radix_chunk *c = q->free_chunks;
+    if (c) {
+        q->free_chunks = c->next;
+        q->n_free_chunks--;
+    } else if (!(c = sim_malloc(sizeof *c))) {
         return SIM_ENOMEM;
-    b->a = a;
-    b->cap = cap;
+    }
+    c->next = b->top;
+    b->top = c;
+    b->fill = 0;
     return SIM_OK;
 }
 
-/* Removes the tombstones of bucket b from position `from` on, keeping the
- * order of the rest; 1 if it removed any. */
-static int drop_dead(sim_engine *e, radix_bucket *b, size_t from)
+/* Gives a read chunk back to the pool, which keeps no more than the queue
+ * could fill again (else a burst would leave its room behind, and a
+ * year-long run keep gigabytes for 28 events). */
+static void chunk_release(radix *q, radix_chunk *c)
 {
-    radix *q = &e->rdx;
-    if (q->dead == 0) /* nothing to find: skip the per-entry slot lookups */
-        return 0;
-    size_t before = b->n;
-    size_t kept = from;
-    for (size_t k = from; k < b->n; k++) {
-        if (radix_entry_live(e, &b->a[k])) {
-            if (kept != k)
-                b->a[kept] = b->a[k];
-            kept++;
-        } else {
-            q->dead--;
-        }
+    if (q->n_free_chunks > (q->live + q->dead) / RADIX_CHUNK_ENTRIES + 64) {
+        sim_free(c);
+        return;
     }
-    b->n = kept;
-    return kept != before;
+    c->next = q->free_chunks;
+    q->free_chunks = c;
+    q->n_free_chunks++;
 }
 
-void sim__radix_sweep(sim_engine *e)
+int sim__radix_grow_run(radix_run *r)
 {
-    radix *q = &e->rdx;
-    drop_dead(e, &q->now, q->head);
-    for (unsigned i = 0; i < RADIX_BUCKETS; i++)
-        drop_dead(e, &q->b[i], 0);
+    size_t cap = r->cap ? r->cap * 2 : 64;
+    radix_entry *a = sim_realloc(r->a, cap * sizeof *a);
+    if (!a)
+        return SIM_ENOMEM;
+    r->a = a;
+    r->cap = cap;
+    return SIM_OK;
 }
 
-/* An emptied array is kept for reuse only while it is not much larger than
- * the queue: else a burst would leave its room in each of the 1024 buckets
- * it passed through, and a year-long run kept gigabytes for 28 events. */
-static int worth_keeping(const radix *q, size_t cap) { return cap <= 2 * (q->live + 64); }
+/* Entries in chunk c of bucket b. */
+static size_t chunk_entries(const radix_bucket *b, const radix_chunk *c)
+{
+    return c == b->top ? b->fill : RADIX_CHUNK_ENTRIES;
+}
 
 /* Marks bucket k empty in the bitmaps. */
 static void mark_empty(radix *q, unsigned k)
@@ -84,6 +102,218 @@ static void mark_empty(radix *q, unsigned k)
         q->levels &= ~((uint64_t)1 << level);
 }
 
+/* Empties bucket k, its chunks back to the pool. */
+static void bucket_drop(radix *q, unsigned k)
+{
+    radix_chunk *c = q->b[k].top;
+    while (c) {
+        radix_chunk *next = c->next;
+        chunk_release(q, c);
+        c = next;
+    }
+    bucket_clear(&q->b[k]);
+    mark_empty(q, k);
+}
+
+/* Drops bucket k's tombstones in place: live entries are copied down
+ * over read ones, chunk after chunk (a write never passes the read), the
+ * chunk written last becomes the top and those left empty go back to the
+ * pool. Needs no memory, so a sweep cannot fail. */
+static void bucket_compact(sim_engine *e, unsigned k)
+{
+    radix *q = &e->rdx;
+    radix_bucket *b = &q->b[k];
+    radix_chunk *wc = b->top, *wprev = NULL;
+    size_t w = 0;
+    for (radix_chunk *c = b->top; c; c = c->next) {
+        size_t n = chunk_entries(b, c);
+        for (size_t i = 0; i < n; i++) {
+            if (!radix_entry_live(e, &c->a[i])) {
+                q->dead--;
+                continue;
+            }
+            if (w == RADIX_CHUNK_ENTRIES) {
+                wprev = wc;
+                wc = wc->next;
+                w = 0;
+            }
+            wc->a[w++] = c->a[i];
+        }
+    }
+    if (!wc)
+        return;
+    /* Release the chunks past the written ones. */
+    radix_chunk *rest = wc->next;
+    wc->next = NULL;
+    while (rest) {
+        radix_chunk *next = rest->next;
+        chunk_release(q, rest);
+        rest = next;
+    }
+    if (w == 0 && !wprev) {
+        bucket_drop(q, k);
+        return;
+    }
+    if (wprev) {
+        /* The partly written chunk goes on top (the top and those below it are full). */
+        wprev->next = NULL;
+        wc->next = b->top;
+        b->top = wc;
+    }
+    b->fill = w;
+}
+
+void sim__radix_sweep(sim_engine *e)
+{
+    radix *q = &e->rdx;
+    /* The run keeps its order. */
+    radix_run *z = &q->now;
+    size_t kept = q->head;
+    for (size_t k = q->head; k < z->n; k++) {
+        if (radix_entry_live(e, &z->a[k]))
+            z->a[kept++] = z->a[k];
+        else
+            q->dead--;
+    }
+    z->n = kept;
+    for (unsigned k = 0; k < RADIX_BUCKETS; k++)
+        if (q->b[k].top)
+            bucket_compact(e, k);
+}
+
+/* The earliest live entry of bucket b, or NULL (every entry a tombstone). */
+static radix_entry *earliest_live(sim_engine *e, const radix_bucket *b)
+{
+    radix_entry *m = NULL;
+    for (radix_chunk *c = b->top; c; c = c->next) {
+        size_t n = chunk_entries(b, c);
+        for (size_t i = 0; i < n; i++)
+            if ((!m || ev_before(&c->a[i], m)) && radix_entry_live(e, &c->a[i]))
+                m = &c->a[i];
+    }
+    return m;
+}
+
+/* Bucket k's entries, if no more than `max`; else max + 1. */
+static size_t bucket_size_upto(const radix_bucket *b, size_t max)
+{
+    size_t n = b->fill;
+    for (const radix_chunk *c = b->top->next; c && n <= max; c = c->next)
+        n += RADIX_CHUNK_ENTRIES;
+    return n;
+}
+
+/* Bucket k (level L, a few dozen entries) becomes the run: a counting
+ * pass on digit L - 1 places its entries in 16 ordered groups, and an
+ * insertion sort then only moves entries within their group (a handful
+ * each). Done here, the bucket's entries are moved once more, not spread
+ * into level L - 1 first (a move each) and sorted from there; tombstones
+ * stay behind. */
+static int bucket_to_run(sim_engine *e, unsigned k, size_t n)
+{
+    radix *q = &e->rdx;
+    radix_run *z = &q->now;
+    radix_bucket *b = &q->b[k];
+    /* A run that once grew large (a burst of ties) gives its room back. */
+    if (z->cap > 2 * (q->live + 64) && z->cap > n) {
+        sim_free(z->a);
+        z->a = NULL;
+        z->cap = 0;
+    }
+    while (z->cap < n)
+        if (sim__radix_grow_run(z))
+            return SIM_ENOMEM;
+    unsigned level = k / RADIX_WAYS;
+    unsigned shift = level ? (level - 1) * RADIX_DIGIT_BITS : 0;
+    uint64_t mask = level ? RADIX_WAYS - 1 : 0; /* level 0: all tie in time */
+    size_t at[RADIX_WAYS + 1] = {0};
+    sim_time top = q->last;
+    for (radix_chunk *c = b->top; c; c = c->next) {
+        size_t m = chunk_entries(b, c);
+        for (size_t i = 0; i < m; i++) {
+            const radix_entry *x = &c->a[i];
+            if (q->dead && !radix_entry_live(e, x))
+                continue;
+            at[((uint64_t)x->t >> shift & mask) + 1]++;
+            if (x->t > top)
+                top = x->t;
+        }
+    }
+    for (unsigned d = 1; d <= RADIX_WAYS; d++)
+        at[d] += at[d - 1];
+    size_t live = at[RADIX_WAYS];
+    radix_entry *a = z->a;
+    for (radix_chunk *c = b->top; c; c = c->next) {
+        size_t m = chunk_entries(b, c);
+        for (size_t i = 0; i < m; i++) {
+            const radix_entry *x = &c->a[i];
+            if (q->dead && !radix_entry_live(e, x)) {
+                q->dead--;
+                continue;
+            }
+            a[at[(uint64_t)x->t >> shift & mask]++] = *x;
+        }
+    }
+    for (size_t i = 1; i < live; i++) {
+        if (!ev_before(&a[i], &a[i - 1]))
+            continue;
+        radix_entry x = a[i];
+        size_t j = i;
+        do {
+            a[j] = a[j - 1];
+            j--;
+        } while (j > 0 && ev_before(&x, &a[j - 1]));
+        a[j] = x;
+    }
+    z->n = live;
+    q->run_max = top;
+    bucket_drop(q, k);
+    return SIM_OK;
+}
+
+/* Moves `last` to bucket k's minimum and lets its events fall into lower
+ * levels (those at the new last into the run); tombstones are dropped. */
+static int bucket_spread(sim_engine *e, unsigned k)
+{
+    radix *q = &e->rdx;
+    radix_bucket taken = q->b[k];
+    /* Taken out first: its entries never land in it. */
+    bucket_clear(&q->b[k]);
+    mark_empty(q, k);
+    sim_time last = q->last = taken.min;
+    int rc = SIM_OK;
+    for (radix_chunk *c = taken.top; c;) {
+        size_t n = chunk_entries(&taken, c);
+        for (size_t i = 0; i < n && rc == SIM_OK; i++) {
+            const radix_entry *x = &c->a[i];
+            if (q->dead && !radix_entry_live(e, x)) {
+                q->dead--;
+                continue;
+            }
+            rc = x->t == last ? radix_run_append(&q->now, x) : radix_put(q, radix_bucket_of(last, x->t), x);
+        }
+        radix_chunk *next = c->next;
+        chunk_release(q, c); /* the next chunk's puts may write into it */
+        c = next;
+    }
+    if (rc)
+        return SIM_ENOMEM;
+    q->run_max = last;
+    /* Equal times run in scheduling order: sort the entries that tie at
+     * the new last (rarely more than one) by sequence number. */
+    radix_run *z = &q->now;
+    for (size_t i = 1; i < z->n; i++) {
+        radix_entry x = z->a[i];
+        size_t j = i;
+        while (j > 0 && z->a[j - 1].seq > x.seq) {
+            z->a[j] = z->a[j - 1];
+            j--;
+        }
+        z->a[j] = x;
+    }
+    return SIM_OK;
+}
+
 radix_entry *sim__radix_advance(sim_engine *e, sim_time limit)
 {
     radix *q = &e->rdx;
@@ -91,84 +321,25 @@ radix_entry *sim__radix_advance(sim_engine *e, sim_time limit)
         unsigned level = (unsigned)__builtin_ctzll(q->levels);
         unsigned k = level * RADIX_WAYS + (unsigned)__builtin_ctzll(q->digits[level]);
         radix_bucket *b = &q->b[k];
-        int dropped = drop_dead(e, b, 0);
-        if (b->n == 0) {
-            mark_empty(q, k);
-            continue;
-        }
-        if (dropped || b->min > limit) {
-            /* The earliest entry itself: to be returned, or its time
-             * (the kept minimum may have been a tombstone's). */
-            size_t m = 0;
-            for (size_t i = 1; i < b->n; i++)
-                if (ev_before(&b->a[i], &b->a[m]))
-                    m = i;
-            if (b->a[m].t > limit)
-                return &b->a[m];
-            b->min = b->a[m].t;
+        if (q->dead || b->min > limit) {
+            /* The earliest live entry itself: to be returned, or its time
+             * (the kept minimum may be a tombstone's, and `last` must
+             * never pass a live event). */
+            radix_entry *m = earliest_live(e, b);
+            if (!m) {
+                bucket_compact(e, k); /* empties it */
+                continue;
+            }
+            if (m->t > limit)
+                return m;
+            b->min = m->t;
         }
         q->last = b->min;
-        if (b->n <= RUN_SORT_MAX) {
-            /* A small bucket becomes the run: swap the arrays, sort it. */
-            radix_bucket run = q->now;
-            q->now = *b;
-            *b = run;
-            b->n = 0;
-            if (!worth_keeping(q, b->cap)) {
-                sim_free(b->a);
-                b->a = NULL;
-                b->cap = 0;
-            }
-            mark_empty(q, k);
-            radix_entry *a = q->now.a;
-            sim_time top = a[0].t;
-            for (size_t i = 1; i < q->now.n; i++) {
-                radix_entry x = a[i];
-                size_t j = i;
-                while (j > 0 && ev_before(&x, &a[j - 1])) {
-                    a[j] = a[j - 1];
-                    j--;
-                }
-                a[j] = x;
-                if (x.t > top)
-                    top = x.t;
-            }
-            q->run_max = top;
-            return NULL;
-        }
-        /* Move `last` to the earliest event and let the bucket's events
-         * fall into lower levels (those at the new last into the run). The
-         * bucket is taken out first, as its entries never land in it. */
-        radix_bucket taken = *b;
-        b->a = NULL;
-        b->n = b->cap = 0;
-        mark_empty(q, k);
-        for (size_t i = 0; i < taken.n; i++) {
-            if (radix_put(q, radix_bucket_of(q->last, taken.a[i].t), &taken.a[i])) {
-                sim_free(taken.a);
-                e->status = SIM_ENOMEM;
-                e->stop = 1;
-                return NULL;
-            }
-        }
-        /* Give the array back, emptied, so its room is reused. */
-        taken.n = 0;
-        if (b->cap == 0 && worth_keeping(q, taken.cap))
-            *b = taken;
-        else
-            sim_free(taken.a);
-        q->run_max = q->last;
-        /* Equal times run in scheduling order: sort the entries that tie at
-         * the new last (rarely more than one) by sequence number. */
-        radix_bucket *z = &q->now;
-        for (size_t i = 1; i < z->n; i++) {
-            radix_entry x = z->a[i];
-            size_t j = i;
-            while (j > 0 && z->a[j - 1].seq > x.seq) {
-                z->a[j] = z->a[j - 1];
-                j--;
-            }
-            z->a[j] = x;
+        size_t n = bucket_size_upto(b, RUN_SORT_MAX);
+        int rc = n <= RUN_SORT_MAX ? bucket_to_run(e, k, n) : bucket_spread(e, k);
+        if (rc) {
+            e->status = SIM_ENOMEM;
+            e->stop = 1;
         }
         return NULL;
     }

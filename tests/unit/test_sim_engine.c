@@ -510,6 +510,10 @@ static int ref_n;
 static sim_lane *ref_lanes[3];
 static sim_timer_lane *ref_timer_lanes[3]; /* with the same delays */
 static uint64_t rng_state;
+/* Times up to a minute ahead and two cancels in three actions: buckets
+ * of thousands of entries on many levels, and tombstones enough to be
+ * swept (more than the live events, and more than 4096). */
+static int ref_wide;
 
 static uint64_t next_rand(void)
 {
@@ -537,6 +541,8 @@ static void schedule_random(sim_engine *e)
     r->tag = ref_n;
     r->order = (uint64_t)ref_n;
     uint64_t pick = next_rand() % 10;
+    if (ref_wide && (pick == 1 || pick == 2))
+        pick += 3; /* fewer on lanes: more for the main queue to sweep */
     if (pick < 3) {
         sim_lane *lane = ref_lanes[pick];
         r->t = sim_now(e) + sim_lane_delay(lane);
@@ -552,7 +558,11 @@ static void schedule_random(sim_engine *e)
     } else {
         /* Many exact ties: times on a coarse grid, sometimes now. */
         r->t = sim_now(e) + (pick == 3 ? 0 : (sim_time)(next_rand() % 64) * 1000);
-        r->posted = next_rand() % 3 == 0;
+        if (ref_wide && pick != 3) {
+            sim_time ahead = (sim_time)(next_rand() & ((UINT64_C(1) << (next_rand() % 36)) - 1));
+            r->t = sim_now(e) + (pick < 6 ? ahead / 1000 * 1000 : ahead);
+        }
+        r->posted = next_rand() % (ref_wide ? 8 : 3) == 0;
         if (r->posted)
             assert_int_equal(sim_event_post(e, r->t, random_action, TAG(ref_n), NULL), 1);
         else
@@ -572,7 +582,7 @@ static void random_action(sim_engine *e, void *subject, void *object)
     int children = (int)(next_rand() % 3);
     for (int i = 0; i < children; i++)
         schedule_random(e);
-    if (ref_n > 0 && next_rand() % 3 == 0) {
+    if (ref_n > 0 && next_rand() % 3 < (ref_wide ? 2u : 1u)) {
         ref_event *victim_ref = &ref[next_rand() % (uint64_t)ref_n];
         if (victim_ref->posted)
             return; /* nothing names it */
@@ -592,25 +602,31 @@ static int by_time_then_order(const void *a, const void *b)
     return x->order < y->order ? -1 : x->order > y->order;
 }
 
-static void random_schedules_and_cancels_match_a_sorting_reference(void **state)
+static void run_against_the_reference(fixture *f, int wide)
 {
-    fixture *f = *state;
     ref = calloc(60000, sizeof *ref);
     assert_non_null(ref);
     ref_n = 0;
     rng_state = 0x853c49e6748fea9bULL + (uint64_t)f->kind;
+    ref_wide = wide;
     for (int i = 0; i < 3; i++) {
         ref_lanes[i] = sim_lane_create(f->e, (sim_time)(i + 1) * 7000);
         ref_timer_lanes[i] = sim_timer_lane_create(f->e, (sim_time)(i + 1) * 7000, random_timer_action,
                                                    NULL, offsetof(ref_event, timer));
     }
-    for (int i = 0; i < 500; i++)
+    for (int i = 0; i < (wide ? 20000 : 500); i++)
         schedule_random(f->e);
+    for (int i = 0; wide && i < ref_n; i++) {
+        if (i % 8 == 0 || ref[i].posted)
+            continue;
+        assert_int_equal(ref[i].is_timer ? sim_timer_cancel(&ref[i].timer) : sim_event_cancel(f->e, ref[i].id), 1);
+        ref[i].cancelled = 1;
+    }
     /* Run in slices, as the live view does, to exercise the stop paths. */
     sim_time limit = 0;
     int rc;
     do {
-        limit += 3000;
+        limit += wide ? (sim_time)(next_rand() & ((UINT64_C(1) << (next_rand() % 32)) - 1)) + 1 : 3000;
         rc = sim_engine_run_until(f->e, limit, 1 + next_rand() % 50);
         assert_true(rc >= 0);
         if (rc == SIM_STOP_BUDGET)
@@ -632,6 +648,16 @@ static void random_schedules_and_cancels_match_a_sorting_reference(void **state)
     assert_int_equal(sim_engine_events_pending(f->e), 0);
     free(sorted);
     free(ref);
+}
+
+static void random_schedules_and_cancels_match_a_sorting_reference(void **state)
+{
+    run_against_the_reference(*state, 0);
+}
+
+static void far_and_near_times_with_many_cancels_match_a_sorting_reference(void **state)
+{
+    run_against_the_reference(*state, 1);
 }
 
 /* ==== Out of memory ==== */
@@ -700,6 +726,7 @@ int main(void)
         FOR_EACH_QUEUE(a_callback_can_stop_the_run),
         FOR_EACH_QUEUE(the_hook_runs_every_n_events_and_may_stop),
         FOR_EACH_QUEUE(random_schedules_and_cancels_match_a_sorting_reference),
+        FOR_EACH_QUEUE(far_and_near_times_with_many_cancels_match_a_sorting_reference),
         FOR_EACH_QUEUE(every_failed_allocation_is_a_clean_status),
     };
     return cmocka_run_group_tests_name("sim_engine", tests, NULL, NULL);
