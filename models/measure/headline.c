@@ -45,8 +45,9 @@ void measure_headline(const w_world *wc, mdl_headline *h)
     h->peak_availability = m->peak_offered ? (double)m->peak_succeeded / (double)m->peak_offered : 1;
     for (size_t i = 0; i < world_events_count(w); i++)
         h->promotions += world_events_row(w, i)->kind == EV_PROMOTE;
-    h->users_affected = (double)m->users_affected * k;
-    h->users_share = w->users > 0 ? (double)m->users_affected / w->users : 0;
+    double users = (double)meas_bits_set(m->users_failed, (uint64_t)w->users);
+    h->users_affected = users * k;
+    h->users_share = w->users > 0 ? users / w->users : 0;
     double offered_sim = meas_sum(w, &m->total, M_OFFERED) + meas_sum(w, &m->warm, M_OFFERED);
     h->events_per_request = offered_sim > 0 ? (double)sim_engine_events_fired(w->e) / offered_sim : 0;
     /* Cost at full scale: every server the stage owns (standby too) and

@@ -50,7 +50,7 @@ typedef struct incident {
     int hurt;                    /* it has failed a request, or its building went dark */
     sim_window slo;              /* successes and the failures charged to it */
     uint64_t charged_now;        /* failures charged to it in the current interval */
-    uint64_t failed, users, lost, parked;
+    uint64_t failed, lost, parked;
     uint64_t by_cause[FAIL_COUNT];
     sim_time rpo;
     uint8_t *user_bits;
@@ -183,11 +183,7 @@ void incidents_note_failure(w_world *w, uint64_t uid, int unit, int cause)
     in->failed++;
     in->charged_now++;
     in->by_cause[cause]++;
-    uint8_t bit = (uint8_t)(1u << (uid & 7));
-    if (!(in->user_bits[uid >> 3] & bit)) {
-        in->user_bits[uid >> 3] |= bit;
-        in->users++;
-    }
+    meas_mark_user(w, in->user_bits, uid); /* counted when asked, as metrics_user_failed's */
     in->unit_hit[unit] = 1;
 }
 
@@ -428,7 +424,7 @@ void measure_incident(const w_world *w, size_t i, mdl_incident *out)
     for (int c = 0; c < FAIL_COUNT; c++)
         out->by_cause[c] = (double)in->by_cause[c] / w->scale;
     out->failed = (double)in->failed / w->scale;
-    out->users = (double)in->users / w->scale;
+    out->users = (double)meas_bits_set(in->user_bits, (uint64_t)w->users) / w->scale;
     int units = 0, hit = 0;
     for (int u = 0; u < w->n_units; u++)
         if (w->units[u].kind == UNIT_RZONE) {

@@ -67,6 +67,10 @@ void incidents_on_tick(w_world *w, const w_note *n, void *context);
 
 /* ==== Results ==== */
 
+/* Completes what the run recorded lazily (users' bits): call when the
+ * engine returns, before any result is read. */
+void measure_settle(w_world *w);
+
 void measure_headline(const w_world *w, mdl_headline *h);
 size_t measure_incidents(const w_world *w);
 void measure_incident(const w_world *w, size_t i, mdl_incident *out);

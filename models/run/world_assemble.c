@@ -186,7 +186,9 @@ void mdl_world_set_operator(mdl_world *w, unsigned takes) { w->operator_takes = 
 
 int mdl_world_act(mdl_world *w, const mdl_act *act, char *err, size_t err_size)
 {
-    return rec_operator_act(w, act->kind, act->target, act->to, err, err_size);
+    int rc = rec_operator_act(w, act->kind, act->target, act->to, err, err_size);
+    measure_settle(w); /* an act may fail requests there and then */
+    return rc;
 }
 
 int mdl_world_types(const mdl_world *w) { return w->n_types; }

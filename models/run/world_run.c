@@ -1,6 +1,7 @@
 /* world_run.c -- running a world to the end of its scenario, then a drain
  * (no new users) long enough for every request born before the end to get
  * its final answer. */
+#include "measure.h"
 #include "mdl_world.h"
 #include "sim_status.h"
 #include "world.h"
@@ -45,6 +46,7 @@ int mdl_world_run(mdl_world *w, sim_time until, mdl_progress_fn *progress, void 
         sim_engine_set_hook(w->e, on_progress, &pc, 100000);
     int rc = sim_engine_run_until(w->e, target, SIM_NO_BUDGET);
     sim_engine_set_hook(w->e, NULL, NULL, 0);
+    measure_settle(w);
     if (pc.stopped)
         return SIM_EINTR;
     if (w->status)

@@ -447,8 +447,35 @@ run_loop(sim_engine *e, sim_time limit, uint64_t budget, const sim_queue_kind ki
     while (!e->stop) {
         if (ran >= budget)
             return SIM_STOP_BUDGET;
-        uint32_t slot;
-        sim__event *top = queue_peek(e, limit, &slot, kind);
+        /* The earliest timer lane's head runs first if it is due before
+         * the queue's top; the queue is peeked no further than that head,
+         * so the radix heap's base never passes a time still to run. */
+        sim_timer_lane *timers = e->timer_first;
+        sim_time peek_limit = limit;
+        sim__event *top = NULL;
+        uint32_t slot = EV_NONE;
+        if (timers && timers->first_t <= limit) {
+            peek_limit = timers->first_t;
+            if (kind != SIM_QUEUE_RADIX || radix_lower_bound(&e->rdx) <= peek_limit)
+                top = queue_peek(e, peek_limit, &slot, kind);
+        } else {
+            top = queue_peek(e, limit, &slot, kind);
+        }
+        if (timers && timers->first_t <= limit &&
+            (!top || top->t > timers->first_t || (top->t == timers->first_t && top->seq > timers->first_seq))) {
+            sim__event ev;
+            if (!sim__timer_lane_take(e, timers, &ev))
+                continue; /* its head was cancelled: compare the next */
+            e->now = ev.t;
+            ev.fn(e, ev.subject, ev.object);
+            ran++;
+            e->fired++;
+            if (e->hook && --e->hook_countdown == 0) {
+                e->hook_countdown = e->hook_every;
+                e->hook(e, e->hook_context);
+            }
+            continue;
+        }
         if (!top) {
             if (e->status)
                 break;
@@ -465,15 +492,9 @@ run_loop(sim_engine *e, sim_time limit, uint64_t budget, const sim_queue_kind ki
         /* Time moves to every item taken, even a proxy whose event was
          * cancelled: the radix heap needs now >= its base. */
         e->now = ev.t;
-        if (!ev.fn && !ev.subject) {
-            /* A timer lane's proxy (its starts are not in e->pending). */
-            if (!sim__timer_lane_take(e, ev.object, &ev))
-                continue;
-        } else {
-            if (!ev.fn && !lane_take(e, ev.subject, &ev))
-                continue;
-            e->pending--;
-        }
+        if (!ev.fn && !lane_take(e, ev.subject, &ev))
+            continue;
+        e->pending--;
         ev.fn(e, ev.subject, ev.object);
         ran++;
         e->fired++;
@@ -526,10 +547,13 @@ uint64_t sim_engine_events_pending(const sim_engine *e)
 sim_time sim_engine_next_time(sim_engine *e)
 {
     /* Peeking with limit = now never moves the radix heap's base past now.
-     * A lane's proxy whose event was cancelled makes this an early bound. */
+     * A lane's proxy or a timer lane's head whose event was cancelled makes
+     * this an early bound. */
     uint32_t slot;
     sim__event *top = queue_peek(e, e->now, &slot, e->kind);
-    return top ? top->t : SIM_TIME_NEVER;
+    sim_time t = top ? top->t : SIM_TIME_NEVER;
+    const sim_timer_lane *timers = e->timer_first;
+    return timers && timers->first_t < t ? timers->first_t : t;
 }
 
 static const char *const kind_names[SIM_QUEUE_KINDS] = {"radix", "heap4", "calendar"};

@@ -23,8 +23,8 @@
 #include "sim_engine.h"
 
 /* What running an event needs. fn == NULL marks a lane's proxy: the stand-in
- * for the lane's head on the main queue, with subject = the lane (or, for
- * a timer lane, subject = NULL and object = the lane). */
+ * for the lane's head on the main queue, with subject = the lane. (Timer
+ * lanes have none: the engine compares their heads with the queue.) */
 typedef struct sim__event {
     sim_time t;         /* due time */
     uint64_t seq;       /* scheduling order: breaks ties between equal times */
@@ -181,14 +181,16 @@ struct sim_timer_lane {
     size_t offset;      /* of the timer in its record */
     timer_entry *ring;  /* cap entries, a power of two; holds [head, tail) */
     uint64_t cap, head, tail;
-    int armed;          /* a proxy for the head (maybe since cancelled) is queued */
+    int armed;          /* first_t and first_seq hold its head (maybe since cancelled) */
+    sim_time first_t;
+    uint64_t first_seq;
     sim_timer_lane *next; /* in the engine's list */
 };
 
-/* A timer lane's proxy (fn == NULL, subject == NULL, object == the lane)
- * was taken: 1 with *ev set to the lane's head if that is still the event
- * the proxy stood for, else 0; either way a proxy for the next live start
- * is queued. */
+/* The engine's earliest armed timer lane (e->timer_first) is due before
+ * anything on the main queue: 1 with *ev set to its head if that is still
+ * live, else 0 (the lane now shows its next live start, to be compared
+ * again). */
 int sim__timer_lane_take(sim_engine *e, sim_timer_lane *lane, sim__event *ev);
 void sim__timer_lane_free(sim_timer_lane *lane);
 /* Its live starts, counted by reading the ring and the timers. */
@@ -208,6 +210,7 @@ struct sim_engine {
     sim_lane **lanes;
     size_t n_lanes, lanes_cap;
     sim_timer_lane *timer_lanes; /* a list */
+    sim_timer_lane *timer_first; /* the armed one with the earliest head, or NULL */
     uint64_t fired, pending; /* pending: on the main queue and lanes, not timer lanes */
     int stop;           /* asked to stop, or a schedule failed */
     int status;         /* SIM_OK or SIM_ENOMEM */

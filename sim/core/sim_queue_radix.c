@@ -330,9 +330,9 @@ radix_entry *sim__radix_advance(sim_engine *e, sim_time limit)
                 bucket_compact(e, k); /* empties it */
                 continue;
             }
+            b->min = m->t; /* tighter, for radix_lower_bound() */
             if (m->t > limit)
                 return m;
-            b->min = m->t;
         }
         q->last = b->min;
         size_t n = bucket_size_upto(b, RUN_SORT_MAX);

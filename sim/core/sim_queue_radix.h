@@ -137,6 +137,19 @@ static inline radix_entry *radix_peek(sim_engine *e, sim_time limit)
     }
 }
 
+/* No live event is due before this (the run's head, or the lowest
+ * bucket's kept minimum, either maybe a tombstone's): cheap, to tell that
+ * a timer lane's head comes first without looking for the earliest. */
+static inline sim_time radix_lower_bound(const radix *q)
+{
+    if (q->head < q->now.n)
+        return q->now.a[q->head].t;
+    if (!q->levels)
+        return SIM_TIME_NEVER;
+    unsigned level = (unsigned)__builtin_ctzll(q->levels);
+    return q->b[level * RADIX_WAYS + (unsigned)__builtin_ctzll(q->digits[level])].min;
+}
+
 /* Takes the event radix_peek() returned from the now bucket, and asks
  * for the subject of the one RADIX_PREFETCH_AHEAD on (a model's record,
  * a request's, touched last long ago): its cache miss then overlaps the

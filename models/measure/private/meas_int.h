@@ -15,6 +15,13 @@ typedef struct meas_counts {
 
 typedef struct meas_incidents meas_incidents;
 
+/* A user's bit to set in a bitmap, once its byte is in the cache. */
+typedef struct meas_mark {
+    uint8_t *byte;              /* NULL: none */
+    uint8_t bit;
+} meas_mark;
+#define MEAS_MARKS 16           /* a power of two */
+
 struct w_measure {
     meas_counts now;            /* the current interval */
     meas_counts total;          /* the whole measured run */
@@ -25,7 +32,6 @@ struct w_measure {
     sim_time interval;
     sim_time interval_start;
     uint8_t *users_failed;      /* bitmap over the simulated population */
-    uint64_t users_affected;
     mdl_series *series;         /* what the run recorded, interval by interval */
     size_t series_merge, series_pending;
     mdl_series_point series_acc;
@@ -37,12 +43,22 @@ struct w_measure {
     char csv_path[4096];
     sim_hist scratch_hist, scratch_hist2;
     meas_incidents *incidents;
+    meas_mark marks[MEAS_MARKS]; /* users' bits on their way (meas_mark_user) */
+    uint32_t n_marks;
 };
 
 static inline size_t meas_slot(const w_world *w, int unit, int type)
 {
     return (size_t)unit * (size_t)w->n_types + (size_t)type;
 }
+
+/* Sets uid's bit in a users' bitmap (w->users bits) by the time the run
+ * returns. */
+void meas_mark_user(w_world *w, uint8_t *bits, uint64_t uid);
+
+/* The bits set in a bitmap of n_bits bits (users/8 + 1 bytes, as the
+ * users' bitmaps are allocated). */
+uint64_t meas_bits_set(const uint8_t *bits, uint64_t n_bits);
 
 /* The sum of one measure over every unit and type. */
 double meas_sum(const w_world *w, const meas_counts *c, int m);
