@@ -451,50 +451,39 @@ run_loop(sim_engine *e, sim_time limit, uint64_t budget, const sim_queue_kind ki
          * the queue's top; the queue is peeked no further than that head,
          * so the radix heap's base never passes a time still to run. */
         sim_timer_lane *timers = e->timer_first;
-        sim_time peek_limit = limit;
+        if (timers && timers->first_t > limit)
+            timers = NULL;
         sim__event *top = NULL;
         uint32_t slot = EV_NONE;
-        if (timers && timers->first_t <= limit) {
-            peek_limit = timers->first_t;
-            if (kind != SIM_QUEUE_RADIX || radix_lower_bound(&e->rdx) <= peek_limit)
-                top = queue_peek(e, peek_limit, &slot, kind);
-        } else {
-            top = queue_peek(e, limit, &slot, kind);
-        }
-        if (timers && timers->first_t <= limit &&
-            (!top || top->t > timers->first_t || (top->t == timers->first_t && top->seq > timers->first_seq))) {
-            sim__event ev;
+        if (!timers || kind != SIM_QUEUE_RADIX || radix_lower_bound(&e->rdx) <= timers->first_t)
+            top = queue_peek(e, timers ? timers->first_t : limit, &slot, kind);
+        sim__event ev;
+        if (timers && (!top || top->t > timers->first_t ||
+                       (top->t == timers->first_t && top->seq > timers->first_seq))) {
             if (!sim__timer_lane_take(e, timers, &ev))
                 continue; /* its head was cancelled: compare the next */
             e->now = ev.t;
-            ev.fn(e, ev.subject, ev.object);
-            ran++;
-            e->fired++;
-            if (e->hook && --e->hook_countdown == 0) {
-                e->hook_countdown = e->hook_every;
-                e->hook(e, e->hook_context);
+        } else {
+            if (!top) {
+                if (e->status)
+                    break;
+                if (limit != SIM_TIME_NEVER && limit > e->now)
+                    e->now = limit;
+                return SIM_STOP_EMPTY;
             }
-            continue;
-        }
-        if (!top) {
-            if (e->status)
-                break;
-            if (limit != SIM_TIME_NEVER && limit > e->now)
+            if (top->t > limit) {
                 e->now = limit;
-            return SIM_STOP_EMPTY;
+                return SIM_STOP_TIME;
+            }
+            ev = *top;
+            queue_pop(e, slot, kind);
+            /* Time moves to every item taken, even a proxy whose event was
+             * cancelled: the radix heap needs now >= its base. */
+            e->now = ev.t;
+            if (!ev.fn && !lane_take(e, ev.subject, &ev))
+                continue;
+            e->pending--; /* timer starts are not counted in it */
         }
-        if (top->t > limit) {
-            e->now = limit;
-            return SIM_STOP_TIME;
-        }
-        sim__event ev = *top;
-        queue_pop(e, slot, kind);
-        /* Time moves to every item taken, even a proxy whose event was
-         * cancelled: the radix heap needs now >= its base. */
-        e->now = ev.t;
-        if (!ev.fn && !lane_take(e, ev.subject, &ev))
-            continue;
-        e->pending--;
         ev.fn(e, ev.subject, ev.object);
         ran++;
         e->fired++;
