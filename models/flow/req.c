@@ -110,7 +110,7 @@ static void client_failed(w_world *w, w_req *r, int failure)
             next->shard = r->shard;
             next->unit = r->unit;
             next->attempt = (uint8_t)(r->attempt + 1);
-            double base = ldexp((double)cl->backoff, r->attempt); /* backoff x 2^attempt, exactly (pow took 3% of an outage) */
+            double base = ldexp((double)cl->backoff, r->attempt); /* backoff x 2^attempt, exactly (pow took 2-3% of the pure stage) */
             if (base > (double)cl->backoff_max)
                 base = (double)cl->backoff_max;
             double j = cl->jitter / 100 * (2 * sim_rng_uniform(&w->flow->retry_rng) - 1);

@@ -272,6 +272,37 @@ static void a_tripped_breaker_fails_fast(void **state)
     free(with);
 }
 
+/* Users affected are set a few failures late (metrics.c): whenever a run
+ * returns, every user who has failed is counted. Every attempt times out,
+ * 20 a second among 100M simulated users: the failed users are as many as
+ * the failures (two of the same user: one chance in 50,000);
+ * counts are at full scale, ten for each. */
+static void every_failed_user_counts_whenever_the_run_returns(void **state)
+{
+    (void)state;
+    char traffic[512];
+    snprintf(traffic, sizeof traffic, "  curve: {points: [{at: \"00:00:00\", rate: 200/s}]}\n%s"
+             "  client: {timeout: 100ms, retries: 0}\n", one_read);
+    char *text = two_dc_text("paths: [{latency: 100us}]", "workers: 1000, service_time: {job: 1ms}",
+                             "connections: 100000, workers: 100000, read: 1s", "", traffic);
+    char *users = strstr(text, "users: 1M");
+    assert_non_null(users);
+    memcpy(users, "users: 1G", 9); /* then scaled to 100M */
+    mdl_config *cfg = tiny_load(text);
+    mdl_world *w = tiny_world(cfg, 0.1, 7);
+    for (int second = 1; second <= 3; second++) {
+        assert_int_equal(mdl_world_run(w, second * SIM_SEC, NULL, NULL), 1);
+        mdl_headline h;
+        mdl_world_headline(w, &h);
+        assert_true(h.failed > 100 * second); /* counted at full scale: 200/s */
+        if (h.users_affected < h.failed - 10 || h.users_affected > h.failed) /* one user of slack */
+            fail_msg("after %d s: %.0f users affected by %.0f failures", second, h.users_affected, h.failed);
+    }
+    mdl_world_destroy(w);
+    mdl_config_free(cfg);
+    free(text);
+}
+
 /* A database so slow that every attempt times out; clients retry 3 times. */
 static double calls_per_request(const char *budget)
 {
@@ -533,6 +564,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_link_of_constant_latency_adds_exactly_its_latency),
+        cmocka_unit_test(every_failed_user_counts_whenever_the_run_returns),
         cmocka_unit_test(a_saturated_link_serves_exactly_its_bandwidth),
         cmocka_unit_test(hops_inside_a_building_count_in_latency_and_cost_no_events),
         cmocka_unit_test(a_quorum_commit_waits_in_latency_and_costs_no_event),
