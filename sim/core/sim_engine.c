@@ -93,8 +93,10 @@ sim_event_id sim__fail_nomem(sim_engine *e)
  * Without want_id it returns 1 for success, and the radix heap stores the
  * event with no slot (EV_NONE): nothing can cancel it, and its run saves
  * the slot's allocation and the store into a cold line of the slot table
- * that freeing it costs. */
-static inline sim_event_id queue_insert(sim_engine *e, const sim__event *ev, const int want_id)
+ * that freeing it costs. Inline always, as radix_insert() is: the event
+ * is built in registers by its caller. */
+static inline __attribute__((always_inline)) sim_event_id queue_insert(sim_engine *e, const sim__event *ev,
+                                                                       const int want_id)
 {
     if (e->kind == SIM_QUEUE_RADIX && !want_id) {
         if (radix_insert(&e->rdx, ev))

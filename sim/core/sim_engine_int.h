@@ -127,6 +127,10 @@ typedef struct radix {
     radix_run now;      /* the run: events in [last, run_max] */
     size_t head;
     sim_time run_max;   /* the latest time the run may hold */
+    /* Events posted into the run's span after it was sorted: a binary
+     * heap beside it, taken from whenever its top comes first. */
+    radix_run late;
+    int took_late;      /* radix_peek() returned late's top */
     radix_bucket b[RADIX_BUCKETS];
     uint64_t digits[RADIX_LEVELS]; /* bit d of level L: bucket (L, d) may hold entries */
     uint64_t levels;    /* bit L: level L may hold entries */

@@ -41,6 +41,7 @@ void sim__radix_fini(radix *q)
 {
     sim_free(q->rec);
     sim_free(q->now.a);
+    sim_free(q->late.a);
     for (unsigned i = 0; i < RADIX_BUCKETS; i++)
         free_chain(q->b[i].top);
     free_chain(q->free_chunks);
@@ -176,9 +177,54 @@ void sim__radix_sweep(sim_engine *e)
             q->dead--;
     }
     z->n = kept;
+    /* The late heap: its live entries, heap-ordered again (bottom-up). */
+    radix_run *h = &q->late;
+    kept = 0;
+    for (size_t k = 0; k < h->n; k++) {
+        if (radix_entry_live(e, &h->a[k]))
+            h->a[kept++] = h->a[k];
+        else
+            q->dead--;
+    }
+    h->n = kept;
+    for (size_t k = kept / 2; k-- > 0;) {
+        radix_entry x = h->a[k];
+        radix_late_sift(h, k, &x);
+    }
     for (unsigned k = 0; k < RADIX_BUCKETS; k++)
         if (q->b[k].top)
             bucket_compact(e, k);
+}
+
+int sim__radix_dissolve(radix *q)
+{
+    radix_run *z = &q->now, *h = &q->late;
+    int rc = SIM_OK;
+    size_t n = 0;
+    for (size_t k = q->head; k < z->n; k++) {
+        const radix_entry *x = &z->a[k];
+        if (x->t == q->last)
+            z->a[n++] = *x; /* the run's first, in order */
+        else if (radix_put(q, radix_bucket_of(q->last, x->t), x))
+            rc = SIM_ENOMEM;
+    }
+    q->head = 0;
+    z->n = n;
+    for (size_t k = 0; k < h->n; k++) {
+        const radix_entry *x = &h->a[k];
+        if (x->t == q->last ? radix_run_append(z, x) : radix_put(q, radix_bucket_of(q->last, x->t), x))
+            rc = SIM_ENOMEM;
+    }
+    h->n = 0;
+    for (size_t i = 1; i < z->n; i++) { /* the heap's ties at `last` among the run's */
+        radix_entry x = z->a[i];
+        size_t j = i;
+        for (; j > 0 && ev_before(&x, &z->a[j - 1]); j--)
+            z->a[j] = z->a[j - 1];
+        z->a[j] = x;
+    }
+    q->run_max = q->last;
+    return rc;
 }
 
 /* The earliest live entry of bucket b, or NULL (every entry a tombstone). */

@@ -105,6 +105,38 @@ static void same_time_events_run_in_schedule_order(void **state)
         assert_int_equal(f->log.tag[i], i);
 }
 
+/* Posts 3000 events between now and t = 1023, ties among them, a tenth
+ * of them due now; tags count up in posting order. */
+static void post_a_crowd(sim_engine *e, void *subject, void *object)
+{
+    record(e, subject, object);
+    uint64_t x = 99;
+    for (int i = 0; i < 3000; i++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        sim_time at = i % 10 == 0 ? sim_now(e) : sim_now(e) + 1 + (sim_time)(x >> 33) % 254;
+        sim_event_post(e, at, record, TAG(100 + i), NULL);
+    }
+}
+
+/* The radix heap sorts a small bucket into its run, here [768, 1023];
+ * events posted inside the run's span go beside it, and past a bound
+ * (far fewer than 3000) the run is put back into its buckets. Every way,
+ * time order and posting order for ties. */
+static void a_crowd_posted_inside_the_next_events_span_keeps_order(void **state)
+{
+    fixture *f = *state;
+    sim_event_schedule(f->e, 768, post_a_crowd, TAG(0), NULL);
+    sim_event_schedule(f->e, 1023, record, TAG(1), NULL);
+    sim_event_schedule(f->e, 900, record, TAG(2), NULL);
+    assert_int_equal(sim_engine_run_until(f->e, SIM_TIME_NEVER, SIM_NO_BUDGET), SIM_STOP_EMPTY);
+    assert_int_equal(f->log.n, 3003);
+    for (int i = 1; i < f->log.n; i++) {
+        assert_true(f->log.at[i - 1] <= f->log.at[i]);
+        if (f->log.at[i - 1] == f->log.at[i])
+            assert_true(f->log.tag[i - 1] < f->log.tag[i]);
+    }
+}
+
 /* An event scheduled for now, from a callback, runs after events already
  * due now. */
 static void schedule_now(sim_engine *e, void *subject, void *object)
@@ -710,6 +742,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         FOR_EACH_QUEUE(events_run_in_time_order),
         FOR_EACH_QUEUE(same_time_events_run_in_schedule_order),
+        FOR_EACH_QUEUE(a_crowd_posted_inside_the_next_events_span_keeps_order),
         FOR_EACH_QUEUE(events_scheduled_for_now_run_after_those_already_due),
         FOR_EACH_QUEUE(cancel_before_running_prevents_it),
         FOR_EACH_QUEUE(cancel_at_the_same_time_prevents_it),
