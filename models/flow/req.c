@@ -9,7 +9,6 @@
  * keeps its worker unless the pool drops expired work). */
 #include <math.h>
 #include <stddef.h>
-#include <string.h>
 
 #include "flow_int.h"
 #include "sim_alloc.h"
@@ -44,7 +43,13 @@ w_req *req_alloc(w_world *w)
     }
     w_req *r = fl->free_reqs;
     fl->free_reqs = r->next;
-    memset(r, 0, sizeof *r);
+    /* Zeroed by eight 16-byte stores, written out (GCC turns a memset of
+     * the 128 bytes, or a loop, into a `rep stosq`, whose start-up cost
+     * was most of req_alloc's time). */
+    typedef long long zero16 __attribute__((vector_size(16), may_alias));
+    _Static_assert(sizeof(w_req) == 8 * sizeof(zero16), "eight stores zero a request");
+    zero16 *z = (zero16 *)r;
+    z[0] = z[1] = z[2] = z[3] = z[4] = z[5] = z[6] = z[7] = (zero16){0};
     fl->in_flight++;
     return r;
 }
