@@ -196,6 +196,19 @@ void sim__radix_sweep(sim_engine *e)
             bucket_compact(e, k);
 }
 
+/* Equal times run in scheduling order: sorts a run whose entries all tie
+ * at `last` (rarely more than one) by sequence number. */
+static void run_sort_ties(radix_run *z)
+{
+    for (size_t i = 1; i < z->n; i++) {
+        radix_entry x = z->a[i];
+        size_t j = i;
+        for (; j > 0 && z->a[j - 1].seq > x.seq; j--)
+            z->a[j] = z->a[j - 1];
+        z->a[j] = x;
+    }
+}
+
 int sim__radix_dissolve(radix *q)
 {
     radix_run *z = &q->now, *h = &q->late;
@@ -216,13 +229,7 @@ int sim__radix_dissolve(radix *q)
             rc = SIM_ENOMEM;
     }
     h->n = 0;
-    for (size_t i = 1; i < z->n; i++) { /* the heap's ties at `last` among the run's */
-        radix_entry x = z->a[i];
-        size_t j = i;
-        for (; j > 0 && ev_before(&x, &z->a[j - 1]); j--)
-            z->a[j] = z->a[j - 1];
-        z->a[j] = x;
-    }
+    run_sort_ties(z); /* the heap's ties at `last` among the run's */
     q->run_max = q->last;
     return rc;
 }
@@ -345,18 +352,7 @@ static int bucket_spread(sim_engine *e, unsigned k)
     if (rc)
         return SIM_ENOMEM;
     q->run_max = last;
-    /* Equal times run in scheduling order: sort the entries that tie at
-     * the new last (rarely more than one) by sequence number. */
-    radix_run *z = &q->now;
-    for (size_t i = 1; i < z->n; i++) {
-        radix_entry x = z->a[i];
-        size_t j = i;
-        while (j > 0 && z->a[j - 1].seq > x.seq) {
-            z->a[j] = z->a[j - 1];
-            j--;
-        }
-        z->a[j] = x;
-    }
+    run_sort_ties(&q->now);
     return SIM_OK;
 }
 

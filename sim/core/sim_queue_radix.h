@@ -41,11 +41,13 @@ void sim__radix_sweep(sim_engine *e);
  * in the run), and shrinks the run's span to `last`. 0 or SIM_ENOMEM. */
 int sim__radix_dissolve(radix *q);
 
-/* The late heap's bound. Events land on it while the run lasts, a few
- * dozen at a time in the shipped scenarios; a run that spans a far event
- * (a repair hours away, sorted in during a quiet moment) would send it
- * every event until then, a binary heap of thousands instead of the
- * buckets, were the run not dissolved at this size. */
+/* The late heap's bound. Events land on it while the run lasts: at most
+ * 48 at once in the default scenario's pure stage and 154 in its unit
+ * stage (scale 0.02). A run that spans a far event (a repair hours away,
+ * sorted in during a quiet moment) would send it every event until then,
+ * a binary heap of thousands instead of the buckets, were the run not
+ * dissolved at this size; naive's run, across a second's tick, is
+ * dissolved once. */
 #define RADIX_LATE_MAX 1024
 
 /* The bucket for time t relative to last (t > last). */
@@ -143,8 +145,8 @@ static inline __attribute__((always_inline)) int radix_insert(radix *q, const si
     /* Within the run's span, which it usually is (the run holds up to
      * RUN_SORT_MAX events, and a service or a hop inside a building is
      * shorter than that): onto the late heap. Sorted into the run it
-     * landed some 46 entries deep on average in the default scenario,
-     * and moving them was a tenth of the naive stage. */
+     * landed 46 entries deep on average (the default scenario's naive
+     * stage at scale 0.02), and moving them was a tenth of that stage. */
     radix_run *h = &q->late;
     if (h->n == RADIX_LATE_MAX) {
         int rc = sim__radix_dissolve(q);
