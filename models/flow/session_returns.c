@@ -57,6 +57,8 @@ static void heap_pop(session_returns *q)
 
 int session_returns_add(session_returns *q, sim_time now, sim_time lag)
 {
+    if (now + lag < q->first)
+        q->first = now + lag;
     /* The lane of this lag, or an empty one, which takes this lag. */
     return_lane *free_lane = NULL;
     for (int i = 0; i < RETURN_LANES; i++) {
@@ -75,7 +77,12 @@ int session_returns_add(session_returns *q, sim_time now, sim_time lag)
 
 unsigned session_returns_take_due(session_returns *q, sim_time now)
 {
+    /* Most calls find none due: they read one time, not every ring's head
+     * (bench e2e spent a fortieth of its instructions here). */
+    if (now < q->first)
+        return 0;
     unsigned taken = 0;
+    sim_time first = SIM_TIME_NEVER;
     for (int i = 0; i < RETURN_LANES; i++) {
         return_lane *l = &q->lane[i];
         while (l->n > 0 && l->at[l->head] <= now) {
@@ -83,11 +90,16 @@ unsigned session_returns_take_due(session_returns *q, sim_time now)
             l->n--;
             taken++;
         }
+        if (l->n > 0 && l->at[l->head] < first)
+            first = l->at[l->head];
     }
     while (q->heap_n > 0 && q->heap[0] <= now) {
         heap_pop(q);
         taken++;
     }
+    if (q->heap_n > 0 && q->heap[0] < first)
+        first = q->heap[0];
+    q->first = first;
     return taken;
 }
 
