@@ -78,7 +78,7 @@ int session_returns_add(session_returns *q, sim_time now, sim_time lag)
 unsigned session_returns_take_due(session_returns *q, sim_time now)
 {
     /* Most calls find none due: they read one time, not every ring's head
-     * (bench e2e spent a fortieth of its instructions here). */
+     * (2.4% of bench e2e's instructions went to reading them). */
     if (now < q->first)
         return 0;
     unsigned taken = 0;

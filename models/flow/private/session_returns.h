@@ -27,7 +27,7 @@ typedef struct session_returns {
     return_lane lane[RETURN_LANES];
     sim_time *heap;             /* the rest: heap[0] the earliest */
     size_t heap_n, heap_cap;
-    sim_time first;             /* none is due before this (0 when zeroed: look) */
+    sim_time first;             /* none is due before this; 0 (zeroed) looks at all */
 } session_returns;
 
 /* Adds a return at now + lag; 0, or -1 when out of memory. */
