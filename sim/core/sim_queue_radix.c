@@ -12,6 +12,14 @@
 #ifndef RUN_SORT_MAX
 #define RUN_SORT_MAX 128
 #endif
+/* The most groups a bucket's counting pass sorts its entries into (two
+ * digits), and the size of bucket it uses two digits for: below it, 16
+ * groups (and 17 counters to clear and sum, not 257) are enough, which
+ * kept hold at N = 1000 from losing a tenth or more. */
+#define RUN_GROUPS (RADIX_WAYS * RADIX_WAYS)
+#ifndef RUN_TWO_DIGITS_MIN
+#define RUN_TWO_DIGITS_MIN 32
+#endif
 
 static void bucket_clear(radix_bucket *b)
 {
@@ -256,12 +264,16 @@ static size_t bucket_size_upto(const radix_bucket *b, size_t max)
     return n;
 }
 
-/* Bucket k (level L, a few dozen entries) becomes the run: a counting
- * pass on digit L - 1 places its entries in 16 ordered groups, and an
- * insertion sort then only moves entries within their group (a handful
- * each). Done here, the bucket's entries are moved once more, not spread
- * into level L - 1 first (a move each) and sorted from there; tombstones
- * stay behind. */
+/* Bucket k (level L, up to RUN_SORT_MAX entries) becomes the run: a
+ * counting pass on digits L - 1 and L - 2 places its entries in 256
+ * ordered groups (16 on digit L - 1 alone when it holds fewer than
+ * RUN_TWO_DIGITS_MIN, or L is 1), and an insertion sort then puts each
+ * group in order. With 16 groups a bucket of 100 left about 6 entries a
+ * group, and the insertion sort's moves and mispredicted branches took a
+ * tenth of bench hold's time at N = 100,000 (perf); with 256, most groups
+ * hold one entry or none. Done here, the bucket's entries are moved once
+ * more, not spread into level L - 1 first (a move each) and sorted from
+ * there; tombstones stay behind. */
 static int bucket_to_run(sim_engine *e, unsigned k, size_t n)
 {
     radix *q = &e->rdx;
@@ -277,9 +289,12 @@ static int bucket_to_run(sim_engine *e, unsigned k, size_t n)
         if (sim__radix_grow_run(z))
             return SIM_ENOMEM;
     unsigned level = k / RADIX_WAYS;
-    unsigned shift = level ? (level - 1) * RADIX_DIGIT_BITS : 0;
-    uint64_t mask = level ? RADIX_WAYS - 1 : 0; /* level 0: all tie in time */
-    size_t at[RADIX_WAYS + 1] = {0};
+    unsigned digits = level >= 2 && n >= RUN_TWO_DIGITS_MIN ? 2 : 1;
+    unsigned shift = level ? (level - digits) * RADIX_DIGIT_BITS : 0;
+    size_t groups = (size_t)1 << (digits * RADIX_DIGIT_BITS);
+    uint64_t mask = level ? groups - 1 : 0; /* level 0: all tie in time */
+    uint32_t at[RUN_GROUPS + 1];
+    memset(at, 0, (groups + 1) * sizeof at[0]);
     sim_time top = q->last;
     for (radix_chunk *c = b->top; c; c = c->next) {
         size_t m = chunk_entries(b, c);
@@ -292,9 +307,9 @@ static int bucket_to_run(sim_engine *e, unsigned k, size_t n)
                 top = x->t;
         }
     }
-    for (unsigned d = 1; d <= RADIX_WAYS; d++)
+    for (size_t d = 1; d <= groups; d++)
         at[d] += at[d - 1];
-    size_t live = at[RADIX_WAYS];
+    size_t live = at[groups];
     radix_entry *a = z->a;
     for (radix_chunk *c = b->top; c; c = c->next) {
         size_t m = chunk_entries(b, c);
