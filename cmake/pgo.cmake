@@ -26,9 +26,10 @@ endif()
 
 if(DCSIM_PGO_TRAIN)
   # The instrumented build (configured by the outer build's external
-  # project below): its profiles go to DCSIM_PGO_TRAIN. One thread writes
-  # the counters at a time (training runs --jobs 1), so the plain update
-  # is exact and cheaper than atomics.
+  # project below): its profiles go to DCSIM_PGO_TRAIN. The training runs
+  # one stage at a time (--jobs 1: one worker, the main thread only waits),
+  # so the plain update, cheaper than atomics, loses next to no counts, and
+  # a lost count only guides the compiler a little less.
   foreach(t IN LISTS DCSIM_PRODUCT_TARGETS)
     target_compile_options(${t} PRIVATE -fprofile-generate=${DCSIM_PGO_TRAIN}
       -fprofile-update=single -fprofile-prefix-path=${CMAKE_BINARY_DIR})
