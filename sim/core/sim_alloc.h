@@ -7,11 +7,20 @@
 #define SIM_ALLOC_H
 #include <stddef.h>
 
-/* Like malloc/calloc/realloc/free; return NULL on failure (or injected failure). */
+/* Like malloc/calloc/realloc/free; return NULL on failure (or injected
+ * failure). sim_malloc's and sim_realloc's blocks of 2 MiB or more are
+ * sim_malloc_huge's; sim_calloc's of 4 MiB or more ask for huge pages
+ * inside them (their pages zeroed by the kernel when first touched,
+ * so untouched parts cost no memory). */
 void *sim_malloc(size_t size);
 void *sim_calloc(size_t count, size_t size);
 void *sim_realloc(void *ptr, size_t size);
 void sim_free(void *ptr);
+
+/* A block aligned to 2 MiB and asked to be backed by 2 MiB pages (where
+ * the system offers them: fewer TLB misses for records read at random);
+ * its size is rounded up to 2 MiB. Freed by sim_free. */
+void *sim_malloc_huge(size_t size);
 
 /* Returns a copy of s made with sim_malloc, or NULL. */
 char *sim_strdup(const char *s);

@@ -732,6 +732,58 @@ static void every_failed_allocation_is_a_clean_status(void **state)
     sim_alloc_fail_at(0);
 }
 
+/* ==== Large blocks (sim_alloc.c places them on 2 MiB pages) ==== */
+
+static int aligned_2mib(const void *p) { return (uintptr_t)p % ((uintptr_t)2 << 20) == 0; }
+
+static void large_blocks_are_aligned_and_keep_their_contents_as_they_grow(void **state)
+{
+    (void)state;
+    const size_t mib = (size_t)1 << 20;
+    unsigned char *huge = sim_malloc_huge(1);
+    assert_non_null(huge);
+    assert_true(aligned_2mib(huge));
+    huge[2 * mib - 1] = 7; /* rounded up to a whole page */
+    sim_free(huge);
+
+    /* From the heap to a huge block, and from one huge block to a larger. */
+    size_t sizes[] = {mib, 3 * mib, 9 * mib, 5 * mib, 4096};
+    unsigned char *a = NULL;
+    size_t filled = 0;
+    for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
+        a = sim_realloc(a, sizes[k]);
+        assert_non_null(a);
+        if (sizes[k] >= 2 * mib)
+            assert_true(aligned_2mib(a));
+        size_t kept = filled < sizes[k] ? filled : sizes[k];
+        for (size_t i = 0; i < kept; i += 4093)
+            assert_int_equal(a[i], (unsigned char)(i * 31 + 1));
+        for (size_t i = 0; i < sizes[k]; i += 4093)
+            a[i] = (unsigned char)(i * 31 + 1);
+        filled = sizes[k];
+    }
+    sim_free(a);
+
+    unsigned char *z = sim_calloc(5 * mib, 1);
+    assert_non_null(z);
+    for (size_t i = 0; i < 5 * mib; i += 4099)
+        assert_int_equal(z[i], 0);
+    sim_free(z);
+    volatile size_t too_many = SIZE_MAX / 2; /* volatile: GCC warns of a constant overflow */
+    assert_null(sim_calloc(too_many, 4));    /* the product overflows */
+
+    sim_alloc_fail_at(1);
+    assert_null(sim_malloc_huge(4 * mib));
+    sim_alloc_fail_at(1);
+    assert_null(sim_malloc(4 * mib));
+    unsigned char *b = sim_malloc(4 * mib);
+    assert_non_null(b);
+    sim_alloc_fail_at(1);
+    assert_null(sim_realloc(b, 8 * mib)); /* b is kept */
+    b[4 * mib - 1] = 1;
+    sim_free(b);
+}
+
 #define FOR_EACH_QUEUE(test)                                              \
     cmocka_unit_test_setup_teardown(test, setup_radix, teardown),        \
         cmocka_unit_test_setup_teardown(test, setup_heap4, teardown),    \
@@ -761,6 +813,7 @@ int main(void)
         FOR_EACH_QUEUE(random_schedules_and_cancels_match_a_sorting_reference),
         FOR_EACH_QUEUE(far_and_near_times_with_many_cancels_match_a_sorting_reference),
         FOR_EACH_QUEUE(every_failed_allocation_is_a_clean_status),
+        cmocka_unit_test(large_blocks_are_aligned_and_keep_their_contents_as_they_grow),
     };
     return cmocka_run_group_tests_name("sim_engine", tests, NULL, NULL);
 }

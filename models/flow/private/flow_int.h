@@ -92,7 +92,7 @@ typedef struct flow_gateway flow_gateway;
 struct w_flow {
     /* Request records, from a free list. */
     w_req *free_reqs;
-    void **req_blocks;          /* as allocated (the records start aligned in each) */
+    void **req_blocks;          /* each a 2 MiB page of records (req.c) */
     size_t n_req_blocks, cap_req_blocks;
     uint64_t in_flight;
     /* Arrivals, named independently of the stage: every stage of a
