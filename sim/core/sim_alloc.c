@@ -32,7 +32,7 @@ static int injected_failure(void)
  * system refuses, the pages stay small. Measured on bench e2e --stage
  * pure --window 60, two runs at once: these blocks alone 5-8% faster;
  * glibc's switch for every allocation (GLIBC_TUNABLES=
- * glibc.malloc.hugetlb=1, which a user may set) 7-14%. */
+ * glibc.malloc.hugetlb=1) 7-14% on the build before them. */
 #define HUGE_PAGE ((size_t)2 << 20)
 
 static void *huge_block(size_t size)
@@ -95,17 +95,19 @@ void *sim_realloc(void *ptr, size_t size)
 {
     if (injected_failure())
         return NULL;
-    if (size < HUGE_PAGE || !ptr)
-        return size < HUGE_PAGE ? realloc(ptr, size ? size : 1) : huge_block(size);
+    if (size < HUGE_PAGE)
+        return realloc(ptr, size ? size : 1);
+    size_t old = ptr ? malloc_usable_size(ptr) : 0;
+    if ((uintptr_t)ptr % HUGE_PAGE == 0 && old >= size)
+        return ptr; /* a huge block that holds it already */
     /* Not realloc: moving a block by remapping it breaks its huge pages
      * unless the new place has the same offset in a huge page. The arrays
      * that grow this large double, so the copy is paid once per size. */
     void *grown = huge_block(size);
-    if (!grown)
-        return NULL;
-    size_t old = malloc_usable_size(ptr);
-    memcpy(grown, ptr, old < size ? old : size);
-    free(ptr);
+    if (grown && ptr) {
+        memcpy(grown, ptr, old < size ? old : size);
+        free(ptr);
+    }
     return grown;
 }
 
