@@ -398,6 +398,10 @@ radix_entry *sim__radix_advance(sim_engine *e, sim_time limit)
             e->status = SIM_ENOMEM;
             e->stop = 1;
         }
+        /* The new run's first events, which radix_pop() asks for no
+         * earlier than this. */
+        for (size_t i = 1; i < q->now.n && i <= RADIX_PREFETCH_AHEAD; i++)
+            radix_prefetch_subject(&q->now.a[i]);
         return NULL;
     }
     return NULL;

@@ -22,6 +22,7 @@
 #ifndef SIM_QUEUE_RADIX_H
 #define SIM_QUEUE_RADIX_H
 #include "sim_engine_int.h"
+#include "sim_prefetch.h"
 
 int sim__radix_init(radix *q);
 void sim__radix_fini(radix *q);
@@ -224,21 +225,37 @@ static inline sim_time radix_lower_bound(const radix *q)
     return q->b[level * RADIX_WAYS + (unsigned)__builtin_ctzll(q->digits[level])].min;
 }
 
-/* Takes the event radix_peek() returned from the now bucket, and asks
- * for the subject of the one RADIX_PREFETCH_AHEAD on (a model's record,
- * a request's, touched last long ago): its cache miss then overlaps the
- * events between instead of stalling its own. */
+/* Asks for both lines of an event's subject (a request is two, and its
+ * events read both). */
+static inline void radix_prefetch_subject(const radix_entry *x)
+{
+    uintptr_t subject = (uintptr_t)x->subject; /* maybe NULL: no pointer arithmetic */
+    sim_prefetch((const void *)subject);
+    sim_prefetch((const void *)(subject + 64));
+}
+
+/* Takes the event radix_peek() returned, and asks for the subject of one
+ * still to come (a model's record, a request's, touched last long ago):
+ * its cache miss then overlaps the events between instead of stalling
+ * its own. From the run, the one RADIX_PREFETCH_AHEAD on (the first few
+ * of a new run are asked for when it is made: sim__radix_advance); from
+ * the late heap, its new top, one event ahead, the most a heap knows.
+ * The late heap's and a run's first events went unasked before, 39% of
+ * the naive stage's events (scale 0.05): asking made pure and naive 4-12%
+ * faster and unit 4% (paired runs, no PGO, 2026-12-07). */
 #define RADIX_PREFETCH_AHEAD 4
 static inline void radix_pop(radix *q)
 {
     q->live--;
     if (q->took_late) {
         radix_late_pop(&q->late);
+        if (q->late.n)
+            radix_prefetch_subject(&q->late.a[0]);
         return;
     }
     q->head++;
     if (q->head + RADIX_PREFETCH_AHEAD < q->now.n)
-        __builtin_prefetch(q->now.a[q->head + RADIX_PREFETCH_AHEAD].subject);
+        radix_prefetch_subject(&q->now.a[q->head + RADIX_PREFETCH_AHEAD]);
 }
 
 /* An event on the radix heap was cancelled (its slot already freed). */
