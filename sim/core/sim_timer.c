@@ -128,17 +128,19 @@ static __attribute__((noinline)) void arm(sim_engine *e, sim_timer_lane *lane, c
         e->timer_first = lane;
 }
 
-/* sim_timer_start() when the ring is full: out of line, so that the usual
- * start saves no registers (it is about 30 instructions; with the sweep
- * inlined it saved six registers on every call, 4% of bench hold+cancel). */
-static __attribute__((noinline)) int start_after_making_room(sim_timer_lane *lane, sim_timer *t)
+static int start(sim_timer_lane *lane, sim_timer *t, sim_time at);
+
+/* A start when the ring is full: out of line, so that the usual start
+ * saves no registers (it is about 30 instructions; with the sweep inlined
+ * it saved six registers on every call, 4% of bench hold+cancel). */
+static __attribute__((noinline)) int start_after_making_room(sim_timer_lane *lane, sim_timer *t, sim_time at)
 {
     sim_timer_cancel(t); /* its old start, if pending, is swept out */
     if (make_room(lane)) {
         sim__fail_nomem(lane->engine);
         return 0;
     }
-    return sim_timer_start(lane, t);
+    return start(lane, t, at);
 }
 
 /* Writes the start and the timer, reading neither the timer (a pending
@@ -146,18 +148,30 @@ static __attribute__((noinline)) int start_after_making_room(sim_timer_lane *lan
  * that would depend on it: with the pending count kept here, the read of
  * each chain's cold record stood on the path of every start, and bench
  * hold+cancel at N = 100,000 ran 6% slower. */
-int sim_timer_start(sim_timer_lane *lane, sim_timer *t)
+static inline __attribute__((always_inline)) int start(sim_timer_lane *lane, sim_timer *t, sim_time at)
 {
     if (lane->tail - lane->head == lane->cap)
-        return start_after_making_room(lane, t);
+        return start_after_making_room(lane, t, at);
     sim_engine *e = lane->engine;
     timer_entry *x = &lane->ring[lane->tail++ & (lane->cap - 1)];
-    *x = (timer_entry){e->now + lane->delay, sim__next_seq(e), t};
+    *x = (timer_entry){at, sim__next_seq(e), t};
     t->seq = x->seq;
     /* Unarmed means no live start was left, so this one is the head. */
     if (!lane->armed)
         arm(e, lane, x);
     return 1;
+}
+
+int sim_timer_start(sim_timer_lane *lane, sim_timer *t)
+{
+    return start(lane, t, lane->engine->now + lane->delay);
+}
+
+int sim_timer_start_at(sim_timer_lane *lane, sim_timer *t, sim_time at)
+{
+    SIM_ASSERT(at >= lane->engine->now);
+    SIM_ASSERT(lane->tail == lane->head || at >= lane->ring[(lane->tail - 1) & (lane->cap - 1)].t);
+    return start(lane, t, at);
 }
 
 /* O(starts in the ring): for sim_engine_events_pending(), not hot paths. */

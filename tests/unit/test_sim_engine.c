@@ -329,6 +329,72 @@ static void a_timer_runs_once_unless_cancelled_or_restarted(void **state)
     assert_int_equal(sim_engine_events_pending(f->e), 0);
 }
 
+/* A source that keeps one event pending, each at a chosen time no
+ * earlier than the last (as the traffic's arrivals): on its own timer
+ * lane (sim_timer_start_at) or posted on the main queue. */
+typedef struct source {
+    sim_timer timer;
+    int fired, use_lane;
+    sim_timer_lane *lane;
+} source;
+
+static void source_fire(sim_engine *e, void *subject, void *object)
+{
+    (void)object;
+    source *s = subject;
+    record(e, TAG(1000 + s->fired), NULL);
+    int n = s->fired++;
+    if (n == 200)
+        return;
+    static const sim_time posts[] = {0, 10, 10, 20, 0}, gaps[] = {0, 10, 10, 20};
+    sim_event_post(e, sim_now(e) + posts[n % 5], record, TAG(n), NULL);
+    sim_time at = sim_now(e) + gaps[n % 4];
+    if (s->use_lane)
+        assert_int_equal(sim_timer_start_at(s->lane, &s->timer, at), 1);
+    else
+        sim_event_post(e, at, source_fire, s, NULL);
+}
+
+static void run_source(sim_engine *e, int use_lane)
+{
+    source s = {.use_lane = use_lane};
+    s.lane = sim_timer_lane_create(e, 0, source_fire, NULL, offsetof(source, timer));
+    assert_non_null(s.lane);
+    for (int i = 0; i < 40; i++) /* others on the queue, ties with the source among them */
+        sim_event_post(e, 5 * i, record, TAG(-1 - i), NULL);
+    if (use_lane)
+        sim_timer_start_at(s.lane, &s.timer, 0);
+    else
+        sim_event_post(e, 0, source_fire, &s, NULL);
+    sim_engine_run_until(e, SIM_TIME_NEVER, SIM_NO_BUDGET);
+    assert_int_equal(s.fired, 201);
+    assert_false(sim_timer_pending(&s.timer));
+}
+
+/* A source on a timer lane runs exactly as posted on the main queue:
+ * the same events in the same order, ties with the queue's broken by
+ * scheduling order, starts at now included. */
+static void a_timer_started_at_a_time_runs_as_if_posted(void **state)
+{
+    fixture *f = *state;
+    run_source(f->e, 1);
+    run_log *on_lane = malloc(sizeof *on_lane);
+    assert_non_null(on_lane);
+    memcpy(on_lane, &f->log, sizeof *on_lane);
+    sim_engine *posted = sim_engine_create_with(42, f->kind);
+    assert_non_null(posted);
+    f->log.n = 0;
+    run_source(posted, 0);
+    assert_int_equal(f->log.n, on_lane->n);
+    assert_int_equal(f->log.n, 201 + 200 + 40);
+    for (int i = 0; i < f->log.n; i++) {
+        assert_int_equal(f->log.tag[i], on_lane->tag[i]);
+        assert_int_equal(f->log.at[i], on_lane->at[i]);
+    }
+    sim_engine_destroy(posted);
+    free(on_lane);
+}
+
 /* Timer starts are counted when asked (not as they come and go): the
  * count follows a start superseded on another lane, a timer zeroed (which
  * cancels it) and a timer that ran. */
@@ -802,6 +868,7 @@ int main(void)
         FOR_EACH_QUEUE(cancel_twice_returns_zero_the_second_time),
         FOR_EACH_QUEUE(lane_cancels_anywhere_keep_order),
         FOR_EACH_QUEUE(a_timer_runs_once_unless_cancelled_or_restarted),
+        FOR_EACH_QUEUE(a_timer_started_at_a_time_runs_as_if_posted),
         FOR_EACH_QUEUE(pending_timer_starts_are_counted_when_asked),
         FOR_EACH_QUEUE(cancelled_timers_do_not_pile_up),
         FOR_EACH_QUEUE(a_wrapped_timer_ring_grows_in_order),

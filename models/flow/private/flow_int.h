@@ -99,6 +99,10 @@ struct w_flow {
      * scenario sees the same users and the same arrivals. */
     sim_choice type_choice;
     sim_rng arrivals_rng, users_rng, types_rng, retry_rng;
+    /* The next arrival, the one pending at a time: on a lane of its own
+     * (traffic.c). */
+    sim_timer_lane *arrival_lane;
+    sim_timer arrival;
     sim_timer_lane *timeout_lane; /* the client's timeout */
     sim_time client_latency;
     /* A user's request is created when it reaches its entry, this long
