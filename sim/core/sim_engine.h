@@ -113,10 +113,11 @@ sim_timer_lane *sim_timer_lane_create(sim_engine *e, sim_time delay, sim_event_f
  * now + the lane's delay. 1, or 0 on no memory: the run then stops with
  * SIM_ENOMEM, and whether t still counts as pending is unspecified. */
 int sim_timer_start(sim_timer_lane *lane, sim_timer *t);
-/* Starts t to run at `at`, no earlier than now nor than any start still
- * on the lane (whose delay it ignores): for a source that keeps one event
- * pending at a time, each after the last (arrivals), which then never
- * enters the main queue. Returns as sim_timer_start(). */
+/* Starts t to run at `at`, no earlier than now nor than the last start
+ * made on the lane, cancelled or not (its delay ignored): for a source
+ * that keeps one event pending at a time, each after the last
+ * (arrivals), which then never enters the main queue. Returns as
+ * sim_timer_start(). */
 int sim_timer_start_at(sim_timer_lane *lane, sim_timer *t, sim_time at);
 /* Cancels t's pending start: 1 if there was one, 0 if idle (never started,
  * run, or cancelled already). It touches nothing but t: the lane finds the

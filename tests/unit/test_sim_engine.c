@@ -485,6 +485,33 @@ static void a_wrapped_timer_ring_grows_in_order(void **state)
     }
 }
 
+/* Starts at given times run at them, not at the lane's delay, also those
+ * made when the ring was full (swept of cancelled starts, then grown),
+ * in order; the cancelled ones never. */
+static void timers_started_at_times_fill_the_ring_in_order(void **state)
+{
+    fixture *f = *state;
+    sim_timer_lane *lane = timed_lane(f->e, 1000);
+    static timed r[150];
+    memset(r, 0, sizeof r);
+    for (int i = 0; i < 150; i++) {
+        r[i].tag = i;
+        assert_int_equal(sim_timer_start_at(lane, &r[i].timer, 10 + 3 * i), 1);
+        if (i % 5 == 0)
+            assert_int_equal(sim_timer_cancel(&r[i].timer), 1);
+    }
+    assert_int_equal(sim_engine_events_pending(f->e), 120);
+    sim_engine_run_until(f->e, SIM_TIME_NEVER, SIM_NO_BUDGET);
+    assert_int_equal(f->log.n, 120);
+    for (int i = 0, k = 0; i < 150; i++) {
+        if (i % 5 == 0)
+            continue;
+        assert_int_equal(f->log.tag[k], i);
+        assert_int_equal(f->log.at[k], 10 + 3 * i);
+        k++;
+    }
+}
+
 /* A pending timer restarted on another timer lane runs there, once, at
  * the new lane's delay; sim_engine_next_time() sees posted events and
  * timer lanes' heads. */
@@ -874,6 +901,7 @@ int main(void)
         FOR_EACH_QUEUE(pending_timer_starts_are_counted_when_asked),
         FOR_EACH_QUEUE(cancelled_timers_do_not_pile_up),
         FOR_EACH_QUEUE(a_wrapped_timer_ring_grows_in_order),
+        FOR_EACH_QUEUE(timers_started_at_times_fill_the_ring_in_order),
         FOR_EACH_QUEUE(a_timer_restarted_on_another_lane_runs_there_once),
         FOR_EACH_QUEUE(run_until_runs_events_at_the_limit_and_stops_there),
         FOR_EACH_QUEUE(run_until_stops_after_the_event_budget),
