@@ -285,6 +285,14 @@ static void record_timed(sim_engine *e, void *subject, void *object)
     record(e, TAG(((timed *)subject)->tag), object);
 }
 
+/* Records idle and tagged by their index. */
+static void tag_records(timed *r, int n)
+{
+    memset(r, 0, (size_t)n * sizeof *r);
+    for (int i = 0; i < n; i++)
+        r[i].tag = i;
+}
+
 static sim_timer_lane *timed_lane(sim_engine *e, sim_time delay)
 {
     return sim_timer_lane_create(e, delay, record_timed, &timed_object, offsetof(timed, timer));
@@ -463,17 +471,14 @@ static void a_wrapped_timer_ring_grows_in_order(void **state)
     fixture *f = *state;
     sim_timer_lane *lane = timed_lane(f->e, 1000);
     static timed r[97];
-    memset(r, 0, sizeof r);
-    for (int i = 0; i < 32; i++) {
-        r[i].tag = i;
+    tag_records(r, 97);
+    for (int i = 0; i < 32; i++)
         sim_timer_start(lane, &r[i].timer);
-    }
     sim_engine_run_until(f->e, 1000, SIM_NO_BUDGET);
     assert_int_equal(f->log.n, 32);
     for (int i = 32; i < 97; i++) {
         if (i == 72) /* 40 starts from position 32 of 64: wrapped */
             assert_int_equal(sim_engine_events_pending(f->e), 40);
-        r[i].tag = i;
         sim_timer_start(lane, &r[i].timer);
     }
     assert_int_equal(sim_engine_events_pending(f->e), 65);
@@ -493,9 +498,8 @@ static void timers_started_at_times_fill_the_ring_in_order(void **state)
     fixture *f = *state;
     sim_timer_lane *lane = timed_lane(f->e, 1000);
     static timed r[150];
-    memset(r, 0, sizeof r);
+    tag_records(r, 150);
     for (int i = 0; i < 150; i++) {
-        r[i].tag = i;
         assert_int_equal(sim_timer_start_at(lane, &r[i].timer, 10 + 3 * i), 1);
         if (i % 5 == 0)
             assert_int_equal(sim_timer_cancel(&r[i].timer), 1);
