@@ -99,7 +99,9 @@ static inline __attribute__((always_inline)) sim_event_id queue_insert(sim_engin
                                                                        const int want_id)
 {
     if (e->kind == SIM_QUEUE_RADIX && !want_id) {
-        if (radix_insert(&e->rdx, ev))
+        uint64_t fn = ev->fn ? radix_fn_index(&e->rdx, ev->fn) : RADIX_FN_PROXY;
+        if ((ev->fn && !fn) ||
+            radix_insert(&e->rdx, &(radix_entry){ev->t, ev->seq << RADIX_FN_BITS | fn, ev->subject, ev->object}))
             return sim__fail_nomem(e);
         return 1;
     }
@@ -111,7 +113,8 @@ static inline __attribute__((always_inline)) sim_event_id queue_insert(sim_engin
     switch (e->kind) {
     case SIM_QUEUE_RADIX:
         e->rdx.rec[slot] = *ev;
-        if (radix_insert(&e->rdx, &(sim__event){ev->t, ev->seq, sim__slot_event, NULL, (void *)(uintptr_t)slot})) {
+        if (radix_insert(&e->rdx, &(radix_entry){ev->t, ev->seq << RADIX_FN_BITS | RADIX_FN_SLOT, NULL,
+                                                 (void *)(uintptr_t)slot})) {
             slot_free(e, slot);
             return sim__fail_nomem(e);
         }
@@ -128,21 +131,31 @@ static inline __attribute__((always_inline)) sim_event_id queue_insert(sim_engin
     return make_id(slot, ev->seq);
 }
 
-/* The earliest live event (maybe a lane proxy) and its slot, or NULL. An
- * event due after `limit` may be returned without being made ready to take. */
-static inline sim__event *queue_peek(sim_engine *e, sim_time limit, uint32_t *slot,
-                                     const sim_queue_kind kind)
+/* The earliest live event (maybe a lane proxy) into *ev, and its slot;
+ * 0 if there is none. An event due after `limit` may be given without
+ * being made ready to take. */
+static inline int queue_peek(sim_engine *e, sim_time limit, uint32_t *slot, sim__event *ev,
+                             const sim_queue_kind kind)
 {
+    const sim__event *rec;
     if (kind == SIM_QUEUE_RADIX) {
-        radix_entry *x = radix_peek(e, limit);
+        const radix_entry *x = radix_peek(e, limit);
         if (!x)
-            return NULL;
+            return 0;
         *slot = radix_entry_slot(x);
-        return *slot == EV_NONE ? x : &e->rdx.rec[*slot];
+        if (*slot == EV_NONE) {
+            *ev = (sim__event){x->t, x->key >> RADIX_FN_BITS, e->rdx.fns[x->key & RADIX_FN_MASK], x->subject,
+                               x->object};
+            return 1;
+        }
+        rec = &e->rdx.rec[*slot];
+    } else {
+        rec = kind == SIM_QUEUE_HEAP4 ? heap4_peek(&e->heap, slot) : cal_peek(&e->cal, slot);
+        if (!rec)
+            return 0;
     }
-    if (kind == SIM_QUEUE_HEAP4)
-        return heap4_peek(&e->heap, slot);
-    return cal_peek(&e->cal, slot);
+    *ev = *rec;
+    return 1;
 }
 
 int sim__queue_post(sim_engine *e, const sim__event *ev) { return queue_insert(e, ev, 0) != 0; }
@@ -455,13 +468,13 @@ run_loop(sim_engine *e, sim_time limit, uint64_t budget, const sim_queue_kind ki
         sim_timer_lane *timers = e->timer_first;
         if (timers && timers->first_t > limit)
             timers = NULL;
-        sim__event *top = NULL;
+        sim__event ev;
+        int top = 0;
         uint32_t slot = EV_NONE;
         if (!timers || kind != SIM_QUEUE_RADIX || radix_lower_bound(&e->rdx) <= timers->first_t)
-            top = queue_peek(e, timers ? timers->first_t : limit, &slot, kind);
-        sim__event ev;
-        if (timers && (!top || top->t > timers->first_t ||
-                       (top->t == timers->first_t && top->seq > timers->first_seq))) {
+            top = queue_peek(e, timers ? timers->first_t : limit, &slot, &ev, kind);
+        if (timers && (!top || ev.t > timers->first_t ||
+                       (ev.t == timers->first_t && ev.seq > timers->first_seq))) {
             if (!sim__timer_lane_take(e, timers, &ev))
                 continue; /* its head was cancelled: compare the next */
             e->now = ev.t;
@@ -473,11 +486,10 @@ run_loop(sim_engine *e, sim_time limit, uint64_t budget, const sim_queue_kind ki
                     e->now = limit;
                 return SIM_STOP_EMPTY;
             }
-            if (top->t > limit) {
+            if (ev.t > limit) {
                 e->now = limit;
                 return SIM_STOP_TIME;
             }
-            ev = *top;
             queue_pop(e, slot, kind);
             /* Time moves to every item taken, even a proxy whose event was
              * cancelled: the radix heap needs now >= its base. */
@@ -541,8 +553,8 @@ sim_time sim_engine_next_time(sim_engine *e)
      * A lane's proxy or a timer lane's head whose event was cancelled makes
      * this an early bound. */
     uint32_t slot;
-    sim__event *top = queue_peek(e, e->now, &slot, e->kind);
-    sim_time t = top ? top->t : SIM_TIME_NEVER;
+    sim__event top;
+    sim_time t = queue_peek(e, e->now, &slot, &top, e->kind) ? top.t : SIM_TIME_NEVER;
     const sim_timer_lane *timers = e->timer_first;
     return timers && timers->first_t < t ? timers->first_t : t;
 }

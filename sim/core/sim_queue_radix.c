@@ -28,12 +28,57 @@ static void bucket_clear(radix_bucket *b)
     b->min = SIM_TIME_NEVER;
 }
 
+#define FN_TABLE_START_BITS 4
+
 int sim__radix_init(radix *q)
 {
     memset(q, 0, sizeof *q);
     for (unsigned i = 0; i < RADIX_BUCKETS; i++)
         bucket_clear(&q->b[i]);
+    q->cap_fns = 64;
+    q->fns = sim_malloc(q->cap_fns * sizeof *q->fns);
+    q->fn_table_bits = FN_TABLE_START_BITS;
+    q->fn_table = sim_calloc((size_t)1 << q->fn_table_bits, sizeof *q->fn_table);
+    if (!q->fns || !q->fn_table)
+        return SIM_ENOMEM;
+    q->fns[RADIX_FN_PROXY] = NULL;
+    q->fns[RADIX_FN_SLOT] = sim__slot_event;
+    q->n_fns = 2;
     return SIM_OK;
+}
+
+/* Puts index i into the table by its function's address. */
+static void fn_table_put(uint16_t *table, unsigned bits, sim_event_fn *fn, unsigned i)
+{
+    const uint64_t mask = ((uint64_t)1 << bits) - 1;
+    uint64_t h = radix_fn_hash(fn, bits);
+    while (table[h])
+        h = (h + 1) & mask;
+    table[h] = (uint16_t)i;
+}
+
+uint64_t sim__radix_add_fn(radix *q, sim_event_fn *fn)
+{
+    if (q->n_fns > RADIX_FN_MASK)
+        return 0;
+    if (q->n_fns == q->cap_fns && sim_grow((void **)&q->fns, &q->cap_fns, q->n_fns + 1, sizeof *q->fns))
+        return 0;
+    /* At most half full, so probes stay short. */
+    if (2 * (q->n_fns + 1) > (size_t)1 << q->fn_table_bits) {
+        unsigned bits = q->fn_table_bits + 1;
+        uint16_t *table = sim_calloc((size_t)1 << bits, sizeof *table);
+        if (!table)
+            return 0;
+        for (size_t i = RADIX_FN_SLOT + 1; i < q->n_fns; i++)
+            fn_table_put(table, bits, q->fns[i], (unsigned)i);
+        sim_free(q->fn_table);
+        q->fn_table = table;
+        q->fn_table_bits = bits;
+    }
+    size_t i = q->n_fns++;
+    q->fns[i] = fn;
+    fn_table_put(q->fn_table, q->fn_table_bits, fn, (unsigned)i);
+    return i;
 }
 
 static void free_chain(radix_chunk *c)
@@ -48,6 +93,8 @@ static void free_chain(radix_chunk *c)
 void sim__radix_fini(radix *q)
 {
     sim_free(q->rec);
+    sim_free(q->fns);
+    sim_free(q->fn_table);
     sim_free(q->now.a);
     sim_free(q->late.a);
     for (unsigned i = 0; i < RADIX_BUCKETS; i++)
@@ -211,7 +258,7 @@ static void run_sort_ties(radix_run *z)
     for (size_t i = 1; i < z->n; i++) {
         radix_entry x = z->a[i];
         size_t j = i;
-        for (; j > 0 && z->a[j - 1].seq > x.seq; j--)
+        for (; j > 0 && z->a[j - 1].key > x.key; j--)
             z->a[j] = z->a[j - 1];
         z->a[j] = x;
     }
@@ -249,7 +296,7 @@ static radix_entry *earliest_live(sim_engine *e, const radix_bucket *b)
     for (radix_chunk *c = b->top; c; c = c->next) {
         size_t n = chunk_entries(b, c);
         for (size_t i = 0; i < n; i++)
-            if ((!m || ev_before(&c->a[i], m)) && radix_entry_live(e, &c->a[i]))
+            if ((!m || radix_before(&c->a[i], m)) && radix_entry_live(e, &c->a[i]))
                 m = &c->a[i];
     }
     return m;
@@ -323,14 +370,14 @@ static int bucket_to_run(sim_engine *e, unsigned k, size_t n)
         }
     }
     for (size_t i = 1; i < live; i++) {
-        if (!ev_before(&a[i], &a[i - 1]))
+        if (!radix_before(&a[i], &a[i - 1]))
             continue;
         radix_entry x = a[i];
         size_t j = i;
         do {
             a[j] = a[j - 1];
             j--;
-        } while (j > 0 && ev_before(&x, &a[j - 1]));
+        } while (j > 0 && radix_before(&x, &a[j - 1]));
         a[j] = x;
     }
     z->n = live;

@@ -13,9 +13,10 @@
  * inside the run's span (due before its last) goes on a small binary heap
  * beside it, the late heap, and is taken from there when it comes first;
  * should that heap grow past RADIX_LATE_MAX, the run is dissolved back
- * into the buckets. Events are stored by value (40 bytes), so running
- * one touches no other memory, except an event with an id, whose entry
- * stands in for it (rec[slot] holds it). Cancel is O(1): the slot is
+ * into the buckets. Events are stored by value (32 bytes, the function
+ * by its index in a small table), so running one touches no other
+ * memory, except an event with an id, whose entry stands in for it
+ * (rec[slot] holds it). Cancel is O(1): the slot is
  * freed and the entry becomes a tombstone, dropped when reached; when
  * tombstones outnumber live events (and exceed 4096) every bucket is
  * swept, so garbage never more than doubles the work or the memory. */
@@ -41,6 +42,29 @@ void sim__radix_sweep(sim_engine *e);
  * back into the buckets (all lie at or after `last`; those at `last` stay
  * in the run), and shrinks the run's span to `last`. 0 or SIM_ENOMEM. */
 int sim__radix_dissolve(radix *q);
+/* Gives fn (not yet known) its index: 0 when out of memory or indices. */
+uint64_t sim__radix_add_fn(radix *q, sim_event_fn *fn);
+
+/* fn's slot in the table of 1 << bits (Fibonacci hashing). */
+static inline uint64_t radix_fn_hash(sim_event_fn *fn, unsigned bits)
+{
+    return (uint64_t)(uintptr_t)fn * UINT64_C(0x9E3779B97F4A7C15) >> (64 - bits);
+}
+
+/* fn's index, given it the first time: 0 when that fails. The table is
+ * at most half full and a few kilobytes, so this is a probe or two in
+ * the first-level cache. */
+static inline uint64_t radix_fn_index(radix *q, sim_event_fn *fn)
+{
+    const uint64_t mask = ((uint64_t)1 << q->fn_table_bits) - 1;
+    for (uint64_t h = radix_fn_hash(fn, q->fn_table_bits);; h = (h + 1) & mask) {
+        unsigned i = q->fn_table[h];
+        if (i == 0)
+            return sim__radix_add_fn(q, fn);
+        if (q->fns[i] == fn)
+            return i;
+    }
+}
 
 /* The late heap's bound. Events land on it while the run lasts: at most
  * 48 at once in the default scenario's pure stage and 154 in its unit
@@ -100,7 +124,7 @@ static inline void radix_late_push(radix_run *h, const radix_entry *x)
     size_t j = h->n++;
     while (j > 0) {
         size_t up = (j - 1) / 2;
-        if (!ev_before(x, &h->a[up]))
+        if (!radix_before(x, &h->a[up]))
             break;
         h->a[j] = h->a[up];
         j = up;
@@ -116,9 +140,9 @@ static inline void radix_late_sift(radix_run *h, size_t j, const radix_entry *x)
         size_t c = 2 * j + 1;
         if (c >= n)
             break;
-        if (c + 1 < n && ev_before(&h->a[c + 1], &h->a[c]))
+        if (c + 1 < n && radix_before(&h->a[c + 1], &h->a[c]))
             c++;
-        if (!ev_before(&h->a[c], x))
+        if (!radix_before(&h->a[c], x))
             break;
         h->a[j] = h->a[c];
         j = c;
@@ -138,7 +162,7 @@ static inline void radix_late_pop(radix_run *h)
  * caller as 8-byte fields and read back 16 bytes at a time, a
  * store-forwarding stall on every post (a third of the insert's time on
  * the naive stage). */
-static inline __attribute__((always_inline)) int radix_insert(radix *q, const sim__event *ev)
+static inline __attribute__((always_inline)) int radix_insert(radix *q, const radix_entry *ev)
 {
     radix_entry x = *ev;
     q->live++;
@@ -192,7 +216,7 @@ static inline radix_entry *radix_peek(sim_engine *e, sim_time limit)
             radix_late_pop(h);
             q->dead--;
         }
-        q->took_late = h->n && (!x || ev_before(&h->a[0], x));
+        q->took_late = h->n && (!x || radix_before(&h->a[0], x));
         if (q->took_late)
             return &h->a[0];
         if (x)

@@ -14,6 +14,7 @@
 
 #include "sim_alloc.h"
 #include "sim_engine.h"
+#include "sim_queue_radix.h" /* the function table's inside */
 #include "sim_status.h"
 
 /* ==== A log of what ran ==== */
@@ -156,6 +157,94 @@ static void events_scheduled_for_now_run_after_those_already_due(void **state)
     assert_int_equal(f->log.n, 4);
     for (int i = 0; i < 4; i++)
         assert_int_equal(f->log.tag[i], i + 1);
+}
+
+/* Forty event functions, each leaving its number beside the subject's
+ * tag: the radix heap names a posted event's function by an index in a
+ * table it grows as functions come (16 places at first), so this checks
+ * that every event still runs its own function across the growths. */
+#define FORTY(X)                                                                                      \
+    X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15) X(16) X(17) \
+    X(18) X(19) X(20) X(21) X(22) X(23) X(24) X(25) X(26) X(27) X(28) X(29) X(30) X(31) X(32) X(33)   \
+    X(34) X(35) X(36) X(37) X(38) X(39)
+#define NUMBERED(i)                                                      \
+    static void numbered_##i(sim_engine *e, void *subject, void *object) \
+    {                                                                    \
+        record(e, TAG((intptr_t)subject * 64 + i), object);              \
+    }
+FORTY(NUMBERED)
+#define LISTED(i) numbered_##i,
+static sim_event_fn *const numbered[] = {FORTY(LISTED)};
+#define N_NUMBERED (int)(sizeof numbered / sizeof numbered[0])
+
+static void each_event_runs_its_own_function_among_many(void **state)
+{
+    fixture *f = *state;
+    enum { N = 3000, SPAN = 500 };
+    sim_lane *lane = sim_lane_create(f->e, SPAN);
+    assert_non_null(lane);
+    /* Times in a scrambled order with ties; every third event on a lane
+     * (its proxy has no function of its own), the rest posted or
+     * scheduled; the functions in an order of their own. */
+    static sim_time due[N];
+    for (int i = 0; i < N; i++) {
+        sim_event_fn *fn = numbered[(i * 7 + i / 11) % N_NUMBERED];
+        if (i % 3 == 2) {
+            assert_true(sim_lane_schedule(lane, fn, TAG(i), NULL) != 0);
+            due[i] = SPAN;
+        } else {
+            due[i] = (sim_time)(i * 37 % SPAN);
+            if (i % 3 == 0)
+                assert_true(sim_event_post(f->e, due[i], fn, TAG(i), NULL));
+            else
+                assert_true(sim_event_schedule(f->e, due[i], fn, TAG(i), NULL) != 0);
+        }
+    }
+    assert_int_equal(sim_engine_run_until(f->e, SIM_TIME_NEVER, SIM_NO_BUDGET), SIM_STOP_EMPTY);
+    assert_int_equal(f->log.n, N);
+    /* Expected: by time, then in scheduling order (i). */
+    int k = 0;
+    for (sim_time t = 0; t <= SPAN; t++)
+        for (int i = 0; i < N; i++)
+            if (due[i] == t) {
+                assert_int_equal(f->log.at[k], t);
+                assert_int_equal(f->log.tag[k], (intptr_t)i * 64 + (i * 7 + i / 11) % N_NUMBERED);
+                k++;
+            }
+    assert_int_equal(k, N);
+}
+
+/* The same table looked at from inside, with made-up addresses that all
+ * hash to one place at every size it grows through: each must get an
+ * index of its own, find it again, and the table must name it back. */
+static void event_functions_hashed_alike_keep_their_own_indices(void **state)
+{
+    (void)state;
+    enum { N = 60, BITS = 7 }; /* 60 functions fill a table of 2^7 halfway */
+    radix *q = calloc(1, sizeof *q);
+    assert_non_null(q);
+    assert_int_equal(sim__radix_init(q), SIM_OK);
+    sim_event_fn *fn[N];
+    int n = 0;
+    for (uintptr_t address = 16; n < N; address += 16) {
+        sim_event_fn *candidate = (sim_event_fn *)address;
+        if (radix_fn_hash(candidate, BITS) == 42)
+            fn[n++] = candidate; /* so also alike in fewer bits */
+    }
+    uint64_t index[N];
+    for (int i = 0; i < N; i++) {
+        index[i] = radix_fn_index(q, fn[i]);
+        assert_true(index[i] > RADIX_FN_SLOT);
+        for (int j = 0; j < i; j++)
+            assert_true(index[j] != index[i]);
+    }
+    assert_int_equal(q->fn_table_bits, BITS);
+    for (int i = 0; i < N; i++) {
+        assert_int_equal(radix_fn_index(q, fn[i]), index[i]);
+        assert_ptr_equal(q->fns[index[i]], fn[i]);
+    }
+    sim__radix_fini(q);
+    free(q);
 }
 
 /* ==== Cancel ==== */
@@ -800,6 +889,7 @@ static void every_failed_allocation_is_a_clean_status(void **state)
     fixture *f = *state;
     /* Fail the k-th allocation for every k a small run makes. */
     for (long k = 1; k < 400; k++) {
+        f->log.n = 0;
         sim_alloc_fail_at(k);
         sim_engine *e = sim_engine_create_with(1, f->kind);
         int failed = e == NULL;
@@ -811,7 +901,7 @@ static void every_failed_allocation_is_a_clean_status(void **state)
             for (int i = 0; i < 3000 && !failed; i++) {
                 sim_event_id id = timers_lane && i % 4 == 1 ? (sim_event_id)sim_timer_start(timers_lane, &timers[i].timer)
                                   : lane && i % 2 ? sim_lane_schedule(lane, nop, NULL, NULL)
-                                  : i % 4 == 2    ? (sim_event_id)sim_event_post(e, i, nop, NULL, NULL)
+                                  : i % 4 == 2    ? (sim_event_id)sim_event_post(e, i, numbered[i % N_NUMBERED], NULL, NULL)
                                                   : sim_event_schedule(e, i, nop, NULL, NULL);
                 if (id == 0)
                     failed = 1;
@@ -895,6 +985,8 @@ int main(void)
         FOR_EACH_QUEUE(same_time_events_run_in_schedule_order),
         FOR_EACH_QUEUE(a_crowd_posted_inside_the_next_events_span_keeps_order),
         FOR_EACH_QUEUE(events_scheduled_for_now_run_after_those_already_due),
+        FOR_EACH_QUEUE(each_event_runs_its_own_function_among_many),
+        cmocka_unit_test(event_functions_hashed_alike_keep_their_own_indices),
         FOR_EACH_QUEUE(cancel_before_running_prevents_it),
         FOR_EACH_QUEUE(cancel_at_the_same_time_prevents_it),
         FOR_EACH_QUEUE(cancel_while_or_after_running_returns_zero),
