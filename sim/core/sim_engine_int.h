@@ -1,6 +1,7 @@
 /* sim_engine_int.h -- the engine's private layout, shared only by the engine,
  * its queue structures (sim_queue_*.h) and its timer lanes (sim_timer.c).
- * Nothing outside sim/core includes it.
+ * Nothing outside sim/core includes it, but the engine's test, which
+ * looks into the radix heap's table of functions.
  *
  * Every pending event owns a slot. A slot's state word holds the sequence
  * number of the event in it (48 bits; sequence numbers start at 1 and never
