@@ -72,8 +72,9 @@ static inline sim_event_id make_id(uint32_t slot, uint64_t seq)
     return (seq & 0xffffffffu) << 32 | (slot + 1u);
 }
 
-/* The stand-in's function in the radix heap; never called (the run loop
- * takes the event from rec[slot]). */
+/* What the radix heap's table of functions names by the stand-in's index
+ * (RADIX_FN_SLOT); never read, as the run loop takes the event from
+ * rec[slot]: a place-holder that says so if it ever runs. */
 void sim__slot_event(sim_engine *e, void *subject, void *object)
 {
     (void)e, (void)subject, (void)object;

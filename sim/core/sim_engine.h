@@ -66,7 +66,9 @@ sim_event_id sim_event_schedule(sim_engine *e, sim_time at, sim_event_fn *fn,
                                 void *subject, void *object);
 /* Schedules as sim_event_schedule() does, but names the event by no id,
  * so nothing can cancel it; in exchange it costs less (the radix heap
- * keeps no slot for it). 1, or 0 when out of memory. */
+ * keeps no slot for it). 1, or 0 when out of memory, as also when the
+ * radix heap would name more than 65,534 distinct functions of posted
+ * events (it keeps an index of each). */
 int sim_event_post(sim_engine *e, sim_time at, sim_event_fn *fn, void *subject, void *object);
 /* Cancels a pending event. Returns 1 if it was pending, 0 if it had already
  * run, had been cancelled, or id is 0. */

@@ -113,6 +113,7 @@ typedef struct radix_chunk {
     uint64_t unused;
     radix_entry a[RADIX_CHUNK_ENTRIES];
 } radix_chunk;
+_Static_assert(sizeof(radix_chunk) <= 4096, "a chunk is a page at most");
 
 typedef struct radix_bucket {
     radix_chunk *top;   /* NULL when empty */

@@ -35,7 +35,7 @@ int sim__radix_init(radix *q)
     memset(q, 0, sizeof *q);
     for (unsigned i = 0; i < RADIX_BUCKETS; i++)
         bucket_clear(&q->b[i]);
-    q->cap_fns = 64;
+    q->cap_fns = 16; /* grown as functions come, as the table is */
     q->fns = sim_malloc(q->cap_fns * sizeof *q->fns);
     q->fn_table_bits = FN_TABLE_START_BITS;
     q->fn_table = sim_calloc((size_t)1 << q->fn_table_bits, sizeof *q->fn_table);

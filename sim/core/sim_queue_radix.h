@@ -52,7 +52,7 @@ static inline uint64_t radix_fn_hash(sim_event_fn *fn, unsigned bits)
 }
 
 /* fn's index, given it the first time: 0 when that fails. The table is
- * at most half full and a few kilobytes, so this is a probe or two in
+ * at most half full and a few hundred bytes, so this is a probe or two in
  * the first-level cache. */
 static inline uint64_t radix_fn_index(radix *q, sim_event_fn *fn)
 {

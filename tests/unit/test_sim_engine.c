@@ -215,12 +215,14 @@ static void each_event_runs_its_own_function_among_many(void **state)
 }
 
 /* The same table looked at from inside, with made-up addresses that all
- * hash to one place at every size it grows through: each must get an
- * index of its own, find it again, and the table must name it back. */
+ * hash to its last place at every size it grows through (so each probe
+ * wraps round to the first), more than its first room for functions
+ * holds: each must get an index of its own, find it again, and the
+ * table must name it back. */
 static void event_functions_hashed_alike_keep_their_own_indices(void **state)
 {
     (void)state;
-    enum { N = 60, BITS = 7 }; /* 60 functions fill a table of 2^7 halfway */
+    enum { N = 100, BITS = 8 }; /* 100 functions fill a table of 2^8 to 40% */
     radix *q = calloc(1, sizeof *q);
     assert_non_null(q);
     assert_int_equal(sim__radix_init(q), SIM_OK);
@@ -228,7 +230,7 @@ static void event_functions_hashed_alike_keep_their_own_indices(void **state)
     int n = 0;
     for (uintptr_t address = 16; n < N; address += 16) {
         sim_event_fn *candidate = (sim_event_fn *)address;
-        if (radix_fn_hash(candidate, BITS) == 42)
+        if (radix_fn_hash(candidate, BITS) == (1u << BITS) - 1)
             fn[n++] = candidate; /* so also alike in fewer bits */
     }
     uint64_t index[N];
@@ -901,7 +903,7 @@ static void every_failed_allocation_is_a_clean_status(void **state)
             for (int i = 0; i < 3000 && !failed; i++) {
                 sim_event_id id = timers_lane && i % 4 == 1 ? (sim_event_id)sim_timer_start(timers_lane, &timers[i].timer)
                                   : lane && i % 2 ? sim_lane_schedule(lane, nop, NULL, NULL)
-                                  : i % 4 == 2    ? (sim_event_id)sim_event_post(e, i, numbered[i % N_NUMBERED], NULL, NULL)
+                                  : i % 4 == 2    ? (sim_event_id)sim_event_post(e, i, numbered[i / 4 % N_NUMBERED], NULL, NULL)
                                                   : sim_event_schedule(e, i, nop, NULL, NULL);
                 if (id == 0)
                     failed = 1;
@@ -919,6 +921,21 @@ static void every_failed_allocation_is_a_clean_status(void **state)
         sim_engine_destroy(e);
     }
     sim_alloc_fail_at(0);
+}
+
+/* The radix heap names at most 65,534 functions of posted events (16-bit
+ * indices, two reserved): made-up addresses take them all, and a post
+ * with a function of its own then fails cleanly. */
+static void a_post_past_the_last_function_index_is_out_of_memory(void **state)
+{
+    (void)state;
+    sim_engine *e = sim_engine_create_with(1, SIM_QUEUE_RADIX);
+    assert_non_null(e);
+    for (uintptr_t k = 1; k <= RADIX_FN_MASK - RADIX_FN_SLOT; k++)
+        assert_int_equal(radix_fn_index(&e->rdx, (sim_event_fn *)(16 * k)), k + RADIX_FN_SLOT);
+    assert_int_equal(sim_event_post(e, 1, nop, NULL, NULL), 0);
+    assert_int_equal(sim_engine_run_until(e, SIM_TIME_NEVER, SIM_NO_BUDGET), SIM_ENOMEM);
+    sim_engine_destroy(e);
 }
 
 /* ==== Large blocks (sim_alloc.c places them on 2 MiB pages) ==== */
@@ -1006,6 +1023,7 @@ int main(void)
         FOR_EACH_QUEUE(random_schedules_and_cancels_match_a_sorting_reference),
         FOR_EACH_QUEUE(far_and_near_times_with_many_cancels_match_a_sorting_reference),
         FOR_EACH_QUEUE(every_failed_allocation_is_a_clean_status),
+        cmocka_unit_test(a_post_past_the_last_function_index_is_out_of_memory),
         cmocka_unit_test(large_blocks_are_aligned_and_keep_their_contents_as_they_grow),
     };
     return cmocka_run_group_tests_name("sim_engine", tests, NULL, NULL);
