@@ -16,10 +16,10 @@
  * into the buckets. Events are stored by value (32 bytes, the function
  * by its index in a small table), so running one touches no other
  * memory, except an event with an id, whose entry stands in for it
- * (rec[slot] holds it). Cancel is O(1): the slot is
- * freed and the entry becomes a tombstone, dropped when reached; when
- * tombstones outnumber live events (and exceed 4096) every bucket is
- * swept, so garbage never more than doubles the work or the memory. */
+ * (rec[slot] holds it). Cancel is O(1): the slot is freed and the entry
+ * becomes a tombstone, dropped when reached; when tombstones outnumber
+ * live events (and exceed 4096) every bucket is swept, so garbage never
+ * more than doubles the work or the memory. */
 #ifndef SIM_QUEUE_RADIX_H
 #define SIM_QUEUE_RADIX_H
 #include "sim_engine_int.h"
