@@ -20,7 +20,7 @@ static int node_alive(const w_world *w, const w_group *g, int i)
 }
 
 /* The live copy nearest to datacenter dc (the primary on ties). */
-static int nearest_copy(w_world *w, const w_group *g, int dc)
+static int find_nearest_copy(w_world *w, const w_group *g, int dc)
 {
     int best = -1;
     sim_time best_d = SIM_TIME_NEVER;
@@ -36,6 +36,21 @@ static int nearest_copy(w_world *w, const w_group *g, int dc)
         }
     }
     return best;
+}
+
+/* find_nearest_copy, remembered per datacenter until the topology moves
+ * (every read of a database read from its nearest copy asks). */
+static int nearest_copy(w_world *w, w_group *g, int dc)
+{
+    if (dc >= W_NEAREST_CACHED)
+        return find_nearest_copy(w, g, dc);
+    if (g->nearest_topology != w->topology) {
+        memset(g->nearest, 0, sizeof g->nearest);
+        g->nearest_topology = w->topology;
+    }
+    if (g->nearest[dc] == 0)
+        g->nearest[dc] = (int8_t)(find_nearest_copy(w, g, dc) + 1);
+    return g->nearest[dc] - 1;
 }
 
 /* ==== Commit cost ==== */
@@ -72,7 +87,7 @@ static sim_time semi_sync_wait(w_world *w, w_group *g, sim_time rtt)
 
 /* How long a write at the primary waits for its copies; -1 when it cannot
  * commit (too few copies reachable for sync or quorum). */
-static sim_time commit_wait(w_world *w, w_group *g, int p)
+static sim_time find_commit_wait(w_world *w, w_group *g, int p)
 {
     const stg_replication *rep = &g->db->def->replication;
     if (rep->mode == REPL_ASYNC)
@@ -104,6 +119,25 @@ static sim_time commit_wait(w_world *w, w_group *g, int p)
         return n >= need ? (need ? rtt[need - 1] : 0) : -1;
     }
     }
+}
+
+/* find_commit_wait. A quorum's or a synchronous commit's wait is the
+ * round trips to the copies that live and reach it, which only a change
+ * of the topology moves: remembered until then (it was a twentieth of the
+ * unit stage's instructions, asked at every write). A semi-synchronous
+ * commit adds its copies' shipping delays, redrawn every second, and
+ * keeps its own fallback: worked out every time. */
+static sim_time commit_wait(w_world *w, w_group *g, int p)
+{
+    int mode = g->db->def->replication.mode;
+    if (mode != REPL_QUORUM && mode != REPL_SYNC)
+        return find_commit_wait(w, g, p);
+    if (g->commit_topology != w->topology || g->commit_at != p) {
+        g->commit_wait = find_commit_wait(w, g, p);
+        g->commit_at = p;
+        g->commit_topology = w->topology;
+    }
+    return g->commit_wait;
 }
 
 /* ==== The call ==== */
@@ -276,7 +310,13 @@ void db_call(w_world *w, w_req *r)
         return;
     }
     if (node == g->primary || node == g->old_primary) {
-        sessions_return(w, g);
+        /* The returns due are counted only when the count could decide:
+         * each takes a connection that is counted and not held, so
+         * subtracting them later subtracts the same (until a promotion
+         * zeroes the count under them). A count below the most ever used
+         * is below the limit and sets no new most before or after. */
+        if (g->sessions >= g->max_sessions || g->sessions_reset)
+            sessions_return(w, g);
         if (g->sessions >= g->connections) {
             prot_breaker_record(w, cell, g, FAILURE(M_NO_CONNECTION, FAIL_OVERLOAD));
             req_call_done(w, r, FAILURE(M_NO_CONNECTION, FAIL_OVERLOAD));

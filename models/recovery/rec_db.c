@@ -136,11 +136,13 @@ static void take_over(w_world *w, w_group *g, int to, const char *how, int parke
     note_publish(w, &lost);
     /* The new primary's log continues from what it had. */
     g->primary = to;
+    world_topology_changed(w);
     dblog_restart(g, had > g->base_lsn ? had : g->base_lsn);
     dblog_reset_receiving(g);
     dblog_track_receiving(w, g);
     g->busy = 0;
     g->sessions = 0;
+    g->sessions_reset = 1;
     g->lost_primary = -1;
     g->promoting = 0;
     g->awaiting_human = 0;
@@ -418,6 +420,7 @@ static void on_handed_over(sim_engine *e, void *subject, void *object)
         !net_reachable(w, g->nodes[from].dc->index, g->nodes[to].dc->index))
         return;
     g->primary = to;
+    world_topology_changed(w);
     g->old_primary = -1;
     dblog_reset_receiving(g); /* every copy now receives from the new leader */
     dblog_track_receiving(w, g);

@@ -12,6 +12,7 @@ void dbnode_refresh(w_world *w, w_group *g, int n)
 {
     w_dbnode *node = &g->nodes[n];
     int want = node->dc->powered && node->crashed == 0 && !node->recovering;
+    world_topology_changed(w);
     if (want != node->up) {
         node->up = want;
         if (!want)

@@ -175,6 +175,9 @@ struct w_unit {
 
 /* Copies a shard group keeps at most: a primary, replicas, a failover database. */
 #define W_MAX_COPIES 8
+/* Datacenters whose nearest copy a group remembers (db_call.c); any
+ * further are worked out at every call. */
+#define W_NEAREST_CACHED 64
 
 typedef struct w_dbnode {
     w_dc *dc;
@@ -217,7 +220,10 @@ struct w_group {
     int n_nodes;
     int primary;                /* index into nodes, -1 when none serves */
     /* The request path (flow). */
-    int sessions;               /* connections in use */
+    int sessions;               /* connections in use, and those given back
+                                 * whose time came but that no call has
+                                 * counted yet (db_call.c) */
+    int sessions_reset;         /* a promotion zeroed the count with returns still to come */
     int busy;                   /* queries executing */
     int queued;
     struct w_req *qhead, *qtail;
@@ -251,6 +257,14 @@ struct w_group {
     sim_time lag_reach;         /* the longest shipping + applying any copy can draw (of those read ahead) */
     int cut_pending;            /* copies cut off whose first missing write is still to come */
     sim_rng rng;                /* service times */
+    /* What the request path asks at every call and that moves only with
+     * the topology (db_call.c): worked out again when w->topology moved
+     * past the value beside it. */
+    uint64_t commit_topology;   /* a quorum's or a sync commit's wait at copy commit_at */
+    int commit_at;
+    sim_time commit_wait;
+    uint64_t nearest_topology;  /* the live copy nearest each datacenter (nearest + 1; 0: not yet asked) */
+    int8_t nearest[W_NEAREST_CACHED];
 };
 
 typedef struct w_db {
@@ -291,6 +305,9 @@ struct w_world {
     uint8_t *blocked;           /* [from dc][to dc]: enum w_reach (partitions) */
     uint8_t *reach;             /* [from dc][to dc]: 1 while a message gets through
                                  * (net_reachable), kept by net_refresh() */
+    uint64_t topology;          /* moves with every change of a reach, a route's
+                                 * delay, a copy's life or a group's primary
+                                 * (world_topology_changed): caches compare it */
     int entry_dcs[W_MAX_ENTRIES]; /* the stage's entry points */
     int n_entry_dcs;
     int registry_up;            /* some registry replica answers */

@@ -104,6 +104,9 @@ static int build_network(w_world *w)
                         w->route[i * w->n_dcs + j] = ld;
                 }
         }
+    /* Caches keyed by the topology start at 0 (zeroed groups): 0 is never
+     * one, whatever changes follow. */
+    w->topology = 1;
     net_refresh(w);
     return SIM_OK;
 }

@@ -9,6 +9,11 @@
 #define WORLD_STATE_H
 #include "world.h"
 
+/* Something a route, a reach, a copy's life or a group's primary depends
+ * on changed: what was worked out from them (db_call.c's caches) is
+ * stale. net_refresh(), dbnode_refresh() and promotions call it. */
+static inline void world_topology_changed(w_world *w) { w->topology++; }
+
 /* ==== Places (dc.c) ==== */
 
 /* A datacenter goes dark (everything inside stops at once: servers,

@@ -6,7 +6,9 @@
  * replication falling back to asynchronous and resuming; runbooks, their
  * phases and per-item steps; the power alarm and a policy acting on it; a
  * breaker trip; degradation that sheds only for overload; a detour that
- * loads the links it rides; a unit failing back home after the hold. */
+ * loads the links it rides; a unit failing back home after the hold; a
+ * quorum's commit and a read from the nearest copy following the copies
+ * and links as they change. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -14,18 +16,6 @@
 #include <cmocka.h>
 
 #include "three_dc.h"
-
-/* The text with its first `from` replaced by `to` (the text is freed). */
-static char *replace_once(char *text, const char *from, const char *to)
-{
-    char *at = strstr(text, from);
-    assert_non_null(at);
-    size_t n = strlen(text) - strlen(from) + strlen(to) + 1;
-    char *out = malloc(n);
-    snprintf(out, n, "%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
-    free(text);
-    return out;
-}
 
 /* Cells in A and B sharing the users, the database in C; the gateway in A
  * dies at 10 s for good. */
@@ -369,7 +359,7 @@ static mdl_world *on_batteries(const char *fault, const char *runbooks, mdl_conf
                                 "{kind: gateway, datacenters: [A, B], connect_timeout: 200ms, routing: by-unit, client_latency: 0s}",
                                 stage_keys, rest);
     /* A has batteries for 10 minutes (the text's first "ups: 0s" is A's). */
-    return run_text(replace_once(text, "ups: 0s", "ups: 10m"), cfg);
+    return run_text(tiny_replace(text, "ups: 0s", "ups: 10m"), cfg);
 }
 
 /* Failed requests per second summed over [from, to) of run time. */
@@ -441,7 +431,7 @@ static void degradation_does_not_shed_for_a_dead_shard(void **state)
                                 "{kind: vip, datacenters: [A], client_latency: 0s}",
                                 "    protections: {degradation: {shed: [q], success_below: 95%, after: 5s, restore_after: 60s}}\n", rest);
     mdl_config *cfg;
-    mdl_world *w = run_text(replace_once(text, "service_time: {w: 1ms}", "service_time: {w: 1ms, q: 1ms}"), &cfg);
+    mdl_world *w = run_text(tiny_replace(text, "service_time: {w: 1ms}", "service_time: {w: 1ms, q: 1ms}"), &cfg);
     print_message("dead shard: %.0f failed/s after the fault, degradation %s\n", failed_in(w, 20, 30) / 10,
                   event_time(w, "degrade", 0) < 0 ? "did not shed" : "shed");
     assert_true(failed_in(w, 20, 30) / 10 > 200);
@@ -467,7 +457,7 @@ static void a_detour_loads_the_links_it_rides(void **state)
     char *text = three_dc("{datacenter: A, pool: app, servers: 4, share: 50%}, {datacenter: C, pool: app, servers: 4, share: 50%}",
                           "groups: [{primary: B}]",
                           "{kind: dns, datacenters: [A, C], ttl: 0s, client_latency: 0s}", rest);
-    text = replace_once(text, "{between: [Y, Z], paths: [{latency: 1ms}]}", "{between: [Y, Z], paths: [{latency: 1ms, bandwidth: 60Mbit/s}]}");
+    text = tiny_replace(text, "{between: [Y, Z], paths: [{latency: 1ms}]}", "{between: [Y, Z], paths: [{latency: 1ms, bandwidth: 60Mbit/s}]}");
     mdl_config *cfg;
     mdl_world *w = run_text(text, &cfg);
     double before = failed_in(w, 5, 20) / 15, during = failed_in(w, 22, 40) / 18, after = failed_in(w, 42, 60) / 18;
@@ -517,6 +507,84 @@ static void a_unit_fails_back_home_after_the_hold(void **state)
     mdl_config_free(cfg);
 }
 
+/* Mean of the intervals' median latencies over [from, to) of run time, in ms. */
+static double p50_ms(const mdl_world *w, double from, double to)
+{
+    const mdl_series *s = mdl_world_series(w);
+    double sum = 0;
+    int n = 0;
+    for (size_t i = 0; i < s->n; i++)
+        if (s->p[i].t >= from && s->p[i].t < to) {
+            sum += s->p[i].p50;
+            n++;
+        }
+    return n ? 1e3 * sum / n : 0;
+}
+
+/* The app and the leader in A, followers in B and C (1 ms each way), a
+ * majority quorum: a write takes the service (1 ms), the write (1 ms) and
+ * the round trip to the nearer follower (2 ms). B's copy crashes from
+ * 10 s to 30 s (C acknowledges: still 2 ms); from 20 s A~C is 5 ms slower
+ * each way, so while B is down the round trip is 12 ms; when B is back it
+ * is 2 ms again. The commit's wait is remembered between topology
+ * changes (db_call.c): a copy's crash, its return and a link's latency
+ * must each be seen. */
+static void quorum_commits_wait_for_the_nearer_follower_as_copies_and_links_change(void **state)
+{
+    (void)state;
+    const char *rest = "duration: 40s\n" THREE_DC_WRITES
+                       "faults:\n"
+                       "  - {at: \"00:00:10\", kind: db-replica, target: {database: db}, duration: 20s}\n"
+                       "  - {at: \"00:00:20\", kind: latency, target: {link: [X, Z]}, latency: 5ms, permanent: true}\n";
+    char *text = three_dc("{datacenter: A, pool: app, servers: 4}",
+                          "replication: {mode: quorum}, promotion: {mode: none}, groups: [{primary: A, replicas: [B, C]}]",
+                          "{kind: vip, datacenters: [A], client_latency: 0s}", rest);
+    mdl_config *cfg;
+    mdl_world *w = run_text(text, &cfg);
+    double before = p50_ms(w, 1, 10), b_down = p50_ms(w, 11, 20), c_slow = p50_ms(w, 21, 30), b_back = p50_ms(w, 31, 40);
+    print_message("quorum: p50 %.2f ms, B down %.2f, A~C slower too %.2f, B back %.2f (4, 4, 14, 4)\n", before, b_down,
+                  c_slow, b_back);
+    assert_true(fabs(before - 4) < 0.1 && fabs(b_down - 4) < 0.1);
+    assert_true(fabs(c_slow - 14) < 0.1);
+    assert_true(fabs(b_back - 4) < 0.1);
+    assert_true(failed_in(w, 0, 40) == 0);
+    mdl_world_destroy(w);
+    mdl_config_free(cfg);
+}
+
+/* The app in A reads from the nearest copy: the leader in B and a replica
+ * in C are both 1 ms away, and the leader wins the tie (service 1 ms,
+ * read 1 ms, round trip 2 ms: 4 ms). From 10 s A~B is 5 ms slower each
+ * way: C is nearer (4 ms still). From 20 s C's copy is down for good:
+ * back to B, 14 ms. The nearest copy is remembered between topology
+ * changes (db_call.c): a stale one would read from a far or dead copy. */
+static void reads_go_to_the_nearest_live_copy_as_links_and_copies_change(void **state)
+{
+    (void)state;
+    const char *rest = "duration: 30s\n"
+                       "traffic:\n  users: 1M\n  curve: {points: [{at: \"00:00:00\", rate: 1000/s}]}\n"
+                       "  types: [{name: w, share: 100%, calls: [{data: user, op: read}]}]\n"
+                       "  client: {timeout: 1s, retries: 0}\n"
+                       "faults:\n"
+                       "  - {at: \"00:00:10\", kind: latency, target: {link: [X, Y]}, latency: 5ms, permanent: true}\n"
+                       "  - {at: \"00:00:20\", kind: db-replica, target: {database: db}, permanent: true}\n";
+    char *text = three_dc("{datacenter: A, pool: app, servers: 4}",
+                          "reads: nearest, replication: {mode: async}, promotion: {mode: none}, "
+                          "groups: [{primary: B, replicas: [C]}]",
+                          "{kind: vip, datacenters: [A], client_latency: 0s}", rest);
+    mdl_config *cfg;
+    mdl_world *w = run_text(text, &cfg);
+    double before = p50_ms(w, 1, 10), b_slow = p50_ms(w, 11, 20), c_down = p50_ms(w, 21, 30);
+    print_message("nearest: p50 %.2f ms, A~B slower %.2f, C down %.2f (4, 4, 14); %.0f failed\n", before, b_slow,
+                  c_down, failed_in(w, 0, 30));
+    assert_true(fabs(before - 4) < 0.1);
+    assert_true(fabs(b_slow - 4) < 0.1);
+    assert_true(fabs(c_down - 14) < 0.1);
+    assert_true(failed_in(w, 21, 30) == 0);
+    mdl_world_destroy(w);
+    mdl_config_free(cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -529,6 +597,8 @@ int main(void)
         cmocka_unit_test(degradation_does_not_shed_for_a_dead_shard),
         cmocka_unit_test(a_detour_loads_the_links_it_rides),
         cmocka_unit_test(a_unit_fails_back_home_after_the_hold),
+        cmocka_unit_test(quorum_commits_wait_for_the_nearer_follower_as_copies_and_links_change),
+        cmocka_unit_test(reads_go_to_the_nearest_live_copy_as_links_and_copies_change),
     };
     return cmocka_run_group_tests_name("mechanisms", tests, NULL, NULL);
 }

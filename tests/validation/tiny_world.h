@@ -4,11 +4,28 @@
 #define TINY_WORLD_H
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "mdl_config.h"
 #include "mdl_world.h"
 #include "sim_status.h"
 #include "world.h"
+
+/* The text with its first `from` replaced by `to` (the text is freed);
+ * aborts when `from` is not in it. */
+static inline char *tiny_replace(char *text, const char *from, const char *to)
+{
+    char *at = strstr(text, from);
+    if (!at) {
+        fprintf(stderr, "tiny_replace: \"%s\" is not in:\n%s\n", from, text);
+        abort();
+    }
+    size_t n = strlen(text) - strlen(from) + strlen(to) + 1;
+    char *out = malloc(n);
+    snprintf(out, n, "%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+    free(text);
+    return out;
+}
 
 /* Loads a scenario from text; fails the test on error. */
 static inline mdl_config *tiny_load(const char *text)
