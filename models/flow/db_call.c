@@ -133,11 +133,11 @@ static sim_time commit_wait(w_world *w, w_group *g, int p)
     if (mode != REPL_QUORUM && mode != REPL_SYNC)
         return find_commit_wait(w, g, p);
     if (g->commit_topology != w->topology || g->commit_at != p) {
-        g->commit_wait = find_commit_wait(w, g, p);
+        g->commit_known = find_commit_wait(w, g, p);
         g->commit_at = p;
         g->commit_topology = w->topology;
     }
-    return g->commit_wait;
+    return g->commit_known;
 }
 
 /* ==== The call ==== */
@@ -310,11 +310,12 @@ void db_call(w_world *w, w_req *r)
         return;
     }
     if (node == g->primary || node == g->old_primary) {
-        /* The returns due are counted only when the count could decide:
-         * each takes a connection that is counted and not held, so
-         * subtracting them later subtracts the same (until a promotion
-         * zeroes the count under them). A count below the most ever used
-         * is below the limit and sets no new most before or after. */
+        /* The returns due are counted only when the count could decide.
+         * Each due return is a connection still counted but no longer
+         * held, so the count is never below the true one, and subtracting
+         * them later subtracts the same (until a promotion zeroes the
+         * count under them: sessions_reset). A count below the most ever
+         * used is below the limit and sets no new most, before or after. */
         if (g->sessions >= g->max_sessions || g->sessions_reset)
             sessions_return(w, g);
         if (g->sessions >= g->connections) {

@@ -12,9 +12,9 @@ void dbnode_refresh(w_world *w, w_group *g, int n)
 {
     w_dbnode *node = &g->nodes[n];
     int want = node->dc->powered && node->crashed == 0 && !node->recovering;
-    world_topology_changed(w);
     if (want != node->up) {
         node->up = want;
+        world_topology_changed(w); /* which copies live: commit waits, nearest copies */
         if (!want)
             node->epoch++;
         note_tell_dbnode(w, want ? NOTE_DBNODE_BACK : NOTE_DBNODE_LOST, g->gid, n);

@@ -32,7 +32,7 @@ static int reachable_now(const w_world *w, int from, int to)
 
 void net_refresh(w_world *w)
 {
-    world_topology_changed(w); /* power, isolation, a partition or a link's path changed */
+    world_topology_changed(w); /* power, isolation, a partition, or a link's path or latency changed */
     for (int from = 0; from < w->n_dcs; from++)
         for (int to = 0; to < w->n_dcs; to++)
             w->reach[from * w->n_dcs + to] = (uint8_t)reachable_now(w, from, to);

@@ -223,7 +223,11 @@ struct w_group {
     int sessions;               /* connections in use, and those given back
                                  * whose time came but that no call has
                                  * counted yet (db_call.c) */
-    int sessions_reset;         /* a promotion zeroed the count with returns still to come */
+    int sessions_reset;         /* a promotion zeroed the count with returns still
+                                 * to come and connections still held, whose
+                                 * release may take it below 0: from then on
+                                 * db_call.c counts returns at every call, as the
+                                 * count no longer holds exactly what is due */
     int busy;                   /* queries executing */
     int queued;
     struct w_req *qhead, *qtail;
@@ -260,10 +264,12 @@ struct w_group {
     /* What the request path asks at every call and that moves only with
      * the topology (db_call.c): worked out again when w->topology moved
      * past the value beside it. */
-    uint64_t commit_topology;   /* a quorum's or a sync commit's wait at copy commit_at */
+    uint64_t commit_topology;   /* a quorum's or a sync commit's wait (commit_known)
+                                 * at copy commit_at */
     int commit_at;
-    sim_time commit_wait;
-    uint64_t nearest_topology;  /* the live copy nearest each datacenter (nearest + 1; 0: not yet asked) */
+    sim_time commit_known;
+    uint64_t nearest_topology;  /* the live copy nearest each datacenter, + 1 (0: not
+                                 * known, or none reachable: asked again) */
     int8_t nearest[W_NEAREST_CACHED];
 };
 

@@ -55,6 +55,12 @@ static inline char *three_dc(const char *cells, const char *db, const char *entr
     "  types: [{name: w, share: 100%, calls: [{data: user, op: write}]}]\n" \
     "  client: {timeout: 1s, retries: 0}\n"
 
+/* The same, reading. */
+#define THREE_DC_READS \
+    "traffic:\n  users: 1M\n  curve: {points: [{at: \"00:00:00\", rate: 1000/s}]}\n" \
+    "  types: [{name: w, share: 100%, calls: [{data: user, op: read}]}]\n" \
+    "  client: {timeout: 1s, retries: 0}\n"
+
 static inline mdl_world *run_text(char *text, mdl_config **cfg_out)
 {
     mdl_config *cfg = tiny_load(text);
