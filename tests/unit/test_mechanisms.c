@@ -152,18 +152,25 @@ static mdl_world *unit_with_a_quorum_group(const char *follow, const char *dark,
     return run_text(text, cfg);
 }
 
-/* Mean cross-datacenter calls per second over [from, to) of run time. */
-static double cross_dc_calls(const mdl_world *w, double from, double to)
+/* Mean of one figure of the series points (its offset in
+ * mdl_series_point) over [from, to) of run time. */
+static double series_mean(const mdl_world *w, double from, double to, size_t figure)
 {
     const mdl_series *s = mdl_world_series(w);
     double sum = 0;
     int n = 0;
     for (size_t i = 0; i < s->n; i++)
         if (s->p[i].t >= from && s->p[i].t < to) {
-            sum += s->p[i].cross_dc_calls;
+            sum += *(const double *)((const char *)&s->p[i] + figure);
             n++;
         }
     return n ? sum / n : 0;
+}
+
+/* Mean cross-datacenter calls per second over [from, to) of run time. */
+static double cross_dc_calls(const mdl_world *w, double from, double to)
+{
+    return series_mean(w, from, to, offsetof(mdl_series_point, cross_dc_calls));
 }
 
 static void leaders_follow_their_unit_and_nothing_acknowledged_is_lost(void **state)
@@ -510,15 +517,7 @@ static void a_unit_fails_back_home_after_the_hold(void **state)
 /* Mean of the intervals' median latencies over [from, to) of run time, in ms. */
 static double p50_ms(const mdl_world *w, double from, double to)
 {
-    const mdl_series *s = mdl_world_series(w);
-    double sum = 0;
-    int n = 0;
-    for (size_t i = 0; i < s->n; i++)
-        if (s->p[i].t >= from && s->p[i].t < to) {
-            sum += s->p[i].p50;
-            n++;
-        }
-    return n ? 1e3 * sum / n : 0;
+    return 1e3 * series_mean(w, from, to, offsetof(mdl_series_point, p50));
 }
 
 /* The app and the leader in A, followers in B (1 ms each way) and C
