@@ -291,15 +291,8 @@ static void a_tripped_breaker_fails_fast(void **state)
     const char *breaker = "    protections: {breaker: {error_threshold: 50%, window: 10s, min_requests: 20, open_for: 5s}}\n";
     /* The same overloaded database as above, now behind a breaker. */
     char *text = two_dc_text("paths: [{latency: 100us}]", "workers: 1000, service_time: {job: 1ms}",
-                             "connections: 5, workers: 5, read: 100ms", "", traffic);
-    /* Put the protections inside the stage (before start:). */
-    char *at = strstr(text, "start:");
-    char *with = malloc(strlen(text) + strlen(breaker) + 1);
-    size_t head = (size_t)(at - text);
-    memcpy(with, text, head);
-    strcpy(with + head, breaker);
-    strcat(with, at);
-    mdl_config *cfg = tiny_load(with);
+                             "connections: 5, workers: 5, read: 100ms", breaker, traffic);
+    mdl_config *cfg = tiny_load(text);
     mdl_world *w = tiny_world(cfg, 1, 5);
     run_all(w);
     mdl_headline h;
@@ -315,7 +308,6 @@ static void a_tripped_breaker_fails_fast(void **state)
     mdl_world_destroy(w);
     mdl_config_free(cfg);
     free(text);
-    free(with);
 }
 
 /* Users affected are set a few failures late (metrics.c): whenever a run
@@ -355,17 +347,9 @@ static double calls_per_request(const char *budget)
     char traffic[512];
     snprintf(traffic, sizeof traffic, "  curve: {points: [{at: \"00:00:00\", rate: 100/s}]}\n%s"
              "  client: {timeout: 100ms, retries: 3, backoff: 10ms, jitter: 0%%}\n", one_read);
-    char extra[256];
-    snprintf(extra, sizeof extra, "%s", budget);
     char *text = two_dc_text("paths: [{latency: 100us}]", "workers: 1000, service_time: {job: 1ms}",
-                             "connections: 100000, workers: 100000, read: 1s", "", traffic);
-    char *at = strstr(text, "start:");
-    char *with = malloc(strlen(text) + strlen(extra) + 1);
-    size_t head = (size_t)(at - text);
-    memcpy(with, text, head);
-    strcpy(with + head, extra);
-    strcat(with, at);
-    mdl_config *cfg = tiny_load(with);
+                             "connections: 100000, workers: 100000, read: 1s", budget, traffic);
+    mdl_config *cfg = tiny_load(text);
     mdl_world *w = tiny_world(cfg, 1, 6);
     run_all(w);
     mdl_headline h;
@@ -374,7 +358,6 @@ static double calls_per_request(const char *budget)
     mdl_world_destroy(w);
     mdl_config_free(cfg);
     free(text);
-    free(with);
     return ratio;
 }
 
@@ -398,14 +381,8 @@ static double degradation_run(const char *protections, double *pay_success)
         "          {name: query, share: 50%, priority: 3, calls: [{data: user, op: read}]}]\n"
         "  client: {timeout: 2s, retries: 0}\n";
     char *text = two_dc_text("paths: [{latency: 100us}]", "workers: 1000, service_time: {pay: 1ms, query: 1ms}",
-                             "connections: 100000, workers: 25, read: 100ms", "", traffic);
-    char *at = strstr(text, "start:");
-    char *with = malloc(strlen(text) + strlen(protections) + 1);
-    size_t head = (size_t)(at - text);
-    memcpy(with, text, head);
-    strcpy(with + head, protections);
-    strcat(with, at);
-    mdl_config *cfg = tiny_load(with);
+                             "connections: 100000, workers: 25, read: 100ms", protections, traffic);
+    mdl_config *cfg = tiny_load(text);
     mdl_world *w = tiny_world(cfg, 1, 8);
     run_all(w);
     mdl_headline h;
@@ -420,7 +397,6 @@ static double degradation_run(const char *protections, double *pay_success)
     mdl_world_destroy(w);
     mdl_config_free(cfg);
     free(text);
-    free(with);
     return shed_share;
 }
 

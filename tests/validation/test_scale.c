@@ -101,21 +101,6 @@ static char *read_text(const char *path)
     return text;
 }
 
-/* text with its one `from` replaced by `to` (text freed). */
-static char *replaced(char *text, const char *from, const char *to)
-{
-    char *at = strstr(text, from);
-    if (!at)
-        fail_msg("no \"%s\" to replace", from);
-    size_t head = (size_t)(at - text), from_n = strlen(from), to_n = strlen(to);
-    char *out = malloc(strlen(text) - from_n + to_n + 1);
-    memcpy(out, text, head);
-    memcpy(out + head, to, to_n);
-    strcpy(out + head + to_n, at + from_n);
-    free(text);
-    return out;
-}
-
 static void write_text(const char *dir, const char *name, const char *text)
 {
     char path[512];
@@ -135,12 +120,12 @@ static const char *const fixture_files[] = {"geography.yaml", "unit.yaml", "scen
 static mdl_config *load_power_loss(char *dir)
 {
     assert_non_null(mkdtemp(dir));
-    char *geo = replaced(read_text("models/stages/geography.yaml"), "ups: 10m ", "ups: 2m ");
+    char *geo = tiny_replace(read_text("models/stages/geography.yaml"), "ups: 10m ", "ups: 2m ");
     char *unit = read_text("models/stages/unit.yaml");
     char *scn = read_text("scenarios/double11-idc-power-loss.yaml");
-    scn = replaced(scn, "start: \"23:58:30\"", "start: \"00:00:40\"");
-    scn = replaced(scn, "warmup: 30s", "warmup: 20s");
-    scn = replaced(scn, "duration: 21m", "duration: 4m");
+    scn = tiny_replace(scn, "start: \"23:58:30\"", "start: \"00:00:40\"");
+    scn = tiny_replace(scn, "warmup: 30s", "warmup: 20s");
+    scn = tiny_replace(scn, "duration: 21m", "duration: 4m");
     write_text(dir, fixture_files[0], geo);
     write_text(dir, fixture_files[1], unit);
     write_text(dir, fixture_files[2], scn);
